@@ -1,0 +1,29 @@
+"""The evidence plugin's options, as MkDocs reads them from `mkdocs.yml`."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from .settings import DEFAULT_MAX_FILE_SIZE
+
+
+class EvidenceConfig(base.Config):
+    """Options of `plugins: - evidence:`; the engine checks them further in `build_settings`."""
+
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off without removing it (the site then builds as plain MkDocs)."""
+
+    schemas_dir = c.Optional(c.Type(str))
+    """A folder of the project's own `<type>.schema.json` files, relative to mkdocs.yml; a
+    type named like a shipped one replaces it."""
+
+    types = c.Type(dict, default={})
+    """Folder rules: a glob below docs_dir (`**/postmortems/*.md`) -> document type. A
+    `type:` key in front matter wins over a rule."""
+
+    placeholders = c.Type(dict, default={})
+    """`<<Name>>` -> a text, or `{value|env|data+key, url}`; see the README."""
+
+    max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
+    """Files larger than this many bytes are refused before parsing."""

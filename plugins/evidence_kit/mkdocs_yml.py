@@ -1,0 +1,142 @@
+"""Read `mkdocs.yml` without MkDocs, for the CLI, and find positions of plugin options.
+
+MkDocs configs carry tags PyYAML's safe loader refuses (`!ENV`, `!!python/name:` for
+Material's emoji functions); those are read leniently here because only `docs_dir` and
+the evidence plugin's block matter to the engine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Mark
+
+PLUGIN_NAME = "evidence"
+
+
+class ConfigFileError(ValueError):
+    """The MkDocs config cannot be read at all."""
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """SafeLoader that reads `!ENV` like MkDocs and every other tag as null."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = [str(i) for i in items[:-1]], items[-1]
+    for name in names:
+        if name in os.environ:
+            return yaml.safe_load(os.environ[name])
+    return default
+
+
+def _ignore(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_LenientLoader.add_constructor("!ENV", _env)
+_LenientLoader.add_multi_constructor("!", _ignore)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore)
+
+
+@dataclass(frozen=True)
+class MkDocsFile:
+    """What the engine needs from `mkdocs.yml`."""
+
+    path: Path
+    docs_dir: Path
+    site_dir: Path
+    options: dict[str, Any]
+    """The evidence plugin's options; empty when the plugin is listed without any."""
+    enabled: bool
+    placeholder_marks: dict[str, Mark] = field(default_factory=dict)
+
+
+def read(path: Path) -> MkDocsFile:
+    """Read the MkDocs config at `path` (no INHERIT), or raise ConfigFileError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read the MkDocs config: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=_LenientLoader)
+        loader = _LenientLoader(text)
+        config = loader.construct_document(root) if root is not None else {}
+    except yaml.YAMLError as exc:
+        raise ConfigFileError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(config, dict):
+        raise ConfigFileError(f"{path}: a MkDocs config is a mapping")
+    options, enabled = _plugin_options(config.get("plugins"))
+    if not enabled:
+        raise ConfigFileError(f"{path}: the {PLUGIN_NAME!r} plugin is not in plugins")
+    if not isinstance(options, dict):
+        raise ConfigFileError(f"{path}: the {PLUGIN_NAME!r} plugin options must be a mapping")
+    base = path.parent
+    return MkDocsFile(
+        path=path,
+        docs_dir=(base / str(config.get("docs_dir") or "docs")).resolve(),
+        site_dir=(base / str(config.get("site_dir") or "site")).resolve(),
+        options=options,
+        enabled=options.get("enabled", True) is not False,
+        placeholder_marks=placeholder_marks(root),
+    )
+
+
+def _plugin_options(plugins: Any) -> tuple[Any, bool]:
+    if isinstance(plugins, dict):
+        if PLUGIN_NAME in plugins:
+            return plugins[PLUGIN_NAME] or {}, True
+        return {}, False
+    for entry in plugins or []:
+        if entry == PLUGIN_NAME:
+            return {}, True
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return entry[PLUGIN_NAME] or {}, True
+    return {}, False
+
+
+def placeholder_marks(root: yaml.Node | None) -> dict[str, Mark]:
+    """Positions of the keys under `plugins: - evidence: placeholders:`."""
+    plugin = _child(_plugin_node(_child(root, "plugins")), "placeholders")
+    if not isinstance(plugin, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): Mark(key.start_mark.line + 1, key.start_mark.column + 1)
+        for key, _ in plugin.value
+    }
+
+
+def read_marks(path: Path) -> dict[str, Mark]:
+    """`placeholder_marks` of the config file at `path`; empty when it cannot be read."""
+    try:
+        return placeholder_marks(yaml.compose(path.read_text("utf-8-sig"), Loader=_LenientLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    return None
+
+
+def _plugin_node(plugins: yaml.Node | None) -> yaml.Node | None:
+    if isinstance(plugins, yaml.MappingNode):
+        return _child(plugins, PLUGIN_NAME)
+    if isinstance(plugins, yaml.SequenceNode):
+        for entry in plugins.value:
+            found = _child(entry, PLUGIN_NAME)
+            if found is not None:
+                return found
+    return None

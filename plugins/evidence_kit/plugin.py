@@ -1,0 +1,93 @@
+"""MkDocs glue for the evidence engine; the rules themselves live in plain modules.
+
+Hooks used, and why:
+- on_config: turn options into engine settings and compile schemas once per build
+  (`mkdocs serve` keeps this instance, so every build starts from fresh state here).
+- on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
+  leniently), log every finding, withhold what must not be published, add generated pages.
+- on_page_read_source: hand MkDocs each document with its placeholders filled.
+- on_serve: rebuild when the project's own schemas change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import clock, engine, mkdocs_yml
+from .config import EvidenceConfig
+from .schemas import SchemaError
+from .settings import Settings, SettingsError, build_settings
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger("evidence")
+
+
+class EvidencePlugin(BasePlugin[EvidenceConfig]):
+    """Validate, fill and publish an evidence tree."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.evidence: engine.Evidence | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Build the engine's settings and schemas for this build."""
+        self.settings = self.evidence = None
+        if not self.config.enabled:
+            return None
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        try:
+            today = clock.today()
+            self.settings = build_settings(
+                dict(self.config),
+                root=config_file.parent,
+                docs_dir=Path(config.docs_dir).resolve(),
+                today=today,
+                config_file=config_file.name,
+                option_marks=mkdocs_yml.read_marks(config_file),
+            )
+        except (SettingsError, clock.ClockError) as exc:
+            raise ValidationError(str(exc)) from None
+        try:
+            self.schemas = engine.load_schemas(self.settings)
+        except SchemaError as exc:
+            raise PluginError(f"evidence: {exc}") from None
+        return None
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Check the whole tree, report every finding, withhold and generate pages."""
+        if self.settings is None:
+            return None
+        self.evidence = evidence = engine.run(self.settings, self.schemas)
+        for finding in evidence.findings:
+            if finding.is_error:
+                log.warning(str(finding))
+            else:
+                log.info(str(finding))
+        for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
+            file = files.get_file_from_path(src_uri)
+            if file is not None:
+                files.remove(file)
+        for src_uri, content in evidence.generated.items():
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The document's markdown with placeholders filled; None for pages not ours."""
+        if self.evidence is None or page.file.generated_by:
+            return None
+        return self.evidence.page_source(page.file.src_uri)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
+        """Watch the project's schema folder too."""
+        if self.settings is not None and self.settings.schemas_dir is not None:
+            server.watch(str(self.settings.schemas_dir))

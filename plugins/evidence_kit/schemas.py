@@ -1,0 +1,221 @@
+"""JSON Schemas per document type: loaded and compiled once, errors turned into findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError as _JsonSchemaError
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .model import Finding, Mark, Parsed, child_path
+from .settings import is_safe_url
+
+SUFFIX = ".schema.json"
+
+
+class SchemaError(Exception):
+    """A schema file is unusable; the build cannot go on without it."""
+
+
+def builtin_dir() -> Path:
+    """The schemas shipped with the package (the wheel), else the repository's `schemas/`."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"
+    return packaged if packaged.is_dir() else here.parent.parent / "schemas"
+
+
+FORMATS = FormatChecker(formats=())
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$"
+)
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE.match(value):
+        return False
+    dt.date.fromisoformat(value)
+    return True
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.match(value):
+        return False
+    dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
+    return True
+
+
+@FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or is_safe_url(value)
+
+
+_FORMAT_FIX = {
+    "date": "write a real date as YYYY-MM-DD",
+    "date-time": "write YYYY-MM-DDTHH:MM with a UTC offset, e.g. 2026-03-02T14:05:00+00:00",
+    "uri": "write an absolute https:// link",
+}
+
+
+@dataclass(frozen=True)
+class TypeSchema:
+    """One document type's schema and its compiled validator."""
+
+    doc_type: str
+    schema_id: str
+    path: Path
+    validator: Draft202012Validator
+
+
+class SchemaSet:
+    """The document types known to a run: shipped schemas, overridden by the project's own."""
+
+    def __init__(self, folders: Iterable[Path]) -> None:
+        documents: dict[str, tuple[Path, dict[str, Any]]] = {}
+        for folder in folders:
+            for path in sorted(folder.glob("*" + SUFFIX)):
+                documents[path.name[: -len(SUFFIX)]] = (path, _read(path))
+        resources = []
+        for path, schema in documents.values():
+            if not isinstance(schema.get("$id"), str):
+                raise SchemaError(f"{path}: a schema needs an absolute $id")
+            try:
+                Draft202012Validator.check_schema(schema)
+            except _JsonSchemaError as exc:
+                raise SchemaError(
+                    f"{path}: invalid schema at {exc.json_path}: {exc.message}"
+                ) from None
+            resources.append((schema["$id"], Resource.from_contents(schema, DRAFT202012)))
+        registry: Registry[Any] = Registry().with_resources(resources)
+        self.types: dict[str, TypeSchema] = {}
+        for name, (path, schema) in documents.items():
+            if name.startswith("_"):
+                continue  # shared definitions, referenced by the types
+            validator = Draft202012Validator(schema, registry=registry, format_checker=FORMATS)
+            self.types[name] = TypeSchema(name, schema["$id"], path, validator)
+
+    def validate(self, doc_type: str, parsed: Parsed, path: str, start: Mark) -> list[Finding]:
+        """Every schema error of `parsed` as a finding at the offending key or value."""
+        schema = self.types[doc_type]
+        errors = schema.validator.iter_errors(parsed.value)
+        findings = [f for error in errors for f in _findings(error, parsed, path, start)]
+        return sorted(set(findings), key=Finding.sort_key)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError(f"{path}: not a readable JSON Schema: {exc}") from None
+    if not isinstance(schema, dict):
+        raise SchemaError(f"{path}: a schema is a JSON object")
+    return schema
+
+
+def _json_path(error: ValidationError) -> str:
+    path = "$"
+    for part in error.absolute_path:
+        path = child_path(path, part)
+    return path
+
+
+def _findings(error: ValidationError, parsed: Parsed, path: str, start: Mark) -> list[Finding]:
+    if error.context:
+        error = best_match(error.context)
+    field = _json_path(error)
+    at = parsed.mark(field, start)
+
+    def finding(message: str, where: Mark = at, field: str = field) -> Finding:
+        fix = schema.get("x-fix")
+        if fix and fix not in message:
+            message = f"{message}; {fix}"
+        return Finding(path, where.line, where.column, "schema", message, field=field)
+
+    kind, instance = error.validator, error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        missing = str(error.message).split("'")[1]
+        return [
+            finding(f"missing required field {missing!r}; add it", field=child_path(field, missing))
+        ]
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(schema.get("properties", {}))
+        found = []
+        for key in sorted(set(instance) - allowed, key=str):
+            key_path = child_path(field, key)
+            hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+            fix = f"did you mean {hint[0]!r}?" if hint else "remove it"
+            found.append(
+                finding(f"unknown field {key!r}; {fix}", parsed.mark(key_path, at), key_path)
+            )
+        return found
+    if kind == "type" and field in parsed.raw and "string" in _listify(error.validator_value):
+        text, yaml_kind = parsed.raw[field]
+        return [
+            finding(f'expected text, but YAML reads {text} as a {yaml_kind}; quote it: "{text}"')
+        ]
+    if kind == "type":
+        return [finding(f"expected {_expected(error.validator_value)}, got {_describe(instance)}")]
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in _listify(error.validator_value))
+        return [
+            finding(f"{_show(instance, field, parsed)} is not one of {choices}; use one of them")
+        ]
+    if kind == "const":
+        return [finding(f"must be {error.validator_value!r}")]
+    if kind == "format":
+        fix = _FORMAT_FIX.get(str(error.validator_value), "")
+        return [finding(f"{instance!r} is not a valid {error.validator_value}; {fix}")]
+    if kind == "minLength" and error.validator_value == 1:
+        return [finding("must not be empty; fill it in")]
+    if kind == "pattern":
+        return [finding(f"{instance!r} does not have the expected form")]
+    return [finding(error.message)]
+
+
+def _listify(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _expected(value: Any) -> str:
+    names = {
+        "string": "text",
+        "object": "a mapping",
+        "array": "a list",
+        "integer": "a whole number",
+    }
+    return " or ".join(names.get(v, v) for v in _listify(value))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _show(instance: Any, field: str, parsed: Parsed) -> str:
+    if field in parsed.raw:
+        return parsed.raw[field][0]
+    return repr(instance)

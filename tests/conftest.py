@@ -1,0 +1,121 @@
+"""Fixtures: a pinned clock, real projects in tmp_path, real builds and the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from evidence_kit.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the wall clock: every run sees the same today."""
+    monkeypatch.setenv("EVIDENCE_TODAY", TODAY)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+
+
+@dataclass
+class Build:
+    """The outcome of one real `mkdocs build`."""
+
+    returncode: int
+    log: str
+    site: Path
+
+    def warnings(self) -> list[str]:
+        """The WARNING lines of the evidence plugin, without the level prefix."""
+        prefix = "WARNING -  evidence: "
+        return [line[len(prefix) :] for line in self.log.splitlines() if line.startswith(prefix)]
+
+    def page(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def write(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write `files` (path -> content) below `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def make_project(
+    root: Path,
+    docs: Mapping[str, str | bytes],
+    options: Mapping[str, Any] | None = None,
+    **config: Any,
+) -> Path:
+    """A MkDocs project in `root` with the evidence plugin; returns its mkdocs.yml."""
+    settings: dict[str, Any] = {
+        "site_name": "Test evidence",
+        "docs_dir": "docs",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"evidence": dict(options or {})}],
+    }
+    settings.update(config)
+    write(root / settings["docs_dir"], docs)
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def build(config_file: Path, *, strict: bool = True, env: Mapping[str, str] | None = None) -> Build:
+    """Run the real `mkdocs build` on a project, as a user would."""
+    site = config_file.parent / "site"
+    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site)]
+    if strict:
+        args.append("--strict")
+    proc = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=config_file.parent,
+        check=False,
+    )
+    return Build(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+@dataclass
+class CliRun:
+    exit_code: int
+    output: str
+    stderr: str
+
+
+def run_cli(*args: str) -> CliRun:
+    """The real CLI in-process; exceptions propagate so a traceback fails the test."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return CliRun(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def kit(tmp_path: Path) -> Path:
+    """A copy of the shipped kit (mkdocs.yml and evidence/); returns its mkdocs.yml."""
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "evidence", tmp_path / "evidence")
+    return tmp_path / "mkdocs.yml"
+
+
+Edit = Callable[[str], str]
+
+
+def edit(path: Path, change: Edit) -> None:
+    """Rewrite a file of a test project in place."""
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")

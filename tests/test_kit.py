@@ -1,0 +1,141 @@
+"""The shipped kit, built for real: what a new user checks on a fresh clone."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import build, edit, make_project, run_cli
+
+RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
+POSTMORTEM = "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
+
+
+class _Text(HTMLParser):
+    """The text and links of a page outside <code>, <pre>, <script> and <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("code", "pre", "script", "style"):
+            self.depth += 1
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("code", "pre", "script", "style"):
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0:
+            self.text.append(data)
+            if self._href is not None:
+                self.links.append((self._href, data))
+                self._href = None
+
+
+def page_text(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def test_kit_builds_strictly_with_rotation_link_and_no_blanks(kit: Path) -> None:
+    result = build(kit)
+    assert result.returncode == 0, result.log
+    assert result.warnings() == []
+    runbook = page_text(result.page("05-backups-recovery/incident-runbook/index.html"))
+    rotation = "https://oncall.example.com/schedules/platform"
+    assert (rotation, rotation) in runbook.links
+    assert "<<" not in "".join(runbook.text)
+    assert ">>" not in "".join(runbook.text)
+    assert "Post in #incidents a one-line description" in " ".join("".join(runbook.text).split())
+
+
+def test_kit_keeps_the_template_blanks_in_its_code_block(kit: Path) -> None:
+    html = build(kit).page("05-backups-recovery/incident-runbook/index.html")
+    assert "title: &lt;&lt;One-line summary of the incident&gt;&gt;" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_kit_publishes_oncall_as_a_page_and_never_the_raw_data(kit: Path) -> None:
+    result = build(kit)
+    assert not (result.site / "05-backups-recovery/oncall.yml").exists()
+    oncall = page_text(result.page("05-backups-recovery/oncall/index.html"))
+    assert "Dana Whitfield (Engineering lead)" in oncall.text
+
+
+def test_kit_check_is_clean(kit: Path) -> None:
+    run = run_cli("check", "--config", str(kit))
+    assert (run.exit_code, run.output) == (0, "0 errors, 0 warnings\n")
+
+
+def test_unknown_placeholder_fails_build_and_check(kit: Path) -> None:
+    edit(
+        kit.parent / RUNBOOK,
+        lambda s: s.replace(
+            "## Severity definitions", "Ask <<Unknown value>>.\n\n## Severity definitions"
+        ),
+    )
+    line = (kit.parent / RUNBOOK).read_text().splitlines().index("Ask <<Unknown value>>.") + 1
+    expected = (
+        f"{RUNBOOK}:{line}:5: placeholder-missing: <<Unknown value>> has no value; "
+        "add it under placeholders in the evidence plugin config"
+    )
+    result = build(kit)
+    assert result.returncode == 1
+    assert result.warnings() == [expected]
+    run = run_cli("check", "--config", str(kit))
+    assert run.exit_code == 1
+    assert run.output == f"{expected}\n1 error, 0 warnings\n"
+
+
+def test_invalid_severity_fails_build_and_check(kit: Path) -> None:
+    edit(kit.parent / POSTMORTEM, lambda s: s.replace("severity: SEV2", "severity: SEV9"))
+    expected = (
+        f"{POSTMORTEM}:4:1: schema: $.severity: 'SEV9' is not one of SEV1, SEV2, SEV3; "
+        "use one of them"
+    )
+    result = build(kit)
+    assert result.returncode == 1
+    assert result.warnings() == [expected]
+    assert run_cli("check", "--config", str(kit)).output.splitlines()[0] == expected
+
+
+def test_malformed_header_fails_and_is_never_published(kit: Path) -> None:
+    edit(kit.parent / POSTMORTEM, lambda s: s.replace("severity: SEV2", "severity: [SEV2"))
+    expected = (
+        f"{POSTMORTEM}:4:11: yaml-syntax: did not find expected ',' or ']' while parsing a flow "
+        "sequence (noticed at line 5); fix the YAML here"
+    )
+    result = build(kit, strict=False)
+    assert result.warnings() == [expected]
+    assert not (
+        result.site / "05-backups-recovery/postmortems/2026-03-06-database-failover"
+    ).exists()
+    assert "severity: [SEV2" not in (result.site / "search/search_index.json").read_text()
+    run = run_cli("check", "--config", str(kit))
+    assert run.exit_code == 1
+    assert run.output == f"{expected}\n1 error, 0 warnings\n"
+
+
+def test_ordinary_site_builds_unchanged_without_findings(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n\nSee [the guide](guide.md). Use `a << b` in code.\n",
+            "guide.md": "---\ntitle: Guide\ndescription: How to\n---\n\n# Guide\n\n{{ x.y }}\n",
+            "data/settings.yml": "key: value\n",
+        },
+    )
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert result.warnings() == []
+    assert "Guide" in result.page("guide/index.html")
+    assert (result.site / "data/settings.yml").exists()
+    assert run_cli("check", "--config", str(config)).exit_code == 0
