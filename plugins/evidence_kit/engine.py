@@ -1,20 +1,25 @@
-"""The engine: load -> parse -> validate -> fill -> assess. Both front doors call `run`."""
+"""The engine: load -> parse -> validate -> fill -> assess. Both front doors call `run`.
+
+Extension points, so each concern lives in its own module and registers here:
+- RULES: functions over the loaded tree that return findings (validation, placeholders, ...);
+- GENERATORS: functions that return pages made from data (src_uri -> markdown);
+- PAGE_TRANSFORMS: functions that change a document's page after its placeholders are
+  filled (cards, tables from front matter); redaction is registered last so it sees all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 from . import oncall, placeholders
 from .loader import Tree, load_tree
-from .model import Finding, Mark, Parsed
+from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
 from .settings import Settings
-
-Rule = Callable[["Evidence"], list[Finding]]
-"""A rule over the whole loaded tree; returns its findings."""
 
 
 def load_schemas(settings: Settings) -> SchemaSet:
@@ -23,6 +28,14 @@ def load_schemas(settings: Settings) -> SchemaSet:
     if settings.schemas_dir:
         folders.append(settings.schemas_dir)
     return SchemaSet(folders)
+
+
+@dataclass
+class Page:
+    """What MkDocs will render for one document: front matter and markdown body."""
+
+    meta: dict[str, Any]
+    body: str
 
 
 @dataclass
@@ -36,8 +49,8 @@ class Evidence:
     findings: list[Finding] = field(default_factory=list)
     generated: dict[str, str] = field(default_factory=dict)
     """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
-    invalid_data: set[str] = field(default_factory=set)
-    """Data files that failed their schema: nothing is rendered from them."""
+    invalid: set[str] = field(default_factory=set)
+    """src_uris of documents and data files that failed their schema."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -47,17 +60,31 @@ class Evidence:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
 
-    def page_source(self, src_uri: str) -> str | None:
-        """The markdown MkDocs should render for a document: placeholders filled."""
+    def page(self, src_uri: str) -> Page | None:
+        """The page of a publishable document, placeholders filled and transforms applied."""
         doc = self.tree.documents.get(src_uri)
         if doc is None or not doc.publishable:
             return None
-        body = placeholders.fill_body(doc.body, self.values)
-        if not doc.has_front_matter:
-            return body
         meta = placeholders.fill_meta(doc.meta.value, self.values)
-        header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
-        return f"---\n{header}---\n\n{body}"
+        page = Page(meta, placeholders.fill_body(doc.body, self.values))
+        for transform in PAGE_TRANSFORMS:
+            page = transform(self, doc, page)
+        return page
+
+    def page_source(self, src_uri: str) -> str | None:
+        """The markdown MkDocs should read for a document, front matter included."""
+        page = self.page(src_uri)
+        if page is None:
+            return None
+        if not page.meta:
+            return page.body
+        header = yaml.safe_dump(page.meta, sort_keys=False, allow_unicode=True, width=10_000)
+        return f"---\n{header}---\n\n{page.body}"
+
+
+Rule = Callable[[Evidence], list[Finding]]
+Generator = Callable[[Evidence], dict[str, str]]
+PageTransform = Callable[[Evidence, Document, Page], Page]
 
 
 def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
@@ -69,23 +96,25 @@ def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     for rule in RULES:
         findings.extend(rule(evidence))
     evidence.findings = sorted(set(findings), key=Finding.sort_key)
-    evidence.generated = oncall.pages(evidence.tree, evidence.invalid_data)
+    for generate in GENERATORS:
+        evidence.generated.update(generate(evidence))
     return evidence
 
 
 def validate(evidence: Evidence) -> list[Finding]:
     """Each typed document and data file against its type's schema."""
     findings: list[Finding] = []
-    invalid: set[str] = set()
     for doc in evidence.tree.documents.values():
         if doc.doc_type:
-            findings.extend(_validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, Mark(2)))
+            found = _validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, Mark(2))
+            if found:
+                evidence.invalid.add(doc.src_uri)
+            findings.extend(found)
     for data in evidence.tree.data.values():
         found = _validate(evidence.schemas, data.doc_type, data.data, data.path, Mark(1))
         if found or not data.valid:
-            invalid.add(data.src_uri)
+            evidence.invalid.add(data.src_uri)
         findings.extend(found)
-    evidence.invalid_data = invalid
     return findings
 
 
@@ -110,4 +139,12 @@ def check_placeholders(evidence: Evidence) -> list[Finding]:
     return findings
 
 
+def oncall_pages(evidence: Evidence) -> dict[str, str]:
+    """The on-call page of every valid on-call data file."""
+    return oncall.pages(evidence.tree, evidence.invalid)
+
+
+# Order matters: validation first, so later rules can skip what `invalid` names.
 RULES: list[Rule] = [validate, check_placeholders]
+GENERATORS: list[Generator] = [oncall_pages]
+PAGE_TRANSFORMS: list[PageTransform] = []
