@@ -1,0 +1,49 @@
+"""Business-day arithmetic at its edges: weekends, holidays, both directions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evidence_kit.workdays import (
+    UnknownCountry,
+    add_business_days,
+    business_days_between,
+    holidays_for,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2026, 3, 2), D(2026, 3, 6), 4),  # Monday -> Friday of the same week
+        (D(2026, 3, 2), D(2026, 3, 9), 5),  # Monday -> next Monday
+        (D(2026, 3, 6), D(2026, 3, 9), 1),  # Friday -> Monday skips the weekend
+        (D(2026, 3, 7), D(2026, 3, 8), 0),  # Saturday -> Sunday
+        (D(2026, 3, 2), D(2026, 3, 2), 0),
+        (D(2026, 3, 9), D(2026, 3, 2), -5),
+        (D(2026, 1, 1), D(2026, 12, 31), 260),
+    ],
+)
+def test_business_days_between(start: dt.date, end: dt.date, expected: int) -> None:
+    assert business_days_between(start, end) == expected
+
+
+def test_holidays_are_skipped() -> None:
+    uk = holidays_for("GB", (2026,))
+    # Christmas (Fri 25) and Boxing Day observed (Mon 28) in England.
+    assert business_days_between(D(2026, 12, 24), D(2026, 12, 29), uk) == 1
+    assert add_business_days(D(2026, 12, 24), 1, uk) == D(2026, 12, 29)
+
+
+def test_add_business_days_over_a_weekend() -> None:
+    assert add_business_days(D(2026, 3, 6), 1) == D(2026, 3, 9)
+    assert add_business_days(D(2026, 3, 2), 5) == D(2026, 3, 9)
+
+
+def test_unknown_country() -> None:
+    with pytest.raises(UnknownCountry, match="'XX' is not a country"):
+        holidays_for("XX", (2026,))
