@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from evidence_kit.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
