@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -56,7 +55,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 option_marks=mkdocs_yml.read_marks(config_file),
             )
         except (SettingsError, clock.ClockError) as exc:
-            raise ValidationError(str(exc)) from None
+            raise PluginError(f"evidence: invalid plugin options: {exc}") from None
         try:
             self.schemas = engine.load_schemas(self.settings)
         except SchemaError as exc:
