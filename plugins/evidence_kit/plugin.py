@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from . import clock, engine, mkdocs_yml
 from .config import EvidenceConfig
-from .schemas import SchemaError
+from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.schemas: SchemaSet | None = None
         self.evidence: engine.Evidence | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
