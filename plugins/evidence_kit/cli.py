@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, clock, engine, mkdocs_yml, report
+from . import __version__, clock, dashboard, engine, mkdocs_yml, report, review
 from .schemas import SchemaError
 from .settings import Settings, SettingsError, build_settings
 
@@ -77,3 +77,26 @@ def check(config: Path, today: str | None, output: str) -> None:
         _fail(str(exc))
     click.echo(report.FORMATS[output](evidence.findings), nl=False)
     sys.exit(1 if evidence.errors else 0)
+
+
+@main.command()
+@config_option
+@today_option
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(sorted(dashboard.STATUS_FORMATS)),
+    default="text",
+    show_default=True,
+)
+def status(config: Path, today: str | None, output: str) -> None:
+    """Every reviewable document by due date; exit 1 if a review is overdue (or required
+    past its grace period) and not waived, or a document's review data cannot be read."""
+    settings = load_settings(config, today)
+    try:
+        evidence = engine.run(settings)
+    except SchemaError as exc:
+        _fail(str(exc))
+    result = review.reviews(evidence)
+    click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
+    sys.exit(1 if result.failing else 0)

@@ -27,3 +27,9 @@ class EvidenceConfig(base.Config):
 
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
+
+    review = c.Type(dict, default={})
+    """The review lifecycle: `cadence` (document type -> `12 months`; runbook and procedure
+    by default), `due_soon_days` (30), `grace_business_days` after a SEV1/SEV2 postmortem
+    (10), `trigger_severities` ([SEV1, SEV2]), `holidays` (a country code for business days)
+    and `waivers` (a list of {document, rule, reason, approver, expires})."""

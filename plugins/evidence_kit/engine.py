@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import oncall, placeholders
+from . import dashboard, oncall, placeholders, review
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -55,6 +55,9 @@ class Evidence:
     """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
     invalid: set[str] = field(default_factory=set)
     """src_uris of documents and data files that failed their schema."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Results computed once per run and shared by rules, generators and page transforms,
+    keyed by the module that owns them (e.g. `review` statuses)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -154,6 +157,6 @@ def oncall_pages(evidence: Evidence) -> dict[str, str]:
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders]
-GENERATORS: list[Generator] = [oncall_pages]
-PAGE_TRANSFORMS: list[PageTransform] = []
+RULES: list[Rule] = [validate, check_placeholders, review.check]
+GENERATORS: list[Generator] = [oncall_pages, dashboard.pages]
+PAGE_TRANSFORMS: list[PageTransform] = [dashboard.evidence_card]

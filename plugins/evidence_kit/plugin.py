@@ -3,8 +3,10 @@
 Hooks used, and why:
 - on_config: turn options into engine settings and compile schemas once per build
   (`mkdocs serve` keeps this instance, so every build starts from fresh state here).
+- on_config also lists the review script and stylesheet (generated assets, nothing external).
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
-  leniently), log every finding, withhold what must not be published, add generated pages.
+  leniently), log every finding, withhold what must not be published, add generated pages
+  and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled.
 - on_serve: rebuild when the project's own schemas change.
 """
@@ -18,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import clock, engine, mkdocs_yml
+from . import clock, dashboard, engine, mkdocs_yml
 from .config import EvidenceConfig
 from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
@@ -61,6 +63,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.schemas = engine.load_schemas(self.settings)
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
+        if dashboard.STYLESHEET not in config.extra_css:
+            config.extra_css.append(dashboard.STYLESHEET)
+        if dashboard.SCRIPT not in (str(script) for script in config.extra_javascript):
+            config.extra_javascript.append(dashboard.SCRIPT)
         return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -77,7 +83,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             file = files.get_file_from_path(src_uri)
             if file is not None:
                 files.remove(file)
-        for src_uri, content in evidence.generated.items():
+        for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         return files
 
