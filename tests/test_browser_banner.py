@@ -186,7 +186,7 @@ def test_missing_chromium_fails_in_ci_and_skips_elsewhere(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="Chromium is not installed; .ci/run"):
+    with pytest.raises(pytest.fail.Exception, match=r"Chromium is not installed; \.ci/run"):
         chromium()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
