@@ -567,6 +567,24 @@ def test_expired_waiver_is_an_error_and_the_error_returns(tmp_path: Path) -> Non
     assert json.loads(run.output)["waivers"] == [{**waiver("2027-07-31"), "active": False}]
 
 
+def test_waiver_naming_no_document_is_a_warning(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {"runbook.md": runbook()},
+        {"review": {"waivers": [waiver("2027-07-31", "runbok.md")]}},
+    )
+    line = config.read_text().splitlines().index("      - document: runbok.md") + 1
+    assert check(config, "2027-06-16") == (
+        1,
+        [
+            OVERDUE,
+            f"mkdocs.yml:{line}:9: waiver-unknown: the waiver names 'runbok.md', which is not a "
+            "reviewable document; write its path below the docs folder, or remove the waiver",
+            "1 error, 1 warning",
+        ],
+    )
+
+
 def test_waiver_of_a_required_review(tmp_path: Path) -> None:
     rule = {**waiver("2026-12-31"), "rule": "review-required"}
     config = incident_project(tmp_path, waivers=[rule])

@@ -206,7 +206,7 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
         title = section_titles.get(folder) or (folder or "Top level")
         lines += [f"## {_inline(title)}", ""]
         if folder and title != folder:
-            lines += [f"Folder `{folder}/`", ""]
+            lines += [f"Folder <code>{_inline(folder)}/</code>", ""]
         lines += [
             "| Document | Type | Owner | Last reviewed | Due | Status | Days left |",
             "| --- | --- | --- | --- | --- | --- | --- |",

@@ -34,6 +34,7 @@ FUTURE = "review-future"
 REVIEW_DATA = "review-data"
 RUNBOOK_UNKNOWN = "runbook-unknown"
 WAIVER_EXPIRED = "waiver-expired"
+WAIVER_UNKNOWN = "waiver-unknown"
 WAIVABLE = (OVERDUE, REQUIRED)
 """Rules a waiver may turn into warnings: the review errors, nothing else."""
 
@@ -660,7 +661,7 @@ def check(evidence: Evidence) -> list[Finding]:
     findings = list(result.problems)
     for status in result.statuses:
         findings.extend(findings_for(status, settings))
-    findings.extend(expired_waivers(settings))
+    findings.extend(waiver_findings(settings, result))
     return findings
 
 
@@ -727,24 +728,31 @@ def days_text(days: int) -> str:
     return f"{count} day{'s' * (count != 1)} {'left' if days > 0 else 'overdue'}"
 
 
-def expired_waivers(settings: Settings) -> list[Finding]:
-    """An expired waiver is an error of its own, at its entry in the config file."""
-    expired = [w for w in settings.review.waivers if not w.active(settings.today)]
-    if not expired:
+def waiver_findings(settings: Settings, result: Reviews) -> list[Finding]:
+    """An expired waiver is an error of its own; one naming no reviewable document is a
+    warning (it would silently waive nothing). Both point at the entry in the config file."""
+    known = {s.src_uri for s in result.statuses} | {s.path for s in result.statuses}
+    known |= set(result.unassessed)
+    problems: list[tuple[Waiver, str, str, Severity]] = []
+    for waiver in settings.review.waivers:
+        if not waiver.active(settings.today):
+            message = (
+                f"the waiver of {waiver.rule} for {waiver.document} (approved by "
+                f"{waiver.approver}) expired on {waiver.expires}; review the document, "
+                "then remove the waiver or renew it with a later expiry"
+            )
+            problems.append((waiver, WAIVER_EXPIRED, message, Severity.ERROR))
+        elif waiver.document not in known:
+            message = (
+                f"the waiver names {waiver.document!r}, which is not a reviewable document; "
+                "write its path below the docs folder, or remove the waiver"
+            )
+            problems.append((waiver, WAIVER_UNKNOWN, message, Severity.WARNING))
+    if not problems:
         return []
     marks = mkdocs_yml.item_marks(settings.root / settings.config_file, OPTION, "waivers")
     findings = []
-    for waiver in expired:
-        at = marks[waiver.index] if waiver.index < len(marks) else Mark(1, 1)
-        findings.append(
-            Finding(
-                settings.config_file,
-                at.line,
-                at.column,
-                WAIVER_EXPIRED,
-                f"the waiver of {waiver.rule} for {waiver.document} (approved by "
-                f"{waiver.approver}) expired on {waiver.expires}; review the document, "
-                "then remove the waiver or renew it with a later expiry",
-            )
-        )
+    for waiver, rule, message, severity in problems:
+        at = marks[waiver.index] if waiver.index < len(marks) else _START
+        findings.append(Finding(settings.config_file, at.line, at.column, rule, message, severity))
     return findings
