@@ -27,3 +27,9 @@ class EvidenceConfig(base.Config):
 
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
+
+    incidents = c.Type(dict, default={})
+    """The runbook's promises and limits: `acknowledge_minutes`, `war_room_minutes`,
+    `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
+    `holidays` (a country code), `breach` (warning or error), `action_item_grace_days`,
+    `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import oncall, placeholders
+from . import incident_pages, incidents, oncall, placeholders
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -141,10 +141,10 @@ def check_placeholders(evidence: Evidence) -> list[Finding]:
 
 def oncall_pages(evidence: Evidence) -> dict[str, str]:
     """The on-call page of every valid on-call data file."""
-    return oncall.pages(evidence.tree, evidence.invalid)
+    return oncall.pages(evidence.tree, evidence.invalid, evidence.settings.today)
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders]
-GENERATORS: list[Generator] = [oncall_pages]
-PAGE_TRANSFORMS: list[PageTransform] = []
+RULES: list[Rule] = [validate, check_placeholders, incidents.check, oncall.check]
+GENERATORS: list[Generator] = [oncall_pages, incident_pages.pages]
+PAGE_TRANSFORMS: list[PageTransform] = [incident_pages.postmortem_tables]
