@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import build, edit, make_project, run_cli
+from conftest import build, edit, make_project, run_cli, table_rows
 
 PM = "postmortems/2026-11-16-checkout-errors.md"
 TYPES = {"**/postmortems/*.md": "postmortem"}
@@ -525,38 +524,6 @@ def test_bad_incident_options_are_config_errors(tmp_path: Path) -> None:
 
 
 # --- pages ------------------------------------------------------------------------------
-
-
-class _Tables(HTMLParser):
-    """The rows of every table of a page, as text, and every element seen."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.tags: list[str] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def table_rows(html: str) -> list[list[str]]:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.rows
 
 
 def test_postmortem_page_tables_come_from_front_matter_and_escape_every_value(
