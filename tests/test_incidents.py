@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -620,3 +621,27 @@ def test_the_kit_renders_the_index_and_report_from_its_postmortems(kit: Path) ->
     )
     page = table_rows(result.page(base + "2026-03-06-database-failover/index.html"))
     assert ["War room opened", "within 1 h", "26 min", "met"] in page
+
+
+def test_the_report_covers_the_audit_period_from_config(tmp_path: Path) -> None:
+    older = postmortem(title="October outage", date="2026-10-09", **_on("2026-10-05"))
+    late = with_event(SEV1_TIMELINE, "on-call acknowledged", "2026-11-16T09:07:00+00:00")
+    period = {"start": dt.date(2026, 11, 1), "end": dt.date(2026, 11, 30)}
+    config = project(
+        tmp_path,
+        postmortem(timeline=late),
+        {"audit_period": period},
+        more={"postmortems/2026-10-05-old.md": older},
+        nav=["index.md", "postmortems/index.md", "postmortems/incident-report.md"],
+    )
+    assert "start: 2026-11-01\n" in config.read_text()
+    result = build(config)
+    assert result.returncode == 0, result.log
+    html = result.page("postmortems/incident-report/index.html")
+    assert "Audit period: 2026-11-01 to 2026-11-30" in html
+    rows = table_rows(html)
+    assert [row[0] for row in rows if row[0].startswith("2026-")] == ["2026-11"]
+    assert ["Acknowledged", "SEV1", "5 min", "0", "1", "0", "7 min", "7 min"] in rows
+    assert "October outage" not in html
+    # The index lists every sanitized postmortem, whatever the period.
+    assert "October outage" in result.page("postmortems/index.html")
