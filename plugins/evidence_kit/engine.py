@@ -9,6 +9,7 @@ Extension points, so each concern lives in its own module and registers here:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
 from .settings import Settings
+
+# Front-matter keys MkDocs themes print into HTML as they are (Jinja autoescape is off).
+THEME_TEXT = ("title", "description")
 
 
 def load_schemas(settings: Settings) -> SchemaSet:
@@ -78,7 +82,11 @@ class Evidence:
             return None
         if not page.meta:
             return page.body
-        header = yaml.safe_dump(page.meta, sort_keys=False, allow_unicode=True, width=10_000)
+        meta = {
+            k: html.escape(v) if k in THEME_TEXT and isinstance(v, str) else v
+            for k, v in page.meta.items()
+        }
+        header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
         return f"---\n{header}---\n\n{page.body}"
 
 
@@ -106,7 +114,8 @@ def validate(evidence: Evidence) -> list[Finding]:
     findings: list[Finding] = []
     for doc in evidence.tree.documents.values():
         if doc.doc_type:
-            found = _validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, Mark(2))
+            start = Mark(2) if doc.has_front_matter else Mark(1)
+            found = _validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, start)
             if found:
                 evidence.invalid.add(doc.src_uri)
             findings.extend(found)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import mdtext
-from .model import DataFile, Document, Finding, Severity
+from .model import DataFile, Document, Finding, Severity, child_path
 from .settings import PlaceholderSource, Settings, is_safe_url
 
 # Bounded name, no nesting, so a long line scans in linear time.
@@ -214,7 +214,7 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}")
+            yield from _strings(item, child_path(path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+            yield from _strings(item, child_path(path, index))

@@ -14,14 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import clock, engine, mkdocs_yml
 from .config import EvidenceConfig
-from .schemas import SchemaError
+from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
 
 if TYPE_CHECKING:
@@ -37,6 +36,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.schemas: SchemaSet | None = None
         self.evidence: engine.Evidence | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -56,7 +56,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 option_marks=mkdocs_yml.read_marks(config_file),
             )
         except (SettingsError, clock.ClockError) as exc:
-            raise ValidationError(str(exc)) from None
+            raise PluginError(f"evidence: invalid plugin options: {exc}") from None
         try:
             self.schemas = engine.load_schemas(self.settings)
         except SchemaError as exc:

@@ -1,0 +1,154 @@
+"""`evidence-kit check`: exit codes 0 / 1 / 2 and output formats, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_project, run_cli
+from evidence_kit.config import EvidenceConfig
+from evidence_kit.plugin import EvidencePlugin
+from evidence_kit.settings import DEFAULT_MAX_FILE_SIZE
+
+BAD = "---\ntype: runbook\ntitle: R\nowner: P\nlast_reviewed: 2026-02-30\n---\n"
+
+
+def test_clean_tree_exits_0(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"})
+    assert run_cli("check", "-f", str(config)).exit_code == 0
+
+
+def test_errors_exit_1_in_text_and_json(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"r.md": BAD})
+    text = run_cli("check", "--config", str(config))
+    assert (text.exit_code, text.output) == (
+        1,
+        "docs/r.md:5:1: schema: $.last_reviewed: '2026-02-30' is not a valid date; write a real date as YYYY-MM-DD\n"
+        "1 error, 0 warnings\n",
+    )
+    run = run_cli("check", "--config", str(config), "--format", "json")
+    assert run.exit_code == 1
+    assert json.loads(run.output) == {
+        "findings": [
+            {
+                "path": "docs/r.md",
+                "line": 5,
+                "column": 1,
+                "rule": "schema",
+                "severity": "error",
+                "field": "$.last_reviewed",
+                "message": "'2026-02-30' is not a valid date; write a real date as YYYY-MM-DD",
+            }
+        ],
+        "summary": {"errors": 1, "warnings": 0},
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "stderr"),
+    [
+        (
+            ["--today", "tomorrow"],
+            "evidence-kit: error: --today='tomorrow' is not a date; write YYYY-MM-DD\n",
+        ),
+        (["--format", "xml"], None),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], stderr: str | None) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"})
+    run = run_cli("check", "--config", str(config), *args)
+    assert run.exit_code == 2
+    if stderr is not None:
+        assert run.stderr == stderr
+
+
+def test_bad_clock_from_environment_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"})
+    monkeypatch.setenv("EVIDENCE_TODAY", "2026-02-30")
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "evidence-kit: error: EVIDENCE_TODAY='2026-02-30' is not a date; write YYYY-MM-DD\n",
+    )
+
+
+def test_config_problems_exit_2(tmp_path: Path) -> None:
+    missing = run_cli("check", "--config", str(tmp_path / "nope.yml"))
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith(
+        f"evidence-kit: error: {tmp_path / 'nope.yml'}: cannot read the MkDocs config"
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [search]\n")
+    run = run_cli("check", "--config", str(tmp_path / "mkdocs.yml"))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"evidence-kit: error: {tmp_path / 'mkdocs.yml'}: the 'evidence' plugin is not in plugins\n",
+    )
+
+
+def test_cli_reads_mkdocs_tags_it_does_not_need(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# <<Name>>\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: !ENV [SITE, 'x']\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  - evidence:\n      placeholders:\n        Name: !ENV [EVIDENCE_TEST_NAME, fallback]\n"
+    )
+    assert run_cli("check", "--config", str(tmp_path / "mkdocs.yml")).exit_code == 0
+
+
+def test_config_class_matches_engine_defaults() -> None:
+    plugin = EvidencePlugin()
+    errors, warnings = plugin.load_config({})
+    assert (errors, warnings) == ([], [])
+    assert dict(plugin.config) == {
+        "enabled": True,
+        "schemas_dir": None,
+        "types": {},
+        "placeholders": {},
+        "max_file_size": DEFAULT_MAX_FILE_SIZE,
+        "incidents": {},
+    }
+    assert isinstance(plugin.config, EvidenceConfig)
+
+
+def test_config_types_are_checked_by_mkdocs() -> None:
+    errors, warnings = EvidencePlugin().load_config({"types": ["a"], "colour": "red"})
+    assert [(key, str(err)) for key, err in errors] == [
+        ("types", "Expected type: <class 'dict'> but received: <class 'list'>")
+    ]
+    assert [(key, str(w)) for key, w in warnings] == [
+        ("colour", "Unrecognised configuration name: colour")
+    ]
+
+
+def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("evidence_kit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {f"evidence_kit/schemas/{p.name}" for p in (REPO / "schemas").glob("*.schema.json")}
+    assert shipped <= names
+    assert "evidence_kit/py.typed" in names
+    assert "evidence_kit/plugin.py" in names
