@@ -23,6 +23,7 @@ from .incidents import (
     SEVERITIES,
     TYPE,
     ActionItem,
+    Deadline,
     Incident,
     IncidentPolicy,
     Measured,
@@ -70,16 +71,22 @@ def _measured(measured: Measured) -> str:
     return f"{duration(measured.taken)}: {measured.result} ({promise})"
 
 
+def _deadline_result(deadline: Deadline, today: dt.date) -> str:
+    """breached, met, or not held yet."""
+    if deadline.late(today):
+        return "breached"
+    return "met" if deadline.held is not None else "not held yet"
+
+
 def _held(incident: Incident, today: dt.date) -> str:
     """The postmortem against its deadline, e.g. `4 business days: met`."""
     deadline = incident.deadline
     if deadline is None:
         return "incident not ended"
+    result = _deadline_result(deadline, today)
     if deadline.taken is None:
-        state = "late" if deadline.late(today) else "not held yet"
-        return f"{state} (due {deadline.due})"
-    days = f"{deadline.taken} business day{'s' * (deadline.taken != 1)}"
-    return f"{days}: {'breached' if deadline.late(today) else 'met'}"
+        return f"{result} (due {deadline.due})"
+    return f"{deadline.taken} business day{'s' * (deadline.taken != 1)}: {result}"
 
 
 def _responses(incident: Incident, today: dt.date) -> str:
@@ -88,7 +95,7 @@ def _responses(incident: Incident, today: dt.date) -> str:
         f"{m.promise.label.lower()} {m.result}" for m in incident.measured if m.promised is not None
     ]
     if incident.deadline is not None:
-        parts.append(f"postmortem {_held(incident, today).rsplit(': ', 1)[-1]}")
+        parts.append(f"postmortem {_deadline_result(incident.deadline, today)}")
     return ", ".join(parts) or DASH
 
 
@@ -106,7 +113,7 @@ def postmortem_tables(evidence: Evidence, doc: Document, page: Page) -> Page:
         return page
     today = evidence.settings.today
     facts = _facts(evidence, doc, incident)
-    middle = _response_section(incident, evidence.settings.incidents, today)
+    middle = _response_section(incident, today)
     middle += _timeline_section(incident)
     end = _action_items_section(incident, today)
     return dataclasses.replace(page, body=_insert(page.body, facts, middle, end))
@@ -150,7 +157,7 @@ def _runbooks(evidence: Evidence, doc: Document) -> dict[str, str]:
     return found
 
 
-def _response_section(incident: Incident, policy: IncidentPolicy, today: dt.date) -> list[str]:
+def _response_section(incident: Incident, today: dt.date) -> list[str]:
     rows = [
         [m.promise.label, _promise(m), _taken(m), m.result]
         for m in incident.measured
@@ -160,8 +167,7 @@ def _response_section(incident: Incident, policy: IncidentPolicy, today: dt.date
     if deadline is not None:
         days = f"{deadline.promised} business days (by {deadline.due})"
         taken = DASH if deadline.taken is None else f"{deadline.taken} business days"
-        result = "breached" if deadline.late(today) else ("met" if deadline.held else "open")
-        rows.append(["Postmortem held", days, taken, result])
+        rows.append(["Postmortem held", days, taken, _deadline_result(deadline, today)])
     if not rows:
         return []
     since = incident.measured[0].since if incident.measured else "the alert"
@@ -182,7 +188,8 @@ def _taken(measured: Measured) -> str:
 def _timeline_section(incident: Incident) -> list[str]:
     if not incident.timeline:
         return []
-    origin = next((e.at for e in incident.timeline if e.event == ALERT and e.at), incident.start)
+    alert = next((e.at for e in incident.timeline if e.event == ALERT and e.at), None)
+    origin = alert or incident.start
     rows = [
         [
             _when(e.at),
@@ -192,7 +199,7 @@ def _timeline_section(incident: Incident) -> list[str]:
         ]
         for e in incident.timeline
     ]
-    header = ["Time (UTC)", "Since the alert", "Event", "Note"]
+    header = ["Time (UTC)", "Since the alert" if alert else "Since the start", "Event", "Note"]
     return ["", "## Timeline", "", *markup.table(header, rows)]
 
 
@@ -473,12 +480,11 @@ def _promise_summary(in_period: Listed, policy: IncidentPolicy, today: dt.date) 
                 )
             )
     deadlines = [i for _, i in in_period if i.deadline is not None]
-    results = []
-    for incident in deadlines:
-        assert incident.deadline is not None
-        late = incident.deadline.late(today)
-        held = incident.deadline.taken is not None
-        results.append("breached" if late else ("met" if held else "not recorded"))
+    results = [
+        _deadline_result(i.deadline, today).replace("not held yet", "not recorded")
+        for i in deadlines
+        if i.deadline is not None
+    ]
     taken = [
         float(i.deadline.taken) for i in deadlines if i.deadline and i.deadline.taken is not None
     ]
