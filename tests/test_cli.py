@@ -115,6 +115,7 @@ def test_config_class_matches_engine_defaults() -> None:
         "placeholders": {},
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
         "review": {},
+        "incidents": {},
     }
     assert isinstance(plugin.config, EvidenceConfig)
 

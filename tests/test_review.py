@@ -641,10 +641,6 @@ def test_kit_sev1_postmortem_after_the_review_requires_one(kit: Path) -> None:
     (folder / "2026-11-20-checkout-outage.md").write_text(
         postmortem("2026-11-20", runbooks=("incident-runbook",)), encoding="utf-8"
     )
-    edit(
-        folder / "index.md",
-        lambda s: s + "| 2026-11-20 | [Checkout outage](2026-11-20-checkout-outage.md) | SEV1 |\n",
-    )
     expected = (
         f"{RUNBOOK}:5:1: review-required: $.last_reviewed: last reviewed 2026-06-15, before "
         "the SEV1 postmortem evidence/05-backups-recovery/postmortems/"

@@ -33,3 +33,8 @@ class EvidenceConfig(base.Config):
     by default), `due_soon_days` (30), `grace_business_days` after a SEV1/SEV2 postmortem
     (10), `trigger_severities` ([SEV1, SEV2]), `holidays` (a country code for business days)
     and `waivers` (a list of {document, rule, reason, approver, expires})."""
+    incidents = c.Type(dict, default={})
+    """The runbook's promises and limits: `acknowledge_minutes`, `war_room_minutes`,
+    `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
+    `holidays` (a country code), `breach` (warning or error), `action_item_grace_days`,
+    `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import dashboard, oncall, placeholders, review
+from . import dashboard, incident_pages, incidents, oncall, placeholders, review
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -153,10 +153,19 @@ def check_placeholders(evidence: Evidence) -> list[Finding]:
 
 def oncall_pages(evidence: Evidence) -> dict[str, str]:
     """The on-call page of every valid on-call data file."""
-    return oncall.pages(evidence.tree, evidence.invalid)
+    return oncall.pages(evidence.tree, evidence.invalid, evidence.settings.today)
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders, review.check]
-GENERATORS: list[Generator] = [oncall_pages, dashboard.pages]
-PAGE_TRANSFORMS: list[PageTransform] = [dashboard.evidence_card]
+RULES: list[Rule] = [
+    validate,
+    check_placeholders,
+    review.check,
+    incidents.check,
+    oncall.check,
+]
+GENERATORS: list[Generator] = [oncall_pages, dashboard.pages, incident_pages.pages]
+PAGE_TRANSFORMS: list[PageTransform] = [
+    dashboard.evidence_card,
+    incident_pages.postmortem_tables,
+]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .incidents import IncidentPolicy, parse_policy
 from .model import Mark
 from .review import ReviewSettings, parse_settings
 
@@ -61,6 +62,7 @@ class Settings:
     placeholders: Mapping[str, PlaceholderSource] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -97,6 +99,7 @@ def build_settings(
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     review = parse_settings(options.get("review"), errors)
+    incidents = parse_policy(options.get("incidents"), errors, today)
     if errors:
         raise SettingsError(errors)
     return Settings(
@@ -109,6 +112,7 @@ def build_settings(
         placeholders=placeholders,
         max_file_size=max_size,
         review=review,
+        incidents=incidents,
     )
 
 
