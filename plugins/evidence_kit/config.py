@@ -27,3 +27,8 @@ class EvidenceConfig(base.Config):
 
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
+
+    publish = c.Type(dict, default={})
+    """Publication: `audience` (audit | internal; EVIDENCE_AUDIENCE overrides),
+    `allowed_assets`, `private_files`, `internal_hosts`, `deny_terms`, `rules`, `allow` and
+    `gate_allow`; see the README."""

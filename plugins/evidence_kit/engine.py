@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import oncall, placeholders
+from . import oncall, placeholders, sanitize
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -145,6 +145,8 @@ def oncall_pages(evidence: Evidence) -> dict[str, str]:
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders]
-GENERATORS: list[Generator] = [oncall_pages]
-PAGE_TRANSFORMS: list[PageTransform] = []
+RULES: list[Rule] = [validate, check_placeholders, sanitize.rule]
+# sanitize.generated stays last: it redacts the pages the generators before it made.
+GENERATORS: list[Generator] = [oncall_pages, sanitize.generated]
+# sanitize.transform stays last: it redacts and escapes what the transforms before it made.
+PAGE_TRANSFORMS: list[PageTransform] = [sanitize.transform]

@@ -7,10 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .model import Mark
+
+if TYPE_CHECKING:
+    from .sanitize import Publish
 
 _START = Mark(1, 1)
 
@@ -59,6 +62,7 @@ class Settings:
     types: Mapping[str, str] = field(default_factory=dict)
     placeholders: Mapping[str, PlaceholderSource] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    publish: Publish = field(default_factory=lambda: _publish(None, []))
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -94,6 +98,7 @@ def build_settings(
         schemas_dir = (root / str(options["schemas_dir"])).resolve()
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
+    publish = _publish(options.get("publish"), errors)
     if errors:
         raise SettingsError(errors)
     return Settings(
@@ -105,7 +110,15 @@ def build_settings(
         types=types,
         placeholders=placeholders,
         max_file_size=max_size,
+        publish=publish,
     )
+
+
+def _publish(value: Any, errors: list[str]) -> Publish:
+    # Imported here: sanitize uses modules that import this one.
+    from .sanitize import parse_publish
+
+    return parse_publish(value, errors)
 
 
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
