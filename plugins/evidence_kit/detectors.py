@@ -113,6 +113,14 @@ def _high_entropy(value: str) -> bool:
     return classes >= 2 and entropy(value) >= 3.5 and _not_stopword(value)
 
 
+# What documentation writes where a password goes.
+_STAND_INS = frozenset(("password", "passwd", "pass", "pwd", "secret", "token", "***"))
+
+
+def _real_password(value: str) -> bool:
+    return len(value) >= 3 and value.lower() not in _STAND_INS and _not_stopword(value)
+
+
 def _not_aws_example(value: str) -> bool:
     return not value.endswith("EXAMPLE")
 
@@ -382,7 +390,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         "credentials in a URL",
         r"(?<=[A-Za-z0-9])://([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
         group=1,
-        valid=lambda v: _not_stopword(v.split(":", 1)[1]) and len(v.split(":", 1)[1]) >= 3,
+        valid=lambda v: _real_password(v.split(":", 1)[1]),
         hints=("://",),
     ),
     _rule(

@@ -28,7 +28,7 @@ from .detectors import PLACEHOLDER_RULE, Detector, Match
 from .model import Finding, Mark
 
 if TYPE_CHECKING:
-    from .sanitize import AllowEntry
+    from .sanitize import AllowEntry, Publish
     from .settings import Settings
 
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
@@ -83,10 +83,9 @@ class Detectors:
     placeholders: Detector
 
     @classmethod
-    def of(cls, settings: Settings) -> Detectors:
-        disabled = settings.publish.disabled
-        rules = () if PLACEHOLDER_RULE.id in disabled else (PLACEHOLDER_RULE,)
-        return cls(settings.publish.detector, Detector(rules, settings.publish.allow))
+    def of(cls, publish: Publish) -> Detectors:
+        rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
+        return cls(publish.detector, Detector(rules, publish.allow))
 
 
 def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
@@ -114,7 +113,7 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
             findings.append(_expired(entry, settings, marks))
         else:
             allowed.add(entry.fingerprint)
-    rules = Detectors.of(settings)
+    rules = Detectors.of(settings.publish)
     files = list(manifest.site_files(site_dir))
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
@@ -176,11 +175,13 @@ def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
     hits: list[Hit] = []
     if name.endswith(MARKUP + JSON + TEXT):
         text = data.decode("utf-8", errors="replace")
-        if name.endswith(MARKUP):
-            hits.extend(_markup(text, rules))
-        elif name.endswith(JSON):
+        # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
+        # path says where in the file); a value found both ways is reported once.
+        if name.endswith(JSON):
             hits.extend(_json(text, rules))
         hits.extend(_raw(text, rules.all, precise=False))
+        if name.endswith(MARKUP):
+            hits.extend(_markup(text, rules))
     else:
         # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
         hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
