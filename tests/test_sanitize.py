@@ -6,6 +6,8 @@ import gzip
 import html
 import json
 import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ GITHUB_TOKEN = "ghp_" + "Zq8Kc4nAry7mWx2Lp0Tb" + "R5sV9dF3hJ6kN1yE"
 EMAIL = "alice.canary@corp-mail.com"
 PHONE = "+44 20 7946 0958"
 CUSTOMER = "Globex"
+LINK_EMAIL = "bob.canary@corp-mail.com"
 BLOCK_TEXT = "canary-block-q7 the vault code is kept here"
 PAGE_TEXT = "canary-page-k3 internal notes"
 
@@ -37,15 +40,19 @@ CANARY_DOCS: dict[str, str | bytes] = {
         f"aws_access_key_id = {AWS_KEY}\n"
         "```\n\n"
         f"![{GITHUB_TOKEN}](diagram.png)\n\n"
-        "[The outage](outage.md)\n"
+        "[The outage](outage.md)\n\n"
+        f"[Write to {LINK_EMAIL}](mailto:{LINK_EMAIL})\n"
     ),
     "notes.md": f"---\ntitle: {PAGE_TEXT}\nvisibility: internal\n---\n\n# Notes\n\n{PAGE_TEXT}\n",
     "outage.md": f"---\ntitle: Outage for {CUSTOMER} Corporation\n---\n\nWhat happened.\n",
     "diagram.png": b"\x89PNG\r\n\x1a\n",
 }
 CANARY_OPTIONS = {"publish": {"deny_terms": [CUSTOMER]}}
-CANARY_NAV = [{"Home": "index.md"}, {"Notes": "notes.md"}, {"Outage": "outage.md"}]
-CANARIES = (AWS_KEY, GITHUB_TOKEN, EMAIL, PHONE, CUSTOMER, "canary-block-q7", "canary-page-k3")
+CANARY_NAV = [{"Home": "index.md"}, {"Notes": "notes.md"}, {f"{CUSTOMER} outage": "outage.md"}]
+CANARIES = (
+    *(AWS_KEY, GITHUB_TOKEN, EMAIL, PHONE, CUSTOMER, LINK_EMAIL),
+    *("canary-block-q7", "canary-page-k3"),
+)
 
 
 def everything(site: Path) -> str:
@@ -69,6 +76,10 @@ def test_canaries_never_reach_the_audit_site_but_the_internal_edition_shows_them
     audit = build(config)
     assert audit.returncode == 0, audit.log
     assert audit.warnings() == []
+    assert (
+        "INFO    -  evidence: mkdocs.yml: nav: a deny-listed term is redacted from the audit "
+        "edition (fingerprint 9b4ed45bf939450e); remove it from the config"
+    ) in audit.log
     published = everything(audit.site)
     for canary in CANARIES:
         assert canary.lower() not in published.lower()
@@ -96,6 +107,8 @@ def test_check_lists_each_redaction_without_its_value(tmp_path: Path) -> None:
         ["docs/index.md:13:19", "redacted-phone"],
         ["docs/index.md:16:21", "redacted-aws-access-key"],
         ["docs/index.md:19:3", "redacted-github-token"],
+        ["docs/index.md:23:11", "redacted-email"],
+        ["docs/index.md:23:44", "redacted-email"],
         ["docs/outage.md:2:1", "redacted-deny-term"],
     ]
     assert lines[0] == (
@@ -103,8 +116,8 @@ def test_check_lists_each_redaction_without_its_value(tmp_path: Path) -> None:
         "edition (fingerprint 8f28912c5ecfcdf7); remove it from the source, or allow the exact "
         "value under publish: allow: email"
     )
-    assert lines[4].startswith("docs/outage.md:2:1: redacted-deny-term: $.title: ")
-    assert lines[-1] == "0 errors, 5 warnings"
+    assert lines[6].startswith("docs/outage.md:2:1: redacted-deny-term: $.title: ")
+    assert lines[-1] == "0 errors, 7 warnings"
     for canary in CANARIES:
         assert canary not in run.output
 
@@ -166,11 +179,11 @@ def test_report_page_counts_redactions_per_document_and_lists_withheld(tmp_path:
     assert "postmortems/2026-03-06-draft.md : a postmortem not marked sanitized: true ." in report
     assert (
         "Document Internal blocks Secrets Emails Phone numbers Deny-listed terms "
-        "docs/index.md 1 2 1 1 0 docs/outage.md 0 0 0 0 1"
+        "docs/index.md 1 2 3 1 0 docs/outage.md 0 0 0 0 1"
     ) in report
     assert (
         "evidence: audit edition: 2 documents withheld; redacted: 1 deny-listed terms, "
-        "1 emails, 1 internal blocks, 1 phone numbers, 2 secrets"
+        "3 emails, 1 internal blocks, 1 phone numbers, 2 secrets"
     ) in result.log
 
 
@@ -490,3 +503,59 @@ def test_kit_oncall_page_publishes_names_and_roles_never_handles(kit: Path) -> N
     assert "Ravi Okafor (Security lead)" in published
     assert "@dana.w" not in published and "@ravi.o" not in published
     assert "contacts:" not in published and "Mondays at 09:00 UTC" not in published
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        ("---\ntitle: [broken\nphone: bad-front-matter-5m\n---\n\n# Page\n", "yaml-syntax"),
+        ("---\n- bad-front-matter-5m\n---\n\n# Page\n", "front-matter-shape"),
+        ("---\nbad-front-matter-5m\n---\n\n# Page\n", "front-matter-shape"),
+        ("---\ntitle: x\n\tnote: bad-front-matter-5m\n---\n\n# Page\n", "yaml-syntax"),
+        ("---\ntitle: bad-front-matter-5m\n\n# never closed\n", "front-matter-unclosed"),
+        (b"# Page\n\nbad-front-matter-5m \xff\n", "file-encoding"),
+        ("# Page\n\nbad-front-matter-5m " + "x" * 3000 + "\n", "file-too-large"),
+    ],
+    ids=["yaml", "list", "scalar", "tab", "unclosed", "not-utf8", "too-large"],
+)
+def test_an_unreadable_page_is_an_error_and_publishes_nothing(
+    tmp_path: Path, content: str | bytes, rule: str
+) -> None:
+    docs = {"index.md": "# Home\n\n[Page](page.md)\n", "page.md": content}
+    config = make_project(tmp_path, docs, {"max_file_size": 2048})
+    result = build(config, strict=False)
+    assert any(f": {rule}: " in w and w.startswith("docs/page.md:") for w in result.warnings())
+    assert not (result.site / "page").exists()
+    assert "bad-front-matter-5m" not in everything(result.site)
+
+
+def test_the_build_makes_no_network_call(tmp_path: Path) -> None:
+    # Every socket connection of the build's Python process is refused and logged.
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        "import os, socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    with open(os.environ['NETWORK_LOG'], 'a') as log:\n"
+        "        log.write(repr(args) + '\\n')\n"
+        "    raise OSError('the network is off in this test')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n",
+        encoding="utf-8",
+    )
+    body = "# Home\n\n![chart](https://grafana.example.net/render/x.png)\n"
+    project = tmp_path / "project"
+    config = make_project(project, {"index.md": body})
+    log = tmp_path / "network.log"
+    env = {"PYTHONPATH": str(hooks), "NETWORK_LOG": str(log)}
+    probe = (
+        "import socket\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 9))\nexcept OSError:\n    pass\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env}, check=True)
+    assert log.exists(), "the hook must catch connections, or this test proves nothing"
+    log.unlink()
+    result = build(config, strict=False, env=env)
+    assert result.returncode == 0, result.log
+    assert any(": external-asset: " in w for w in result.warnings())
+    assert not log.exists()

@@ -65,9 +65,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
         self.origin = origin = manifest.provenance(self.settings)
-        sanitize.publish_config(
-            config, origin.audience, origin.commit, origin.build_date, origin.modified
+        redacted = sanitize.publish_config(
+            config, self.settings.publish, origin.commit, origin.build_date, origin.modified
         )
+        for message in redacted:
+            log.info(f"{self.settings.config_file}: {message}")
         return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

@@ -800,24 +800,44 @@ _CONFIG_TEXTS = ("site_name", "site_description", "site_author")
 
 
 def publish_config(
-    config: MutableMapping[str, Any], audience: str, commit: str, built: str, modified: bool
-) -> None:
-    """Escape the config text MkDocs puts into pages raw (site name, description, author,
-    nav titles) and add the edition, build date and commit to every page's footer."""
+    config: MutableMapping[str, Any],
+    publish: Publish,
+    commit: str,
+    built: str,
+    modified: bool,
+) -> list[str]:
+    """Redact (audit edition) and escape the config text MkDocs puts into pages raw (site
+    name, description, author, nav titles and links), and add the edition, build date and
+    commit to every page's footer. Returns what was redacted, without the values."""
+    redacted: list[str] = []
+
+    def text(value: str, where: str) -> str:
+        if publish.audit:
+            value, spans = detectors.redact(value, publish.detector, detectors.note_for)
+            redacted.extend(
+                f"{where}: {m.rule.description} is redacted from the audit edition "
+                f"(fingerprint {m.fingerprint}); remove it from the config"
+                for m, _, _ in spans
+            )
+        return html.escape(value, quote=True)
+
     for key in _CONFIG_TEXTS:
         if isinstance(config.get(key), str):
-            config[key] = html.escape(config[key], quote=True)
+            config[key] = text(config[key], key)
     if config.get("nav"):
-        config["nav"] = escape_nav(config["nav"])
-    config["copyright"] = footer(config.get("copyright"), audience, commit, built, modified)
+        config["nav"] = _nav_texts(config["nav"], text)
+    config["copyright"] = footer(config.get("copyright"), publish.audience, commit, built, modified)
+    return redacted
 
 
-def escape_nav(nav: Any) -> Any:
-    """The `nav` config with its titles escaped."""
+def _nav_texts(nav: Any, text: Callable[[str, str], str]) -> Any:
+    """The `nav` config with its titles (and external links) passed through `text`."""
     if isinstance(nav, list):
-        return [escape_nav(item) for item in nav]
+        return [_nav_texts(item, text) for item in nav]
     if isinstance(nav, dict):
-        return {html.escape(str(k), quote=True): escape_nav(v) for k, v in nav.items()}
+        return {text(str(k), "nav"): _nav_texts(v, text) for k, v in nav.items()}
+    if isinstance(nav, str) and "://" in nav:
+        return text(nav, "nav")
     return nav
 
 
