@@ -515,10 +515,14 @@ def host_rules(patterns: Sequence[str]) -> list[Rule]:
             regex = "(?i:" + re.escape(glob[1:]) + ")" + _HOST_END
             rules.append(_host(regex, left=_HOST_CHARS, left_max=253))
             continue
-        out = []
-        for char in glob:
-            out.append({"*": "[a-z0-9-]{0,63}", "?": "[a-z0-9-]"}.get(char, re.escape(char)))
-        rules.append(_host(r"(?i)(?<![a-z0-9.-])" + "".join(out) + _HOST_END))
+        out = [{"*": "[a-z0-9-]{0,63}", "?": "[a-z0-9-]"}.get(c, re.escape(c)) for c in glob]
+        if glob[0] in "*?":
+            regex = r"(?i)(?<![a-z0-9.-])" + "".join(out)
+        else:
+            # A literal first character in both cases, so `re` skips to it quickly.
+            first = re.escape(glob[0] + glob[0].upper())
+            regex = f"[{first}](?<![A-Za-z0-9.-].)(?i:{''.join(out[1:])})"
+        rules.append(_host(regex + _HOST_END))
     return rules
 
 
