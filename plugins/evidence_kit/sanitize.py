@@ -260,6 +260,7 @@ def withheld(evidence: Evidence) -> dict[str, str]:
 
 _MARKER = re.compile(r"^([ \t]{0,12})<!--[ \t]*(/?)internal[ \t]*-->[ \t]*$", re.IGNORECASE)
 REDACTED_BLOCK = "*Redacted: internal content is not part of the audit edition.*"
+WITHHELD_PAGE = "*Withheld: this document is not part of the audit edition.*\n"
 
 
 @dataclass(frozen=True)
@@ -677,6 +678,9 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
     """The page as the audience may see it; registered last, so it sees every change."""
     publish = evidence.settings.publish
+    if publish.audit and doc.src_uri in evidence.tree.unpublishable:
+        # Only a generated page that gathers others (a print view) asks for one of these.
+        return dataclasses.replace(page, meta={"title": "Withheld"}, body=WITHHELD_PAGE)
     body = page.body
     meta = page.meta
     if publish.audit:
