@@ -215,13 +215,20 @@ def test_internal_edition_report_says_nothing_is_withheld(tmp_path: Path) -> Non
             "page; remove it or open the block with <!-- internal -->",
         ),
         (
+            "> <!-- internal -->\n> secret plans\n",
+            3,
+            "an internal marker that is not a line of its own (in a quote, a table or after "
+            "text) cuts nothing, so the audit edition does not publish this page; put the "
+            "marker on its own line",
+        ),
+        (
             "<!-- internal -->\n```text\nsecret plans\n<!-- /internal -->\n```\n",
             3,
             "<!-- internal --> is never closed, so the audit edition does not publish this page; "
             "close the block with <!-- /internal -->",
         ),
     ],
-    ids=["unclosed", "stray-close", "close-inside-code"],
+    ids=["unclosed", "stray-close", "in-a-quote", "close-inside-code"],
 )
 def test_unbalanced_markers_are_an_error_and_the_page_is_not_published(
     tmp_path: Path, body: str, line: int, message: str
@@ -516,10 +523,17 @@ def test_kit_oncall_page_publishes_names_and_roles_never_handles(kit: Path) -> N
         ("---\nbad-front-matter-5m\n---\n\n# Page\n", "front-matter-shape"),
         ("---\ntitle: x\n\tnote: bad-front-matter-5m\n---\n\n# Page\n", "yaml-syntax"),
         ("---\ntitle: bad-front-matter-5m\n\n# never closed\n", "front-matter-unclosed"),
+        ("---\ntitle: x\ntitle: bad-front-matter-5m\n---\n\n# Page\n", "yaml-duplicate-key"),
+        ("---\nbase: &a bad-front-matter-5m\ntitle: *a\n---\n\n# Page\n", "yaml-alias"),
+        ("---\ntitle: !!python/object:os.system bad-front-matter-5m\n---\n", "yaml-tag"),
+        ("---\ntitle: " + "[" * 80 + "bad-front-matter-5m" + "]" * 80 + "\n---\n", "yaml-too-deep"),
         (b"# Page\n\nbad-front-matter-5m \xff\n", "file-encoding"),
         ("# Page\n\nbad-front-matter-5m " + "x" * 3000 + "\n", "file-too-large"),
     ],
-    ids=["yaml", "list", "scalar", "tab", "unclosed", "not-utf8", "too-large"],
+    ids=[
+        *("yaml", "list", "scalar", "tab", "unclosed", "duplicate-key", "alias", "custom-tag"),
+        *("too-deep", "not-utf8", "too-large"),
+    ],
 )
 def test_an_unreadable_page_is_an_error_and_publishes_nothing(
     tmp_path: Path, content: str | bytes, rule: str

@@ -259,6 +259,7 @@ def withheld(evidence: Evidence) -> dict[str, str]:
 # ---------------------------------------------------------------- internal blocks
 
 _MARKER = re.compile(r"^([ \t]{0,12})<!--[ \t]*(/?)internal[ \t]*-->[ \t]*$", re.IGNORECASE)
+_ANY_MARKER = re.compile(r"<!--[ \t]{0,10}/?internal[ \t]{0,10}-->", re.IGNORECASE)
 REDACTED_BLOCK = "*Redacted: internal content is not part of the audit edition.*"
 WITHHELD_PAGE = "*Withheld: this document is not part of the audit edition.*\n"
 
@@ -278,12 +279,16 @@ class Blocks:
 def internal_blocks(body: str) -> Blocks:
     """Pair the markers outside code; nested blocks are cut with their outer block."""
     markers: list[tuple[int, bool, str]] = []
+    stray: list[tuple[int, str]] = []
 
     def collect(text: str, index: int, column: int) -> str:
-        if column == 0 and "internal" in text.lower():
-            marker = _MARKER.match(text)
-            if marker:
-                markers.append((index, marker.group(2) == "/", marker.group(1)))
+        if "internal" not in text.lower():
+            return text
+        marker = _MARKER.match(text) if column == 0 else None
+        if marker:
+            markers.append((index, marker.group(2) == "/", marker.group(1)))
+        elif _ANY_MARKER.search(text):
+            stray.append((index, "inline"))
         return text
 
     if "internal" in body.lower():
@@ -306,6 +311,7 @@ def internal_blocks(body: str) -> Blocks:
                 indents.append(indent)
     if depth:
         problems.append((opened, "open"))
+    problems = sorted(problems + stray)
     return Blocks(tuple(ranges), tuple(problems), tuple(indents))
 
 
@@ -331,6 +337,12 @@ def _marker_findings(doc: Document, blocks: Blocks) -> list[Finding]:
             message = (
                 "<!-- internal --> is never closed, so the audit edition does not publish "
                 "this page; close the block with <!-- /internal -->"
+            )
+        elif kind == "inline":
+            message = (
+                "an internal marker that is not a line of its own (in a quote, a table or "
+                "after text) cuts nothing, so the audit edition does not publish this page; "
+                "put the marker on its own line"
             )
         else:
             message = (
