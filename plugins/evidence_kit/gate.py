@@ -286,44 +286,86 @@ class _Markup(HTMLParser):
         self._flush()
 
 
-def _markup(text: str, rules: Detectors, first: int = 1, field: str | None = None) -> list[Hit]:
+@dataclass(frozen=True)
+class _Segment:
+    """A text the rules read (a run of text, an attribute value), and where it is."""
+
+    text: str
+    starts: tuple[int, ...]
+    """Offsets where the pieces of the text start..."""
+    lines: tuple[int, ...]
+    """...and the line of the file each piece starts on."""
+    column: int = 1
+    field: str | None = None
+
+    def line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[index] + self.text.count("\n", self.starts[index], offset)
+
+
+# Joins segments so that one pass of the rules reads them all; no rule's pattern crosses
+# it (it is neither a token character nor a space alone), and a match that swallows it
+# anyway is dropped.
+_SEPARATOR = "\n\x00\n\n"
+
+
+def _find(detector: Detector, segments: Sequence[_Segment]) -> Iterator[Hit]:
+    """The hits of `detector` in every segment, with one pass over them all."""
+    if not segments:
+        return
+    offsets = []
+    size = 0
+    for segment in segments:
+        offsets.append(size)
+        size += len(segment.text) + len(_SEPARATOR)
+    joined = _SEPARATOR.join(segment.text for segment in segments)
+    for match in detector.find(joined):
+        if "\x00" in match.value:
+            continue
+        index = bisect.bisect_right(offsets, match.start) - 1
+        segment = segments[index]
+        line = segment.line_at(match.start - offsets[index])
+        rule = match.rule
+        yield Hit(rule.id, rule.description, match.fingerprint, line, segment.column, segment.field)
+
+
+@dataclass
+class _Page:
+    """What the rules read in one HTML or XML text."""
+
+    segments: list[_Segment]
+    prose: list[_Segment]
+    """Pieces of text outside code, for the unfilled-placeholder rule."""
+    external: list[Hit]
+
+
+def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
     parser = _Markup()
     parser.feed(text)
     parser.close()
-    hits: list[Hit] = []
+    page = _Page([], [], [])
     for run in parser.runs:
-        hits.extend(_run(run, rules, first, field))
+        starts, lines, size = [], [], 0
+        for line, piece, code in run.pieces:
+            starts.append(size)
+            lines.append(first + line - 1)
+            size += len(piece)
+            if not code and "<<" in piece:
+                page.prose.append(_Segment(piece, (0,), (first + line - 1,), 1, field))
+        joined = "".join(piece for _, piece, _ in run.pieces)
+        page.segments.append(_Segment(joined, tuple(starts), tuple(lines), 1, field))
     for line, column, tag, name, values in parser.attrs:
-        value = values[name]
-        for match in rules.all.find(value):
-            rule = match.rule
-            hits.append(
-                Hit(rule.id, rule.description, match.fingerprint, first + line - 1, column, field)
-            )
-        hits.extend(_external(tag, name, values, first + line - 1, column, field))
-    return hits
+        at = first + line - 1
+        page.segments.append(_Segment(values[name], (0,), (at,), column, field))
+        page.external.extend(_external(tag, name, values, at, column, field))
+    return page
 
 
-def _run(run: _Run, rules: Detectors, first: int, field: str | None) -> Iterator[Hit]:
-    joined = "".join(piece for _, piece, _ in run.pieces)
-    offsets = []
-    size = 0
-    for _, piece, _ in run.pieces:
-        offsets.append(size)
-        size += len(piece)
-    for match in rules.all.find(joined):
-        index = bisect.bisect_right(offsets, match.start) - 1
-        line, piece, _ = run.pieces[index]
-        line += piece.count("\n", 0, match.start - offsets[index])
-        rule = match.rule
-        yield Hit(rule.id, rule.description, match.fingerprint, first + line - 1, 1, field)
-    for line, piece, code in run.pieces:
-        if code or "<<" not in piece:
-            continue
-        for match in rules.placeholders.find(piece):
-            at = line + piece.count("\n", 0, match.start)
-            rule = match.rule
-            yield Hit(rule.id, rule.description, match.fingerprint, first + at - 1, 1, field)
+def _markup(text: str, rules: Detectors) -> Iterator[Hit]:
+    page = _read_markup(text)
+    yield from _find(rules.all, page.segments)
+    yield from _find(rules.placeholders, page.prose)
+    yield from page.external
 
 
 def _external(
@@ -355,15 +397,18 @@ def _json(text: str, rules: Detectors) -> Iterator[Hit]:
         value = json.loads(text)
     except json.JSONDecodeError:
         return
+    segments: list[_Segment] = []
+    prose: list[_Segment] = []
     for path, string in _strings(value, "$"):
         if "<" in string and ">" in string:
-            # A line inside a JSON string means nothing in the file: the path locates it.
-            for hit in _markup(string, rules, 1, path):
-                yield Hit(hit.rule, hit.description, hit.fingerprint, 1, 1, path)
+            page = _read_markup(string, 1, path)
+            segments.extend(page.segments)
+            prose.extend(page.prose)
         else:
-            for match in rules.all.find(string):
-                rule = match.rule
-                yield Hit(rule.id, rule.description, match.fingerprint, 1, 1, path)
+            segments.append(_Segment(string, (0,), (1,), 1, path))
+    # A line inside a JSON string means nothing in the file: the JSON path locates it.
+    for hit in (*_find(rules.all, segments), *_find(rules.placeholders, prose)):
+        yield Hit(hit.rule, hit.description, hit.fingerprint, 1, 1, hit.field)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -475,18 +475,17 @@ def rule(evidence: Evidence) -> list[Finding]:
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:
             continue
-        blocks = internal_blocks(doc.body)
-        findings.extend(_marker_findings(doc, blocks))
-        if publish.audit and blocks.problems:
-            tree.unpublishable.add(src_uri)
-            continue
         if src_uri in hidden:
             tree.unpublishable.add(src_uri)
             if hidden[src_uri] == "unsanitized":
                 findings.append(_withheld_postmortem(doc))
             continue
-        page_findings = _page_findings(evidence, doc, blocks, hidden)
-        findings.extend(page_findings)
+        blocks = internal_blocks(doc.body)
+        findings.extend(_marker_findings(doc, blocks))
+        if publish.audit and blocks.problems:
+            tree.unpublishable.add(src_uri)
+            continue
+        findings.extend(_page_findings(evidence, doc, blocks, hidden))
     if publish.audit:
         findings.extend(_data_findings(evidence))
         findings.extend(_stray_files(evidence))
