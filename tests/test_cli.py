@@ -116,6 +116,7 @@ def test_config_class_matches_engine_defaults() -> None:
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
         "review": {},
         "incidents": {},
+        "publish": {},
     }
     assert isinstance(plugin.config, EvidenceConfig)
 

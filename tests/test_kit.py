@@ -132,6 +132,9 @@ def test_ordinary_site_builds_unchanged_without_findings(tmp_path: Path) -> None
             "guide.md": "---\ntitle: Guide\ndescription: How to\n---\n\n# Guide\n\n{{ x.y }}\n",
             "data/settings.yml": "key: value\n",
         },
+        # The internal edition copies every file, as plain MkDocs does; the audit
+        # edition never publishes data files (tests/test_sanitize.py).
+        {"publish": {"audience": "internal"}},
     )
     result = build(config)
     assert result.returncode == 0, result.log

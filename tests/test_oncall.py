@@ -68,7 +68,12 @@ COVERED = [
 def project(
     tmp_path: Path, data: str, incidents: Mapping[str, Any] | None = None, **docs: str
 ) -> Path:
-    options: dict[str, Any] = {"types": {"oncall.yml": "oncall"}}
+    # The internal edition: these tests are about the rules and what the page renders, not
+    # what redaction removes from it (issue 5's tests cover that).
+    options: dict[str, Any] = {
+        "types": {"oncall.yml": "oncall"},
+        "publish": {"audience": "internal"},
+    }
     if incidents is not None:
         options["incidents"] = dict(incidents)
     return make_project(tmp_path, {"index.md": "# Home\n", "oncall.yml": data, **docs}, options)

@@ -14,7 +14,9 @@ from . import (
     clock,
     dashboard,
     engine,
+    gate,
     incidents,
+    manifest,
     mkdocs_yml,
     moments,
     report,
@@ -179,3 +181,39 @@ def new_postmortem(
     except scaffold.ScaffoldError as exc:
         _fail(str(exc))
     click.echo(f"created {shown} (draft): fill in its blanks, then run evidence-kit check")
+
+
+site_argument = click.argument(
+    "site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+format_option = click.option(
+    "--format",
+    "output",
+    type=click.Choice(sorted(report.FORMATS)),
+    default="text",
+    show_default=True,
+)
+
+
+@main.command()
+@site_argument
+@config_option
+@today_option
+@format_option
+def scan(site_dir: Path, config: Path, today: str | None, output: str) -> None:
+    """Scan a built site for anything that must not be published; exit 1 on findings."""
+    settings = load_settings(config, today)
+    findings = gate.scan(site_dir, settings, site_dir.as_posix())
+    click.echo(report.FORMATS[output](findings), nl=False)
+    sys.exit(1 if any(f.is_error for f in findings) else 0)
+
+
+@main.command()
+@site_argument
+@format_option
+def verify(site_dir: Path, output: str) -> None:
+    """Check a built site against its manifest: exit 1 if a file was added, removed or
+    changed after the build."""
+    findings = manifest.verify(site_dir, site_dir.as_posix())
+    click.echo(report.FORMATS[output](findings), nl=False)
+    sys.exit(1 if findings else 0)

@@ -38,3 +38,8 @@ class EvidenceConfig(base.Config):
     `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
     `holidays` (a country code), `breach` (warning or error), `action_item_grace_days`,
     `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""
+
+    publish = c.Type(dict, default={})
+    """Publication: `audience` (audit | internal; EVIDENCE_AUDIENCE overrides),
+    `allowed_assets`, `private_files`, `internal_hosts`, `deny_terms`, `rules`, `allow` and
+    `gate_allow`; see the README."""

@@ -9,21 +9,17 @@ Extension points, so each concern lives in its own module and registers here:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from . import dashboard, incident_pages, incidents, oncall, placeholders, review
+from . import dashboard, incident_pages, incidents, oncall, placeholders, review, sanitize
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
 from .settings import Settings
-
-# Front-matter keys MkDocs themes print into HTML as they are (Jinja autoescape is off).
-THEME_TEXT = ("title", "description")
 
 
 def load_schemas(settings: Settings) -> SchemaSet:
@@ -85,11 +81,9 @@ class Evidence:
             return None
         if not page.meta:
             return page.body
-        meta = {
-            k: html.escape(v) if k in THEME_TEXT and isinstance(v, str) else v
-            for k, v in page.meta.items()
-        }
-        header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+        # The meta is already escaped for HTML (sanitize.transform): MkDocs themes print
+        # titles and descriptions as they are.
+        header = yaml.safe_dump(page.meta, sort_keys=False, allow_unicode=True, width=10_000)
         return f"---\n{header}---\n\n{page.body}"
 
 
@@ -163,9 +157,18 @@ RULES: list[Rule] = [
     review.check,
     incidents.check,
     oncall.check,
+    sanitize.rule,
 ]
-GENERATORS: list[Generator] = [oncall_pages, dashboard.pages, incident_pages.pages]
+# sanitize.generated stays last: it redacts the pages the generators before it made.
+GENERATORS: list[Generator] = [
+    oncall_pages,
+    dashboard.pages,
+    incident_pages.pages,
+    sanitize.generated,
+]
+# sanitize.transform stays last: it redacts and escapes what the transforms before it made.
 PAGE_TRANSFORMS: list[PageTransform] = [
     dashboard.evidence_card,
     incident_pages.postmortem_tables,
+    sanitize.transform,
 ]

@@ -7,7 +7,9 @@ Hooks used, and why:
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
   leniently), log every finding, withhold what must not be published, add generated pages
   and assets.
-- on_page_read_source: hand MkDocs each document with its placeholders filled.
+- on_page_read_source: hand MkDocs each document with its placeholders filled (and, last,
+  redacted for the audience by `sanitize.transform`).
+- on_post_build: write the manifest, then run the post-build gate on the finished site.
 - on_serve: rebuild when the project's own schemas change.
 """
 
@@ -17,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import clock, dashboard, engine, mkdocs_yml
+from . import clock, dashboard, engine, gate, manifest, mkdocs_yml, sanitize
 from .config import EvidenceConfig
 from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
@@ -40,10 +42,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.settings: Settings | None = None
         self.schemas: SchemaSet | None = None
         self.evidence: engine.Evidence | None = None
+        self.origin: manifest.Provenance | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
-        self.settings = self.evidence = None
+        self.settings = self.evidence = self.origin = None
         if not self.config.enabled:
             return None
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
@@ -67,6 +70,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             config.extra_css.append(dashboard.STYLESHEET)
         if dashboard.SCRIPT not in (str(script) for script in config.extra_javascript):
             config.extra_javascript.append(dashboard.SCRIPT)
+        self.origin = origin = manifest.provenance(self.settings)
+        redacted = sanitize.publish_config(
+            config, self.settings.publish, origin.commit, origin.build_date, origin.modified
+        )
+        for message in redacted:
+            log.info(f"{self.settings.config_file}: {message}")
         return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -79,10 +88,18 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 log.warning(str(finding))
             else:
                 log.info(str(finding))
+        hidden = sanitize.withheld(evidence)
         for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
             file = files.get_file_from_path(src_uri)
-            if file is not None:
+            if file is None:
+                continue
+            if src_uri in hidden:
+                # Excluded, not removed: a link to it is our `link-withheld` error rather
+                # than MkDocs' "not found" warning.
+                file.inclusion = InclusionLevel.EXCLUDED
+            else:
                 files.remove(file)
+        config.nav = sanitize.prune_nav(config.nav, hidden)
         for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         return files
@@ -92,6 +109,19 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.evidence is None or page.file.generated_by:
             return None
         return self.evidence.page_source(page.file.src_uri)
+
+    # Last: the search index and the sitemap must be written before they are hashed and scanned.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the manifest; in the audit edition, run the gate over the finished site."""
+        if self.settings is None or self.evidence is None or self.origin is None:
+            return
+        site = Path(config.site_dir)
+        manifest.write(site, manifest.build(self.evidence, site, self.origin))
+        log.info(sanitize.summary(self.evidence))
+        if self.settings.publish.audit:
+            for finding in gate.scan(site, self.settings, self.settings.rel(site)):
+                log.warning(str(finding))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""

@@ -7,12 +7,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .incidents import IncidentPolicy, parse_policy
 from .model import Mark
 from .review import ReviewSettings, parse_settings
+
+if TYPE_CHECKING:
+    from .sanitize import Publish
 
 _START = Mark(1, 1)
 
@@ -63,6 +66,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     review: ReviewSettings = field(default_factory=ReviewSettings)
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
+    publish: Publish = field(default_factory=lambda: _publish(None, []))
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -100,6 +104,7 @@ def build_settings(
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     review = parse_settings(options.get("review"), errors)
     incidents = parse_policy(options.get("incidents"), errors, today)
+    publish = _publish(options.get("publish"), errors)
     if errors:
         raise SettingsError(errors)
     return Settings(
@@ -113,7 +118,15 @@ def build_settings(
         max_file_size=max_size,
         review=review,
         incidents=incidents,
+        publish=publish,
     )
+
+
+def _publish(value: Any, errors: list[str]) -> Publish:
+    # Imported here: sanitize uses modules that import this one.
+    from .sanitize import parse_publish
+
+    return parse_publish(value, errors)
 
 
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")

@@ -1,0 +1,423 @@
+"""The post-build gate: an independent scan of a finished site, whoever built it.
+
+It trusts nothing the build did. Every file is read as raw text, HTML and XML also as text
+with entities unescaped and tags joined (syntax highlighting splits a secret across
+`<span>`s) and as attribute values, JSON as its decoded strings, `.gz` files gunzipped.
+Scripts, styles and binary files get the precise rules only. A finding names the file,
+line, rule and a fingerprint of the value, never the value. A site without the plugin's
+manifest fails: it was built by something that skipped the sanitizer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from . import manifest, mkdocs_yml
+from .detectors import PLACEHOLDER_RULE, Detector, Match
+from .model import Finding, Mark
+
+if TYPE_CHECKING:
+    from .sanitize import AllowEntry, Publish
+    from .settings import Settings
+
+MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
+JSON = (".json", ".webmanifest")
+SCRIPTS = (".js", ".mjs", ".css", ".map")
+TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
+MAX_GUNZIPPED = 64 * 1024 * 1024
+
+# Elements whose text runs on with its neighbours' (a highlighted token is split into
+# spans); any other tag ends a run of text, so table cells do not join into one number.
+_INLINE = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var", "wbr"),
+    }
+)
+_CODE = frozenset(("pre", "code", "script", "style", "textarea"))
+_ASSET_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+_ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A value found in a published file."""
+
+    rule: str
+    description: str
+    fingerprint: str
+    line: int
+    column: int
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """The project's rules, and the unfilled-placeholder rule for prose outside code."""
+
+    all: Detector
+    placeholders: Detector
+
+    @classmethod
+    def of(cls, publish: Publish) -> Detectors:
+        rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
+        return cls(publish.detector, Detector(rules, publish.allow))
+
+
+def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
+    """Every finding of the gate for the site in `site_dir` (paths printed below
+    `shown_as`): missing manifest, internal edition, expired exceptions, found values."""
+    findings: list[Finding] = []
+    built = manifest.read(site_dir)
+    if built is None:
+        findings.append(manifest.missing(shown_as))
+    elif built.get("build", {}).get("audience") != "audit":
+        findings.append(
+            Finding(
+                f"{shown_as}/{manifest.NAME}",
+                1,
+                1,
+                "audience-internal",
+                "the site is the internal edition, which must not be published; build it "
+                "with publish: audience: audit (and EVIDENCE_AUDIENCE unset)",
+            )
+        )
+    allowed = set()
+    marks = _allow_marks(settings)
+    for entry in settings.publish.gate_allow:
+        if entry.expires < settings.today:
+            findings.append(_expired(entry, settings, marks))
+        else:
+            allowed.add(entry.fingerprint)
+    rules = Detectors.of(settings.publish)
+    files = list(manifest.site_files(site_dir))
+    if (site_dir / manifest.NAME).is_file():
+        files.append((manifest.NAME, site_dir / manifest.NAME))
+    for rel, path in files:
+        for hit in scan_file(rel, path.read_bytes(), rules):
+            if hit.fingerprint not in allowed:
+                findings.append(_finding(f"{shown_as}/{rel}", hit))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _finding(where: str, hit: Hit) -> Finding:
+    if hit.rule == "external-asset":
+        message = hit.description
+    else:
+        message = (
+            f"{hit.description} (fingerprint {hit.fingerprint}) is published; remove it from "
+            "the source and build again, or allow the fingerprint under publish: gate_allow"
+        )
+    return Finding(where, hit.line, hit.column, hit.rule, message, field=hit.field)
+
+
+def _expired(entry: AllowEntry, settings: Settings, marks: Sequence[Mark]) -> Finding:
+    at = marks[entry.index] if entry.index < len(marks) else Mark(1, 1)
+    return Finding(
+        settings.config_file,
+        at.line,
+        at.column,
+        "allowlist-expired",
+        f"the gate exception for fingerprint {entry.fingerprint} (owner {entry.owner}) expired "
+        f"on {entry.expires.isoformat()}; remove the value from the site or renew the "
+        "exception with a new expiry",
+        field=f"$.publish.gate_allow[{entry.index}]",
+    )
+
+
+def _allow_marks(settings: Settings) -> list[Mark]:
+    """Positions of the `publish: gate_allow` entries in the MkDocs config."""
+    try:
+        text = (settings.root / settings.config_file).read_text("utf-8-sig")
+        root = yaml.compose(text, Loader=mkdocs_yml._LenientLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    plugin = mkdocs_yml._plugin_node(mkdocs_yml._child(root, "plugins"))
+    entries = mkdocs_yml._child(mkdocs_yml._child(plugin, "publish"), "gate_allow")
+    if not isinstance(entries, yaml.SequenceNode):
+        return []
+    return [Mark(n.start_mark.line + 1, n.start_mark.column + 1) for n in entries.value]
+
+
+# ---------------------------------------------------------------- one file
+
+
+def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
+    """Every hit in one published file, by its type; each value once per line."""
+    name = rel.lower()
+    if name.endswith(".gz"):
+        data = _gunzip(data)
+        name = name[:-3]
+    hits: list[Hit] = []
+    if name.endswith(MARKUP + JSON + TEXT):
+        text = data.decode("utf-8", errors="replace")
+        # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
+        # path says where in the file); a value found both ways is reported once.
+        if name.endswith(JSON):
+            hits.extend(_json(text, rules))
+        hits.extend(_raw(text, rules.all, precise=False))
+        if name.endswith(MARKUP):
+            hits.extend(_markup(text, rules))
+    else:
+        # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
+        hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
+    seen = set()
+    unique = []
+    for hit in hits:
+        key = (hit.rule, hit.fingerprint, hit.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(hit)
+    return unique
+
+
+def _gunzip(data: bytes) -> bytes:
+    """The content of a gzip file, bounded so a small bomb cannot fill the memory."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            return handle.read(MAX_GUNZIPPED)
+    except (OSError, EOFError, zlib.error):
+        return data
+
+
+def _hits(matches: list[Match], lines: _Lines, field: str | None = None) -> Iterator[Hit]:
+    for match in matches:
+        line, column = lines.at(match.start)
+        rule = match.rule
+        yield Hit(rule.id, rule.description, match.fingerprint, line, column, field)
+
+
+class _Lines:
+    """Offsets of a text turned into 1-based line and column, from a first line on."""
+
+    def __init__(self, text: str, first: int = 1) -> None:
+        self.starts = [0]
+        self.first = first
+        index = text.find("\n")
+        while index >= 0:
+            self.starts.append(index + 1)
+            index = text.find("\n", index + 1)
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.first + index, offset - self.starts[index] + 1
+
+
+def _raw(text: str, detector: Detector, *, precise: bool) -> Iterator[Hit]:
+    yield from _hits(detector.find(text, precise_only=precise), _Lines(text))
+
+
+# ---------------------------------------------------------------- HTML and XML
+
+
+@dataclass
+class _Run:
+    """A run of text between block tags, as pieces with the line each starts on."""
+
+    pieces: list[tuple[int, str, bool]]
+
+
+class _Markup(HTMLParser):
+    """Text runs (entities decoded, inline tags joined) and attribute values of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.runs: list[_Run] = []
+        self.attrs: list[tuple[int, int, str, str, dict[str, str]]] = []
+        self._pieces: list[tuple[int, str, bool]] = []
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+        if tag in _CODE:
+            self._code += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        values = {name: value for name, value in attrs if value}
+        for name in values:
+            self.attrs.append((line, column + 1, tag, name, values))
+        if tag not in _INLINE:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _CODE:
+            self._code = max(0, self._code - 1)
+        if tag not in _INLINE:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._pieces.append((self.getpos()[0], data, self._code > 0))
+
+    def _flush(self) -> None:
+        if self._pieces:
+            self.runs.append(_Run(self._pieces))
+            self._pieces = []
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A text the rules read (a run of text, an attribute value), and where it is."""
+
+    text: str
+    starts: tuple[int, ...]
+    """Offsets where the pieces of the text start..."""
+    lines: tuple[int, ...]
+    """...and the line of the file each piece starts on."""
+    column: int = 1
+    field: str | None = None
+
+    def line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[index] + self.text.count("\n", self.starts[index], offset)
+
+
+# Joins segments so that one pass of the rules reads them all; no rule's pattern crosses
+# it (it is neither a token character nor a space alone), and a match that swallows it
+# anyway is dropped.
+_SEPARATOR = "\n\x00\n\n"
+
+
+def _find(detector: Detector, segments: Sequence[_Segment]) -> Iterator[Hit]:
+    """The hits of `detector` in every segment, with one pass over them all."""
+    if not segments:
+        return
+    offsets = []
+    size = 0
+    for segment in segments:
+        offsets.append(size)
+        size += len(segment.text) + len(_SEPARATOR)
+    joined = _SEPARATOR.join(segment.text for segment in segments)
+    for match in detector.find(joined):
+        if "\x00" in match.value:
+            continue
+        index = bisect.bisect_right(offsets, match.start) - 1
+        segment = segments[index]
+        line = segment.line_at(match.start - offsets[index])
+        rule = match.rule
+        yield Hit(rule.id, rule.description, match.fingerprint, line, segment.column, segment.field)
+
+
+@dataclass
+class _Page:
+    """What the rules read in one HTML or XML text."""
+
+    segments: list[_Segment]
+    prose: list[_Segment]
+    """Pieces of text outside code, for the unfilled-placeholder rule."""
+    external: list[Hit]
+
+
+def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    page = _Page([], [], [])
+    for run in parser.runs:
+        starts, lines, size = [], [], 0
+        for line, piece, code in run.pieces:
+            starts.append(size)
+            lines.append(first + line - 1)
+            size += len(piece)
+            if not code and "<<" in piece:
+                page.prose.append(_Segment(piece, (0,), (first + line - 1,), 1, field))
+        joined = "".join(piece for _, piece, _ in run.pieces)
+        page.segments.append(_Segment(joined, tuple(starts), tuple(lines), 1, field))
+    for line, column, tag, name, values in parser.attrs:
+        at = first + line - 1
+        page.segments.append(_Segment(values[name], (0,), (at,), column, field))
+        page.external.extend(_external(tag, name, values, at, column, field))
+    return page
+
+
+def _markup(text: str, rules: Detectors) -> Iterator[Hit]:
+    page = _read_markup(text)
+    yield from _find(rules.all, page.segments)
+    yield from _find(rules.placeholders, page.prose)
+    yield from page.external
+
+
+def _external(
+    tag: str, name: str, values: dict[str, str], line: int, column: int, field: str | None
+) -> Iterator[Hit]:
+    if tag == "link":
+        rels = set(values.get("rel", "").lower().split())
+        if name != "href" or not rels & _ASSET_LINKS:
+            return
+    elif name not in _ASSET_ATTRS.get(tag, ()):
+        return
+    url = values[name].strip()
+    if not url.lower().startswith(("http://", "https://", "//")):
+        return
+    host = url.split("//", 1)[1].split("/", 1)[0]
+    message = (
+        f"<{tag} {name}> loads an asset from {host}, which readers' browsers would fetch; "
+        "the audit site loads nothing from other sites (set theme.font: false, copy images "
+        "and scripts into the evidence folder)"
+    )
+    yield Hit("external-asset", message, "", line, column, field)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json(text: str, rules: Detectors) -> Iterator[Hit]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return
+    segments: list[_Segment] = []
+    prose: list[_Segment] = []
+    for path, string in _strings(value, "$"):
+        if "<" in string and ">" in string:
+            page = _read_markup(string, 1, path)
+            segments.extend(page.segments)
+            prose.extend(page.prose)
+        else:
+            segments.append(_Segment(string, (0,), (1,), 1, path))
+    # A line inside a JSON string means nothing in the file: the JSON path locates it.
+    for hit in (*_find(rules.all, segments), *_find(rules.placeholders, prose)):
+        yield Hit(hit.rule, hit.description, hit.fingerprint, 1, 1, hit.field)
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, f"{path}.{key}")
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")

@@ -1,0 +1,232 @@
+"""The post-build gate and `evidence-kit scan` / `verify` on real, finished sites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import build, make_project, run_cli
+from evidence_kit import detectors, gate
+from evidence_kit.sanitize import parse_publish
+
+AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
+AWS_FINGERPRINT = detectors.fingerprint(AWS_KEY)
+GATE_MESSAGE = (
+    "is published; remove it from the source and build again, or allow the fingerprint "
+    "under publish: gate_allow"
+)
+
+
+def site(tmp_path: Path, **options: object) -> tuple[Path, Path]:
+    """A small project built strictly: (mkdocs.yml, site)."""
+    config = make_project(tmp_path, {"index.md": "# Home\n\nHello.\n"}, dict(options))
+    result = build(config)
+    assert result.returncode == 0, result.log
+    return config, result.site
+
+
+def plant(page: Path, html: str) -> int:
+    """Write `html` after the page's `Hello.` paragraph; returns its line number."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if "<p>Hello.</p>" in line) + 1
+    lines.insert(at, html)
+    page.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def test_a_fresh_audit_site_passes_scan_and_verify(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert (scan.exit_code, scan.output) == (0, "0 errors, 0 warnings\n")
+    verify = run_cli("verify", str(built))
+    assert (verify.exit_code, verify.output) == (0, "0 errors, 0 warnings\n")
+
+
+def test_a_secret_written_after_the_build_fails_scan_and_verify(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    line = plant(built / "index.html", f"<p>key {AWS_KEY}</p>")
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert scan.exit_code == 1
+    assert scan.output == (
+        f"{built.as_posix()}/index.html:{line}:8: aws-access-key: an AWS access key id "
+        f"(fingerprint {AWS_FINGERPRINT}) {GATE_MESSAGE}\n1 error, 0 warnings\n"
+    )
+    assert AWS_KEY not in scan.output
+    verify = run_cli("verify", str(built))
+    assert verify.exit_code == 1
+    assert verify.output == (
+        f"{built.as_posix()}/index.html:1:1: file-changed: differs from its SHA-256 in the "
+        "manifest: it was changed after the build\n1 error, 0 warnings\n"
+    )
+
+
+def test_verify_reports_added_and_removed_files(tmp_path: Path) -> None:
+    _, built = site(tmp_path)
+    (built / "extra.html").write_text("<p>late</p>\n", encoding="utf-8")
+    (built / "404.html").unlink()
+    verify = run_cli("verify", str(built), "--format", "json")
+    assert verify.exit_code == 1
+    found = [(f["path"], f["rule"]) for f in json.loads(verify.output)["findings"]]
+    assert found == [
+        (f"{built.as_posix()}/404.html", "file-removed"),
+        (f"{built.as_posix()}/extra.html", "file-added"),
+    ]
+
+
+def test_the_gate_fails_a_site_without_its_manifest(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    (built / "manifest.json").unlink()
+    expected = (
+        f"{built.as_posix()}/manifest.json:1:1: manifest-missing: the site has no readable "
+        "manifest.json, so it was not built by the evidence plugin or was changed after the "
+        "build; build it again with mkdocs build\n1 error, 0 warnings\n"
+    )
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert (scan.exit_code, scan.output) == (1, expected)
+    verify = run_cli("verify", str(built))
+    assert (verify.exit_code, verify.output) == (1, expected)
+
+
+def test_a_site_built_without_the_plugin_fails_the_gate(tmp_path: Path) -> None:
+    docs = {"index.md": "# Home\n\nMail alice.canary@corp-mail.com.\n"}
+    config = make_project(tmp_path, docs, {"enabled": False})
+    result = build(config)
+    assert result.returncode == 0, result.log
+    scan = run_cli("scan", str(result.site), "--config", str(config), "--format", "json")
+    assert scan.exit_code == 1
+    rules = {(f["path"].rsplit("/", 1)[-1], f["rule"]) for f in json.loads(scan.output)["findings"]}
+    assert ("manifest.json", "manifest-missing") in rules
+    assert ("index.html", "email") in rules
+    assert ("search_index.json", "email") in rules
+
+
+def test_the_internal_edition_never_passes_the_gate(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"})
+    result = build(config, env={"EVIDENCE_AUDIENCE": "internal"})
+    assert result.returncode == 0, result.log
+    scan = run_cli("scan", str(result.site), "--config", str(config))
+    assert scan.exit_code == 1
+    assert scan.output == (
+        f"{result.site.as_posix()}/manifest.json:1:1: audience-internal: the site is the internal "
+        "edition, which must not be published; build it with publish: audience: audit (and "
+        "EVIDENCE_AUDIENCE unset)\n1 error, 0 warnings\n"
+    )
+
+
+def test_google_fonts_fail_the_audit_build(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, theme={"name": "material"})
+    result = build(config)
+    assert result.returncode == 1
+    hosts = {w.split(" loads an asset from ")[1].split(",")[0] for w in result.warnings()}
+    assert hosts == {"fonts.googleapis.com", "fonts.gstatic.com"}
+    assert all(": external-asset: <link href> " in w for w in result.warnings())
+
+
+def test_an_allowed_fingerprint_passes_until_it_expires(tmp_path: Path) -> None:
+    entry = {
+        "fingerprint": AWS_FINGERPRINT,
+        "owner": "Security team",
+        "reason": "a documented test key",
+        "expires": "2026-12-31",
+    }
+    config, built = site(tmp_path, publish={"gate_allow": [entry]})
+    plant(built / "index.html", f"<p>key {AWS_KEY}</p>")
+    assert run_cli("scan", str(built), "--config", str(config)).exit_code == 0
+    later = run_cli("scan", str(built), "--config", str(config), "--today", "2027-01-01")
+    assert later.exit_code == 1
+    lines = later.output.splitlines()
+    line = config.read_text().splitlines().index("      - fingerprint: " + AWS_FINGERPRINT) + 1
+    assert lines[1] == (
+        f"mkdocs.yml:{line}:9: allowlist-expired: $.publish.gate_allow[0]: the gate exception "
+        f"for fingerprint {AWS_FINGERPRINT} (owner Security team) expired on 2026-12-31; "
+        "remove the value from the site or renew the exception with a new expiry"
+    )
+    assert ": aws-access-key: " in lines[0]
+    assert lines[-1] == "2 errors, 0 warnings"
+
+
+def rules() -> gate.Detectors:
+    publish = parse_publish(
+        {"internal_hosts": ["*.corp.example.com"], "deny_terms": ["Globex"]}, [], env={}
+    )
+    return gate.Detectors.of(publish)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "highlighted.html",
+            '<pre><code><span class="s">AKIAQ3EG</span><span>CANARY7X4K2Z</span></code></pre>',
+            [("aws-access-key", 1)],
+        ),
+        ("entities.html", "<p>\n\nalice.canary&#64;corp-mail.com</p>", [("email", 3)]),
+        (
+            "attributes.html",
+            '<p>x</p>\n<img alt="ghp_Zq8Kc4nAry7mWx2Lp0TbR5sV9dF3hJ6kN1yE" src="a.png">',
+            [("github-token", 2)],
+        ),
+        ("anchor.html", '<h2 id="globex-outage">Outage</h2>', [("deny-term", 1)]),
+        (
+            "search/search_index.json",
+            json.dumps({"docs": [{"text": "<p>mail alice.canary\u0040corp-mail.com</p>"}]}),
+            [("email", 1)],
+        ),
+        (
+            "sitemap.xml.gz",
+            gzip.compress(
+                b"<urlset><url><loc>https://wiki.corp.example.com/x</loc></url></urlset>"
+            ),
+            [("internal-host", 1)],
+        ),
+        ("prose.html", "<p>Ask &lt;&lt;Security lead&gt;&gt;.</p>", [("placeholder", 1)]),
+        ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>", []),
+        ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>", []),
+        (
+            "bundle.js",
+            'var a="alice@example.org",b="AKIAQ3EGCANARY7X4K2Z";',
+            [("aws-access-key", 1)],
+        ),
+        ("logo.png", b"\x89PNG\x00\x01-----BEGIN RSA PRIVATE KEY-----\x00", [("private-key", 1)]),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "." in v and "<" not in v and "{" not in v else "",
+)
+def test_the_gate_reads_every_form_a_value_takes(
+    name: str, content: str | bytes, expected: list[tuple[str, int]]
+) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    hits = gate.scan_file(name, data, rules())
+    assert [(hit.rule, hit.line) for hit in hits] == expected
+
+
+def test_gate_findings_never_show_the_value(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    plant(built / "index.html", "<p>write to alice.canary@corp-mail.com</p>")
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert scan.exit_code == 1
+    assert "alice" not in scan.output and "corp-mail" not in scan.output
+    fingerprint = detectors.fingerprint("alice.canary@corp-mail.com")
+    assert f": email: an email address (fingerprint {fingerprint}) {GATE_MESSAGE}" in scan.output
+
+
+def test_scan_needs_an_existing_site_folder(tmp_path: Path) -> None:
+    run = run_cli("scan", str(tmp_path / "nowhere"))
+    assert run.exit_code == 2
+    assert "does not exist" in run.stderr
+
+
+def test_allow_entries_take_dates_from_yaml(tmp_path: Path) -> None:
+    errors: list[str] = []
+    entry = {
+        "fingerprint": AWS_FINGERPRINT,
+        "owner": "a",
+        "reason": "b",
+        "expires": dt.date(2027, 1, 1),
+    }
+    publish = parse_publish({"gate_allow": [entry]}, errors, env={})
+    assert errors == []
+    assert publish.gate_allow[0].expires == dt.date(2027, 1, 1)
