@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, clock, engine, mkdocs_yml, report
+from . import __version__, clock, controls, engine, mkdocs_yml, report
 from .schemas import SchemaError
 from .settings import Settings, SettingsError, build_settings
 
@@ -77,3 +77,16 @@ def check(config: Path, today: str | None, output: str) -> None:
         _fail(str(exc))
     click.echo(report.FORMATS[output](evidence.findings), nl=False)
     sys.exit(1 if evidence.errors else 0)
+
+
+@main.command("controls")
+@click.argument("catalogue", required=False)
+def list_controls(catalogue: str | None) -> None:
+    """List the controls documents may cite (`controls: [SOC2:CC7.3]`)."""
+    known = controls.catalogues()
+    if catalogue is not None and catalogue not in known:
+        _fail(f"unknown catalogue {catalogue!r}; use {' or '.join(sorted(known))}")
+    for cat in [known[catalogue]] if catalogue else known.values():
+        click.echo(f"# {cat.name}")
+        for control in cat.controls:
+            click.echo(f"{control.ref}\t{control.title}")

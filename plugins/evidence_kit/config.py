@@ -27,3 +27,7 @@ class EvidenceConfig(base.Config):
 
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
+
+    controls = c.Type(dict, default={})
+    """`catalogues: [SOC2, ISO27001]`: the control catalogues the controls matrix covers, in
+    order (default: every shipped catalogue)."""

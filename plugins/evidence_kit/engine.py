@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import oncall, placeholders
+from . import controls, oncall, placeholders
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -154,6 +154,7 @@ def oncall_pages(evidence: Evidence) -> dict[str, str]:
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders]
-GENERATORS: list[Generator] = [oncall_pages]
+RULES: list[Rule] = [validate, check_placeholders, controls.check]
+# The controls pages last: they list the pages generated before them.
+GENERATORS: list[Generator] = [oncall_pages, controls.pages]
 PAGE_TRANSFORMS: list[PageTransform] = []

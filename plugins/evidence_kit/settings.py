@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .controls import ControlScope, parse_scope
 from .model import Mark
 
 _START = Mark(1, 1)
@@ -59,6 +60,7 @@ class Settings:
     types: Mapping[str, str] = field(default_factory=dict)
     placeholders: Mapping[str, PlaceholderSource] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    controls: ControlScope = field(default_factory=ControlScope)
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -94,6 +96,7 @@ def build_settings(
         schemas_dir = (root / str(options["schemas_dir"])).resolve()
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
+    controls = parse_scope(options.get("controls"), errors)
     if errors:
         raise SettingsError(errors)
     return Settings(
@@ -105,6 +108,7 @@ def build_settings(
         types=types,
         placeholders=placeholders,
         max_file_size=max_size,
+        controls=controls,
     )
 
 
