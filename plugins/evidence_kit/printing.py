@@ -147,7 +147,7 @@ def document(
             body = f"<h1>{_text(page.title)}</h1>\n{body}"
         sections.append(
             f'<article class="ek-page" id="{anchor(page.url)}">\n'
-            f'<p class="ek-where">/{_text(page.url)}</p>\n{body}\n</article>'
+            f'<p class="ek-where">{_text(page.title)} · /{_text(page.url)}</p>\n{body}\n</article>'
         )
     subtitle = f'<p class="ek-subtitle">{_text(description)}</p>\n' if description else ""
     return (
