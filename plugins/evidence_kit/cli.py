@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, clock, controls, engine, mkdocs_yml, report
+from . import __version__, changed, clock, controls, engine, mkdocs_yml, report
 from .schemas import SchemaError
 from .settings import Settings, SettingsError, build_settings
 
@@ -68,15 +68,34 @@ def main() -> None:
     default="text",
     show_default=True,
 )
-def check(config: Path, today: str | None, output: str) -> None:
-    """Check every document of the tree without building; exit 1 on errors."""
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check(
+    config: Path, today: str | None, output: str, strict: bool, files: tuple[Path, ...]
+) -> None:
+    """Check every document of the tree without building; exit 1 on errors.
+
+    With FILES (as pre-commit passes them) the whole tree is still read, so rules across
+    files see everything, but only the findings in FILES and those about the project are
+    reported; a changed config, schema or data file reports everything.
+    """
     settings = load_settings(config, today)
     try:
         evidence = engine.run(settings)
     except SchemaError as exc:
         _fail(str(exc))
-    click.echo(report.FORMATS[output](evidence.findings), nl=False)
-    sys.exit(1 if evidence.errors else 0)
+    scope = changed.limit(evidence, files) if files else changed.whole(evidence)
+    click.echo(
+        report.FORMATS[output](scope.findings, checked=scope.checked, strict=strict), nl=False
+    )
+    if scope.left_out:
+        click.echo(
+            f"evidence-kit: {scope.left_out} more finding{'s' * (scope.left_out != 1)} in files "
+            "not given; run evidence-kit check without files to see them",
+            err=True,
+        )
+    failed = any(f.is_error for f in scope.findings) or (strict and bool(scope.findings))
+    sys.exit(1 if failed else 0)
 
 
 @main.command("controls")
