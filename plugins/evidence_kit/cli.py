@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from . import __version__, changed, clock, controls, engine, mkdocs_yml, report
-from .schemas import SchemaError
+from . import __version__, changed, clock, controls, editor, engine, mkdocs_yml, report
+from .schemas import SchemaError, SchemaSet, builtin_dir
 from .settings import Settings, SettingsError, build_settings
 
 CONFIG_ERROR = 2
@@ -109,3 +110,23 @@ def list_controls(catalogue: str | None) -> None:
         click.echo(f"# {cat.name}")
         for control in cat.controls:
             click.echo(f"{control.ref}\t{control.title}")
+
+
+@main.command("schema")
+@click.argument("doc_type", metavar="TYPE")
+@config_option
+def print_schema(doc_type: str, config: Path) -> None:
+    """Print TYPE's JSON Schema, self-contained, for editors (the project's own types too)."""
+    folders = [builtin_dir()]
+    if config.exists():
+        settings = load_settings(config, None)
+        if settings.schemas_dir is not None:
+            folders.append(settings.schemas_dir)
+    try:
+        SchemaSet(folders)
+        schema = editor.bundled(folders, doc_type)
+    except SchemaError as exc:
+        _fail(str(exc))
+    except editor.UnknownType:
+        _fail(f"unknown type {doc_type!r}; use one of {', '.join(editor.types(folders))}")
+    click.echo(json.dumps(schema, indent=2))
