@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, changed, clock, controls, editor, engine, mkdocs_yml, report
+from . import __version__, changed, clock, controls, editor, engine, mkdocs_yml, report, scaffold
 from .schemas import SchemaError, SchemaSet, builtin_dir
 from .settings import Settings, SettingsError, build_settings
 
@@ -130,3 +130,24 @@ def print_schema(doc_type: str, config: Path) -> None:
     except editor.UnknownType:
         _fail(f"unknown type {doc_type!r}; use one of {', '.join(editor.types(folders))}")
     click.echo(json.dumps(schema, indent=2))
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@today_option
+def init(directory: Path, today: str | None) -> None:
+    """Start an evidence repository in DIRECTORY: mkdocs.yml, the kit's folders and the
+    runbook template. Existing files are never overwritten."""
+    try:
+        written = scaffold.init(directory, clock.today(today))
+    except (scaffold.InitError, clock.ClockError) as exc:
+        _fail(str(exc))
+    for item in written:
+        state = "created" if item.created else "kept (exists)"
+        click.echo(f"{state}: {(directory / item.path).as_posix()}")
+    config = (directory / "mkdocs.yml").as_posix()
+    click.echo(
+        f"Next: give the placeholders in {config} their values "
+        f"(evidence-kit check --config {config} lists the missing ones), "
+        "then build with mkdocs build --strict."
+    )
