@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,34 @@ Edit = Callable[[str], str]
 def edit(path: Path, change: Edit) -> None:
     """Rewrite a file of a test project in place."""
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+class _Tables(HTMLParser):
+    """The rows of every table of a page, each cell as its text with spaces collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """Every table row of a built page (header rows included), as cell texts."""
+    parser = _Tables()
+    parser.feed(html)
+    return parser.rows

@@ -114,6 +114,8 @@ def test_config_class_matches_engine_defaults() -> None:
         "types": {},
         "placeholders": {},
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
+        "review": {},
+        "incidents": {},
         "controls": {},
     }
     assert isinstance(plugin.config, EvidenceConfig)
@@ -151,4 +153,5 @@ def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
     shipped = {f"evidence_kit/schemas/{p.name}" for p in (REPO / "schemas").glob("*.schema.json")}
     assert shipped <= names
     assert "evidence_kit/py.typed" in names
+    assert {"evidence_kit/assets/review.js", "evidence_kit/assets/review.css"} <= names
     assert "evidence_kit/plugin.py" in names

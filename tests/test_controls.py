@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -147,11 +146,6 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
     assert "| SOC 2 Trust Services Criteria | 9 | 2 | 3 | 4 |" in page.splitlines()
 
 
-@pytest.mark.xfail(
-    importlib.util.find_spec("evidence_kit.review") is None,
-    reason="review statuses arrive with the review lifecycle (issue 3); wire controls.status_of",
-    strict=True,
-)
 def test_overdue_runbook_shows_stale_in_the_built_matrix(kit: Path) -> None:
     edit(
         kit.parent / RUNBOOK,
@@ -167,19 +161,21 @@ def test_kit_evidence_index_lists_every_published_document(kit: Path) -> None:
     found = tables(result.page("evidence-index/index.html")).tables
     listed = [[cell for cell, _ in row] for table in found for row in table[1:]]
     assert listed == [
-        ["Compliance evidence", "page", "—", "—", "unknown"],
-        ["Backups and recovery", "section", "Platform team", "—", "unknown"],
-        ["Incident runbook", "runbook", "Platform team", "2026-06-15", "unknown"],
-        ["Restore test", "procedure", "Platform team", "2026-06-15", "unknown"],
+        ["Compliance evidence", "page", "—", "—", "—"],
+        ["Review status", "generated", "—", "—", "—"],
+        ["Backups and recovery", "section", "Platform team", "—", "—"],
+        ["Incident runbook", "runbook", "Platform team", "2026-06-15", "current"],
+        ["Restore test", "procedure", "Platform team", "2026-06-15", "current"],
         ["Platform on-call", "oncall", "—", "—", "—"],
-        ["Postmortems", "section", "Platform team", "—", "unknown"],
+        ["Postmortems", "generated", "—", "—", "—"],
         [
             "Primary database failover during storage degradation",
             "postmortem",
             "Platform team",
             "2026-03-06",
-            "unknown",
+            "—",
         ],
+        ["Incident response report", "generated", "—", "—", "—"],
     ]
     for table in found:
         for row in table[1:]:
@@ -376,7 +372,7 @@ def test_index_lists_records_newest_first_and_skips_unpublishable_pages(tmp_path
     )
     result = build(config, strict=False)
     (_, postmortems) = tables(result.page("evidence-index/index.html")).tables
-    assert [row[0][0][:2] for row in postmortems[1:]] == ["Po", "20", "12", "05"]
+    assert [row[0][0][:2] for row in postmortems[1:]] == ["Po", "20", "12", "05", "In"]
     assert "Broken" not in result.page("evidence-index/index.html")
 
 

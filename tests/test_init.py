@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import REPO, TODAY, build, edit, run_cli
-from evidence_kit import scaffold
+from evidence_kit import starter
 
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 CREATED = [
@@ -190,7 +190,7 @@ def test_wheel_ships_what_init_needs(tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(unpacked)
     # The installed package, not this checkout, answers: the kit comes from the wheel.
     probe = (
-        "import datetime, json, evidence_kit.scaffold as s, evidence_kit.controls as c;"
+        "import datetime, json, evidence_kit.starter as s, evidence_kit.controls as c;"
         "print(json.dumps([str(s.kit_dir()), sorted(s.files(datetime.date(2026, 1, 2))),"
         " sorted(c.catalogues())]))"
     )
@@ -207,4 +207,4 @@ def test_wheel_ships_what_init_needs(tmp_path: Path) -> None:
     assert names == CREATED
     assert catalogues == ["ISO27001", "SOC2"]
     assert "evidence_kit/print.css" in zipfile.ZipFile(wheel).namelist()
-    assert sorted(scaffold.files(dt.date(2026, 1, 2))) == CREATED
+    assert sorted(starter.files(dt.date(2026, 1, 2))) == CREATED

@@ -27,6 +27,8 @@ KIT_PAGES = [
         "Primary database failover during storage degradation",
         "05-backups-recovery/postmortems/2026-03-06-database-failover/",
     ),
+    ("Incident response report", "05-backups-recovery/postmortems/incident-report/"),
+    ("Review status", "review-status/"),
     ("Controls matrix", "controls/"),
     ("Evidence index", "evidence-index/"),
 ]
@@ -119,10 +121,10 @@ def test_print_page_prints_every_published_page_in_nav_order(kit: Path, tmp_path
     pages = print_to_pdf(result.site / "print/index.html", tmp_path / "kit.pdf")
     cover = " ".join(pages[0].split())
     assert cover.startswith("Example Co compliance evidence Audit evidence for SOC 2")
-    assert f"Built {TODAY} Commit unknown (not a git checkout) Pages 9" in cover
+    assert f"Built {TODAY} Commit unknown (not a git checkout) Pages {len(KIT_PAGES)}" in cover
     assert "Contents" in pages[1]
     # Each page starts a new sheet headed by its title and address, in nav order; the
-    # postmortem (not in the nav) follows the postmortems index.
+    # postmortem (not in the nav) follows the postmortems index, its folder's page.
     starts = []
     for title, _ in KIT_PAGES:
         heading = f"{title} · /"
@@ -287,3 +289,23 @@ def test_rewrite_makes_links_work_from_the_print_page(url: str, html: str, expec
     pages = [page(u) for u in ("", "a/c/", "a/b/", "a/c.html", "a/b.html")]
     anchors = {p.url: printing.anchor(p.url) for p in pages}
     assert printing.rewrite(page(url, html), anchors) == expected
+
+
+def test_print_page_uses_the_sites_own_stylesheets_only(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {"index.md": "# Home\n", "css/own.css": ".x { color: red; }\n"},
+        extra_css=["css/own.css", "https://cdn.example.com/theme.css", "/abs.css"],
+    )
+    result = build(config)
+    assert result.returncode == 0, result.log
+    found = parse(result.page("print/index.html"))
+    stylesheets = [h for h in found.hrefs if h.endswith(".css")]
+    assert stylesheets == ["../css/own.css", "../assets/evidence-kit/review.css", "print.css"]
+    for href in stylesheets:
+        assert (result.site / "print" / href).resolve().is_file()
+
+
+def test_kit_print_page_styles_the_review_cards(kit: Path) -> None:
+    html = build(kit).page("print/index.html")
+    assert '<link rel="stylesheet" href="../assets/evidence-kit/review.css">' in html

@@ -126,7 +126,8 @@ def test_project_schemas_add_types_and_override_shipped_ones(tmp_path: Path) -> 
         tmp_path,
         {
             "policy.md": "---\ntype: policy\ntitle: P\n---\n",
-            "r.md": "---\ntype: runbook\ntitle: R\n---\n",
+            # last_reviewed: the review lifecycle needs it whatever the schema says.
+            "r.md": "---\ntype: runbook\ntitle: R\nlast_reviewed: 2026-06-15\n---\n",
         },
         OPTIONS,
     )

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__, changed, clock, controls, editor, engine, mkdocs_yml, report, scaffold
+from . import (
+    __version__,
+    changed,
+    clock,
+    controls,
+    dashboard,
+    editor,
+    engine,
+    incidents,
+    mkdocs_yml,
+    moments,
+    report,
+    review,
+    scaffold,
+    starter,
+)
+from .loader import load_tree
 from .schemas import SchemaError, SchemaSet, builtin_dir
 from .settings import Settings, SettingsError, build_settings
 
@@ -99,6 +116,95 @@ def check(
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@config_option
+@today_option
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(sorted(dashboard.STATUS_FORMATS)),
+    default="text",
+    show_default=True,
+)
+def status(config: Path, today: str | None, output: str) -> None:
+    """Every reviewable document by due date; exit 1 if a review is overdue (or required
+    past its grace period) and not waived, or a document's review data cannot be read."""
+    settings = load_settings(config, today)
+    try:
+        evidence = engine.run(settings)
+    except SchemaError as exc:
+        _fail(str(exc))
+    result = review.reviews(evidence)
+    click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
+    sys.exit(1 if result.failing else 0)
+
+
+@main.group()
+def new() -> None:
+    """Start a new evidence file from the kit's templates (never over an existing file)."""
+
+
+def _moment_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    found = moments.moment(value)
+    if found is None:
+        raise click.BadParameter(
+            f"{value!r} is not a date-time with its UTC offset; "
+            "write e.g. 2026-11-24T09:15:00+00:00"
+        )
+    return found
+
+
+@new.command("postmortem")
+@config_option
+@click.option("--title", required=True, help="A one-line summary of the incident.")
+@click.option("--severity", required=True, type=click.Choice(incidents.SEVERITIES))
+@click.option(
+    "--start",
+    required=True,
+    metavar="DATETIME",
+    callback=_moment_option,
+    help="When the incident started: ISO 8601 with its UTC offset.",
+)
+@click.option(
+    "--end", metavar="DATETIME", callback=_moment_option, help="When it ended, if it has."
+)
+@click.option(
+    "--dir",
+    "folder",
+    metavar="FOLDER",
+    help="The folder below docs_dir to write to (default: the folder of the postmortems).",
+)
+def new_postmortem(
+    config: Path,
+    title: str,
+    severity: str,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    folder: str | None,
+) -> None:
+    """Write postmortems/YYYY-MM-DD-slug.md as a draft from the postmortem template."""
+    if not title.strip() or "\n" in title:
+        raise click.BadParameter("give a one-line title", param_hint="--title")
+    if end is not None and end <= start:
+        raise click.BadParameter("the incident must end after it starts", param_hint="--end")
+    settings = load_settings(config, None)
+    incident = scaffold.Incident(title.strip(), severity, start, end)
+    try:
+        where = (
+            scaffold.checked_folder(folder)
+            if folder is not None
+            else scaffold.postmortem_folder(load_tree(settings), settings)
+        )
+        path = settings.docs_dir / where / scaffold.file_name(incident)
+        shown = settings.rel(path)
+        scaffold.write_new(path, scaffold.fill(scaffold.template(), incident), shown)
+    except scaffold.ScaffoldError as exc:
+        _fail(str(exc))
+    click.echo(f"created {shown} (draft): fill in its blanks, then run evidence-kit check")
+
+
 @main.command("controls")
 @click.argument("catalogue", required=False)
 def list_controls(catalogue: str | None) -> None:
@@ -139,8 +245,8 @@ def init(directory: Path, today: str | None) -> None:
     """Start an evidence repository in DIRECTORY: mkdocs.yml, the kit's folders and the
     runbook template. Existing files are never overwritten."""
     try:
-        written = scaffold.init(directory, clock.today(today))
-    except (scaffold.InitError, clock.ClockError) as exc:
+        written = starter.init(directory, clock.today(today))
+    except (starter.InitError, clock.ClockError) as exc:
         _fail(str(exc))
     for item in written:
         state = "created" if item.created else "kept (exists)"

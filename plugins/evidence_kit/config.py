@@ -28,6 +28,16 @@ class EvidenceConfig(base.Config):
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
 
+    review = c.Type(dict, default={})
+    """The review lifecycle: `cadence` (document type -> `12 months`; runbook and procedure
+    by default), `due_soon_days` (30), `grace_business_days` after a SEV1/SEV2 postmortem
+    (10), `trigger_severities` ([SEV1, SEV2]), `holidays` (a country code for business days)
+    and `waivers` (a list of {document, rule, reason, approver, expires})."""
+    incidents = c.Type(dict, default={})
+    """The runbook's promises and limits: `acknowledge_minutes`, `war_room_minutes`,
+    `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
+    `holidays` (a country code), `breach` (warning or error), `action_item_grace_days`,
+    `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""
     controls = c.Type(dict, default={})
     """`catalogues: [SOC2, ISO27001]`: the control catalogues the controls matrix covers, in
     order (default: every shipped catalogue)."""

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import yaml
 
-from . import yamlio
+from . import review, yamlio
 from .model import Document, Finding, Severity
 from .printing import PRINT_PAGE
 
@@ -27,7 +27,6 @@ CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
 MATRIX_PAGE = "controls.md"
 INDEX_PAGE = "evidence-index.md"
 
-UNKNOWN = "unknown"
 REVIEW_STATUSES = frozenset({"current", "due-soon", "overdue", "review-required"})
 """Statuses of documents that are reviewed on a cadence; records (postmortems) have none."""
 STALE_STATUSES = frozenset({"overdue"})
@@ -169,12 +168,10 @@ def check(evidence: Evidence) -> list[Finding]:
 
 
 def status_of(evidence: Evidence, doc: Document) -> str:
-    """A document's review status (`current`, `overdue`, ...), or `unknown`.
-
-    The one seam to the review lifecycle: until that module computes statuses, every
-    document's is unknown, so no control shows as stale.
-    """
-    return UNKNOWN
+    """A document's review status (`current`, `due-soon`, `review-required`, `overdue`), or
+    empty for a document that is not reviewed on a cadence (sections, postmortems)."""
+    status = review.reviews(evidence).get(doc.src_uri)
+    return status.status.value if status is not None else ""
 
 
 def published(evidence: Evidence, doc: Document) -> bool:
@@ -226,14 +223,18 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
                 tuple(r for r in refs if isinstance(r, str)) if isinstance(refs, list) else (),
             )
         )
-    for src_uri, data in evidence.tree.data.items():
-        page_uri = src_uri.rsplit(".", 1)[0] + ".md"
-        generated = evidence.generated.get(page_uri)
-        if generated is not None and page_uri not in evidence.tree.documents:
-            split = yamlio.split_front_matter(generated)
-            meta = yaml.safe_load(split.yaml_text or "") or {}
-            title = html.unescape(_title(meta, split.body, page_uri))
-            items.append(Item(page_uri, title, data.doc_type))
+    # Pages made from data (the on-call rotation) or from other pages (indexes, reports).
+    data_types = {
+        src_uri.rsplit(".", 1)[0] + ".md": data.doc_type
+        for src_uri, data in evidence.tree.data.items()
+    }
+    for page_uri, generated in sorted(evidence.generated.items()):
+        if page_uri in (MATRIX_PAGE, INDEX_PAGE) or page_uri in evidence.tree.documents:
+            continue
+        split = yamlio.split_front_matter(generated)
+        meta = yaml.safe_load(split.yaml_text or "") or {}
+        title = html.unescape(_title(meta, split.body, page_uri))
+        items.append(Item(page_uri, title, data_types.get(page_uri, "generated")))
     return items
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import controls, oncall, placeholders
+from . import controls, dashboard, incident_pages, incidents, oncall, placeholders, review
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -55,6 +55,9 @@ class Evidence:
     """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
     invalid: set[str] = field(default_factory=set)
     """src_uris of documents and data files that failed their schema."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Results computed once per run and shared by rules, generators and page transforms,
+    keyed by the module that owns them (e.g. `review` statuses)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -150,11 +153,21 @@ def check_placeholders(evidence: Evidence) -> list[Finding]:
 
 def oncall_pages(evidence: Evidence) -> dict[str, str]:
     """The on-call page of every valid on-call data file."""
-    return oncall.pages(evidence.tree, evidence.invalid)
+    return oncall.pages(evidence.tree, evidence.invalid, evidence.settings.today)
 
 
 # Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [validate, check_placeholders, controls.check]
+RULES: list[Rule] = [
+    validate,
+    check_placeholders,
+    review.check,
+    incidents.check,
+    oncall.check,
+    controls.check,
+]
 # The controls pages last: they list the pages generated before them.
-GENERATORS: list[Generator] = [oncall_pages, controls.pages]
-PAGE_TRANSFORMS: list[PageTransform] = []
+GENERATORS: list[Generator] = [oncall_pages, dashboard.pages, incident_pages.pages, controls.pages]
+PAGE_TRANSFORMS: list[PageTransform] = [
+    dashboard.evidence_card,
+    incident_pages.postmortem_tables,
+]

@@ -140,3 +140,18 @@ def _plugin_node(plugins: yaml.Node | None) -> yaml.Node | None:
             if found is not None:
                 return found
     return None
+
+
+def item_marks(path: Path, *keys: str) -> list[Mark]:
+    """Positions of the items of the sequence at `plugins: - evidence: <keys...>` in the
+    config file at `path`; empty when it cannot be read or has no such sequence."""
+    try:
+        root = yaml.compose(path.read_text("utf-8-sig"), Loader=_LenientLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    node = _plugin_node(_child(root, "plugins"))
+    for key in keys:
+        node = _child(node, key)
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [Mark(item.start_mark.line + 1, item.start_mark.column + 1) for item in node.value]

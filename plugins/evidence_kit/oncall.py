@@ -1,72 +1,299 @@
-"""The on-call rotation: `oncall.yml` rendered into a page people can read."""
+"""The on-call rotation: `oncall.yml` checked for coverage and rendered into a page.
+
+Every time is an instant with its offset, so a handoff written across a daylight-saving
+change or midnight compares correctly; gaps and overlaps are named in UTC.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .loader import Tree
+from . import markup
+from .model import DataFile, Finding, Severity
+from .moments import duration, moment, start_of, utc
+
+if TYPE_CHECKING:
+    from .engine import Evidence
+    from .loader import Tree
 
 TYPE = "oncall"
+ROLES = ("primary", "secondary")
+"""Escalation contacts that mean whoever holds the role in the current shift."""
 
 
-def pages(tree: Tree, invalid: Iterable[str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Shift:
+    index: int
+    start: dt.datetime
+    end: dt.datetime
+    primary: str
+    secondary: str
+
+    def field(self, key: str) -> str:
+        return f"$.shifts[{self.index}].{key}"
+
+    def covers(self, when: dt.datetime) -> bool:
+        return self.start <= when < self.end
+
+    def span(self) -> str:
+        return f"{utc(self.start)} to {utc(self.end)}"
+
+
+def shifts(rotation: Mapping[str, Any]) -> list[Shift]:
+    """The shifts with readable times, in file order."""
+    result = []
+    for index, raw in enumerate(rotation.get("shifts") or []):
+        if not isinstance(raw, Mapping):
+            continue
+        start, end = moment(raw.get("start")), moment(raw.get("end"))
+        if start is None or end is None:
+            continue
+        primary, secondary = str(raw.get("primary", "")), str(raw.get("secondary", ""))
+        result.append(Shift(index, start, end, primary, secondary))
+    return result
+
+
+def _files(evidence: Evidence) -> Iterable[DataFile]:
+    for src_uri, data in sorted(evidence.tree.data.items()):
+        valid = data.doc_type == TYPE and src_uri not in evidence.invalid
+        if valid and isinstance(data.data.value, Mapping):
+            yield data
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+def check(evidence: Evidence) -> list[Finding]:
+    """Coverage through the horizon, overlaps, one person in two roles, unknown contacts."""
+    today = evidence.settings.today
+    horizon = evidence.settings.incidents.horizon_days
+    findings: list[Finding] = []
+    for data in _files(evidence):
+        rotation = data.data.value
+        found = shifts(rotation)
+        sound = [s for s in found if s.end > s.start]
+        findings += shift_windows(data, found)
+        findings += coverage(data, sound, today, horizon)
+        findings += overlaps(data, sound)
+        findings += same_person(data, found)
+        findings += unknown_contacts(data, rotation)
+    return findings
+
+
+def _finding(
+    data: DataFile, field: str, rule: str, message: str, severity: Severity = Severity.ERROR
+) -> Finding:
+    at = data.data.mark(field)
+    return Finding(data.path, at.line, at.column, rule, message, severity, field)
+
+
+def shift_windows(data: DataFile, found: list[Shift]) -> list[Finding]:
+    """A shift ends after it starts (one that does not covers nothing)."""
+    return [
+        _finding(
+            data,
+            s.field("end"),
+            "oncall-shift-window",
+            f"the shift ends at {utc(s.end)}, not after it starts at {utc(s.start)}; "
+            "fix start or end",
+        )
+        for s in found
+        if s.end <= s.start
+    ]
+
+
+def coverage(data: DataFile, sound: list[Shift], today: dt.date, horizon: int) -> list[Finding]:
+    """A primary every hour from today through the horizon; a warning when the data ends.
+
+    The time after the last shift is the `oncall-ends-soon` warning (the schedule needs
+    extending), not a gap, unless the schedule has already ended and covers nothing.
+    """
+    window_start = start_of(today)
+    window_end = window_start + dt.timedelta(days=horizon)
+    last = max(sound, key=lambda s: (s.end, -s.index), default=None)
+    if last is None or last.end <= window_start:
+        ended = f"the schedule ended {utc(last.end)}" if last else "no shift is scheduled"
+        message = (
+            f"no primary on call from {utc(window_start)} to {utc(window_end)} "
+            f"({duration((window_end - window_start).total_seconds())}): {ended}; add shifts"
+        )
+        field = last.field("end") if last else "$.shifts"
+        return [_finding(data, field, "oncall-gap", message)]
+    findings = []
+    covered_until = min(window_end, last.end)
+    cursor, before = window_start, None
+    for shift in sorted(sound, key=lambda s: (s.start, s.end, s.index)):
+        if cursor >= covered_until:
+            break
+        if shift.end <= cursor:
+            before = shift if before is None or shift.end >= before.end else before
+            continue
+        if shift.start > cursor:
+            gap_end = min(shift.start, covered_until)
+            message = (
+                f"no primary on call from {utc(cursor)} to {utc(gap_end)} "
+                f"({duration((gap_end - cursor).total_seconds())}); add a shift"
+            )
+            field = before.field("end") if before else shift.field("start")
+            findings.append(_finding(data, field, "oncall-gap", message))
+        before, cursor = shift, shift.end
+    if last.end < window_end:
+        message = (
+            f"the schedule ends {utc(last.end)}, within the {horizon}-day horizon "
+            f"(through {utc(window_end)}); add shifts"
+        )
+        findings.append(
+            _finding(data, last.field("end"), "oncall-ends-soon", message, Severity.WARNING)
+        )
+    return findings
+
+
+def overlaps(data: DataFile, sound: list[Shift]) -> list[Finding]:
+    """No two shifts at once: each shift names the primary and the secondary of its time."""
+    findings = []
+    latest: Shift | None = None
+    for shift in sorted(sound, key=lambda s: (s.start, s.end, s.index)):
+        if latest is not None and shift.start < latest.end:
+            both = (min(shift.end, latest.end) - shift.start).total_seconds()
+            message = (
+                f"the shift from {shift.span()} overlaps $.shifts[{latest.index}] "
+                f"({latest.span()}) by {duration(both)}: two primaries ({latest.primary} "
+                f"and {shift.primary}) at once; make one end where the other starts"
+            )
+            findings.append(_finding(data, shift.field("start"), "oncall-overlap", message))
+        if latest is None or shift.end > latest.end:
+            latest = shift
+    return findings
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def same_person(data: DataFile, found: list[Shift]) -> list[Finding]:
+    """Primary and secondary of a shift are two people, so a page always has a fallback."""
+    return [
+        _finding(
+            data,
+            s.field("secondary"),
+            "oncall-same-person",
+            f"{s.primary} is both primary and secondary of the shift from {s.span()}; "
+            "name another secondary",
+        )
+        for s in found
+        if s.primary.strip() and _person(s.primary) == _person(s.secondary)
+    ]
+
+
+def unknown_contacts(data: DataFile, rotation: Mapping[str, Any]) -> list[Finding]:
+    """Every escalation step names a role of the shift or a key of `contacts`."""
+    contacts = rotation.get("contacts")
+    known = set(contacts) if isinstance(contacts, Mapping) else set()
+    findings = []
+    for index, step in enumerate(rotation.get("escalation") or []):
+        who = step.get("contact") if isinstance(step, Mapping) else None
+        if not isinstance(who, str) or who in ROLES or who in known:
+            continue
+        message = (
+            f"escalation level {step.get('level', index + 1)} names {who!r}, which is not under "
+            "contacts; add it there, or use primary or secondary"
+        )
+        findings.append(
+            _finding(data, f"$.escalation[{index}].contact", "oncall-unknown-contact", message)
+        )
+    return findings
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def pages(tree: Tree, invalid: Iterable[str], today: dt.date) -> dict[str, str]:
     """A markdown page beside every valid on-call file (`oncall.yml` -> `oncall.md`)."""
     skip = set(invalid)
     result = {}
     for src_uri, data in tree.data.items():
-        if data.doc_type != TYPE or src_uri in skip:
+        if data.doc_type != TYPE or src_uri in skip or not isinstance(data.data.value, Mapping):
             continue
         page = src_uri.rsplit(".", 1)[0] + ".md"
         if page not in tree.documents:
-            result[page] = render(data.data.value)
+            result[page] = render(data.data.value, today)
     return result
 
 
-def _text(value: Any) -> str:
-    return html.escape(str(value)).replace("|", "&#124;")
+def current_and_next(found: list[Shift], now: dt.datetime) -> tuple[Shift | None, Shift | None]:
+    """The shift on call at `now` and the one after it."""
+    ordered = sorted((s for s in found if s.end > s.start), key=lambda s: (s.start, s.index))
+    current = next((s for s in ordered if s.covers(now)), None)
+    after = current.end if current else now
+    upcoming = next((s for s in ordered if s.start >= after and s is not current), None)
+    return current, upcoming
 
 
-def _when(value: str) -> str:
-    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def _contact_name(who: str, contacts: Mapping[str, Any]) -> str:
+    if who in ROLES:
+        return f"{who.capitalize()} on-call of the current shift"
+    contact = contacts.get(who)
+    if isinstance(contact, Mapping):
+        # Names and roles only: email, phone and handle stay in the data file.
+        return f"{contact.get('name', who)} ({contact.get('role', '')})"
+    return who.replace("_", " ")
 
 
-def render(rotation: dict[str, Any]) -> str:
-    """The on-call page: rotation link, shifts and escalation path."""
-    info = rotation["rotation"]
-    contacts = rotation.get("contacts", {})
-    lines = [
-        "---",
-        f"title: {_yaml_text(html.escape(str(info.get('name', 'On-call rotation'))))}",
-        "---",
-        "",
-        f"# {_text(info.get('name', 'On-call rotation'))}",
-        "",
-        f'Current schedule: <a href="{html.escape(info["url"], quote=True)}">'
-        f"{_text(info['url'])}</a>",
+def render(rotation: Mapping[str, Any], today: dt.date) -> str:
+    """The on-call page: rotation link, current and next shifts, escalation path."""
+    info = rotation.get("rotation") or {}
+    name = str(info.get("name") or "On-call rotation")
+    url = str(info.get("url", ""))
+    contacts = rotation.get("contacts")
+    contacts = contacts if isinstance(contacts, Mapping) else {}
+    now = start_of(today)
+    found = shifts(rotation)
+    current, upcoming = current_and_next(found, now)
+    lines = [*markup.title_meta(name), f"# {markup.text(name)}", ""]
+    lines += [
+        f'Current schedule: <a href="{markup.attribute(url)}">{markup.text(url)}</a>',
         "",
         "## Shifts",
         "",
-        "| Start | End | Primary | Secondary |",
-        "| --- | --- | --- | --- |",
+        f"On call at the start of the day this site was built ({utc(now)}):",
+        "",
     ]
-    for shift in rotation.get("shifts", []):
-        lines.append(
-            f"| {_when(shift['start'])} | {_when(shift['end'])} "
-            f"| {_text(shift['primary'])} | {_text(shift['secondary'])} |"
+    rows = []
+    for label, shift in (("Current", current), ("Next", upcoming)):
+        if shift is None:
+            rows.append([label, "none scheduled", "", "", ""])
+        else:
+            rows.append(
+                [
+                    label,
+                    utc(shift.start),
+                    utc(shift.end),
+                    markup.text(shift.primary),
+                    markup.text(shift.secondary),
+                ]
+            )
+    lines += markup.table(["Shift", "Start", "End", "Primary", "Secondary"], rows)
+    if found:
+        last = max(s.end for s in found)
+        lines += ["", f"The schedule has {len(found)} shifts and runs until {utc(last)}."]
+    lines += ["", "## Escalation path", ""]
+    steps = []
+    for step in rotation.get("escalation") or []:
+        if not isinstance(step, Mapping):
+            continue
+        who = _contact_name(str(step.get("contact", "")), contacts)
+        when = step.get("when")
+        steps.append(
+            [
+                markup.text(step.get("level", "")),
+                markup.text(who),
+                f"{markup.text(step.get('after_minutes', ''))} min",
+                markup.text(when) if when else "every incident",
+            ]
         )
-    lines += ["", "## Escalation path", "", "| Level | Who | After |", "| --- | --- | --- |"]
-    for step in rotation.get("escalation", []):
-        who = step["contact"]
-        contact = contacts.get(who)
-        name = f"{contact['name']} ({contact['role']})" if contact else who.replace("_", " ")
-        lines.append(f"| {step['level']} | {_text(name)} | {step['after_minutes']} min |")
+    lines += markup.table(["Level", "Who", "After", "When"], steps)
     lines.append("")
     return "\n".join(lines)
-
-
-def _yaml_text(value: Any) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

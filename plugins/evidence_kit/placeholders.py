@@ -184,7 +184,7 @@ def _render(match: re.Match[str], values: Mapping[str, Value]) -> str:
     value = values.get(match.group(2))
     if value is None or not value.text:
         return match.group()
-    shown = html.escape(value.text).translate(_MARKDOWN_SYNTAX)
+    shown = html.escape(value.text, quote=False).translate(_MARKDOWN_SYNTAX)
     if value.url and is_safe_url(value.text):
         return f'<a href="{html.escape(value.text.strip(), quote=True)}">{shown}</a>'
     return shown

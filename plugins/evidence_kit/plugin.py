@@ -3,8 +3,10 @@
 Hooks used, and why:
 - on_config: turn options into engine settings and compile schemas once per build
   (`mkdocs serve` keeps this instance, so every build starts from fresh state here).
+- on_config also lists the review script and stylesheet (generated assets, nothing external).
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
-  leniently), log every finding, withhold what must not be published, add generated pages.
+  leniently), log every finding, withhold what must not be published, add generated pages
+  and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled.
 - on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
   all pages are rendered and nothing is written, so MkDocs copies it like any other file).
@@ -20,9 +22,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import clock, engine, mkdocs_yml, printing
+from . import clock, dashboard, engine, mkdocs_yml, printing
 from .config import EvidenceConfig
-from .schemas import SchemaError
+from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.schemas: SchemaSet | None = None
         self.evidence: engine.Evidence | None = None
         self.print_file: File | None = None
         self.nav_urls: list[str] = []
@@ -67,6 +70,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.schemas = engine.load_schemas(self.settings)
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
+        if dashboard.STYLESHEET not in config.extra_css:
+            config.extra_css.append(dashboard.STYLESHEET)
+        if dashboard.SCRIPT not in (str(script) for script in config.extra_javascript):
+            config.extra_javascript.append(dashboard.SCRIPT)
         return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -83,7 +90,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             file = files.get_file_from_path(src_uri)
             if file is not None:
                 files.remove(file)
-        for src_uri, content in evidence.generated.items():
+        for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
             # Filled in on_env; added now so links to it resolve.
@@ -114,6 +121,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             printing.commit_of(self.settings.root),
             printing.order(pages, self.nav_urls),
             description=config.site_description or "",
+            stylesheets=[str(css) for css in config.extra_css],
         )
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -132,8 +132,13 @@ def document(
     commit: str,
     pages: Sequence[PrintedPage],
     description: str = "",
+    stylesheets: Sequence[str] = (),
 ) -> str:
-    """The print page: cover, contents, then every page as its own section."""
+    """The print page: cover, contents, then every page as its own section.
+
+    `stylesheets` are the site's own (`extra_css`, site-relative) that style page content;
+    an external one is left out, as the print page loads nothing from elsewhere.
+    """
     anchors = {_folder(page.url): anchor(page.url) for page in pages}
     contents = "\n".join(
         f'<li><a href="#{anchor(page.url)}">{_text(page.title)}</a> '
@@ -155,7 +160,12 @@ def document(
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(site_name)}: print version</title>\n"
-        f'<link rel="stylesheet" href="{posixpath.basename(STYLESHEET)}">\n'
+        + "".join(
+            f'<link rel="stylesheet" href="{_text(_asset(css, ""))}">\n'
+            for css in stylesheets
+            if not urlsplit(css).scheme and not urlsplit(css).netloc and not css.startswith("/")
+        )
+        + f'<link rel="stylesheet" href="{posixpath.basename(STYLESHEET)}">\n'
         "</head>\n<body>\n"
         '<section class="ek-cover">\n'
         f"<h1>{_text(site_name)}</h1>\n{subtitle}"

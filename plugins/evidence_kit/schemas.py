@@ -165,7 +165,9 @@ def _findings(error: ValidationError, parsed: Parsed, path: str, start: Mark) ->
                 finding(f"unknown field {key!r}; {fix}", parsed.mark(key_path, at), key_path)
             )
         return found
-    if kind == "type" and field in parsed.raw and "string" in _listify(error.validator_value):
+    # A null is a blank left to fill, not a value YAML misread: no "quote it" for it.
+    quotable = field in parsed.raw and parsed.raw[field][1] != "null"
+    if kind == "type" and quotable and "string" in _listify(error.validator_value):
         text, yaml_kind = parsed.raw[field]
         return [
             finding(f'expected text, but YAML reads {text} as a {yaml_kind}; quote it: "{text}"')

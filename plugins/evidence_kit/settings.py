@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .controls import ControlScope, parse_scope
+from .incidents import IncidentPolicy, parse_policy
 from .model import Mark
+from .review import ReviewSettings, parse_settings
 
 _START = Mark(1, 1)
 
@@ -60,6 +62,8 @@ class Settings:
     types: Mapping[str, str] = field(default_factory=dict)
     placeholders: Mapping[str, PlaceholderSource] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
     controls: ControlScope = field(default_factory=ControlScope)
 
     def rel(self, path: Path) -> str:
@@ -96,6 +100,8 @@ def build_settings(
         schemas_dir = (root / str(options["schemas_dir"])).resolve()
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
+    review = parse_settings(options.get("review"), errors)
+    incidents = parse_policy(options.get("incidents"), errors, today)
     controls = parse_scope(options.get("controls"), errors)
     if errors:
         raise SettingsError(errors)
@@ -108,6 +114,8 @@ def build_settings(
         types=types,
         placeholders=placeholders,
         max_file_size=max_size,
+        review=review,
+        incidents=incidents,
         controls=controls,
     )
 

@@ -1,0 +1,406 @@
+"""Views of the review statuses: the status page, evidence cards, the terminal table, JSON.
+
+Every view reads `review.reviews(evidence)`, so they cannot disagree. Values from front
+matter reach HTML only through `_inline` (entities for HTML and Markdown syntax).
+Links are Markdown links between source files, so MkDocs resolves and checks them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from .review import STATUS_ORDER, Reviews, ReviewStatus, Status, days_text, reviews
+
+if TYPE_CHECKING:
+    from .engine import Evidence, Page
+    from .model import Document
+
+PAGE = "review-status.md"
+SCRIPT = "assets/evidence-kit/review.js"
+STYLESHEET = "assets/evidence-kit/review.css"
+
+_INLINE = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+!|~"})
+_H1 = re.compile(r"^#[ \t]+\S")
+_STATUS_TITLES = {
+    Status.OVERDUE: "overdue",
+    Status.REVIEW_REQUIRED: "review required",
+    Status.DUE_SOON: "due soon",
+    Status.CURRENT: "current",
+}
+
+
+def _inline(value: object) -> str:
+    """Text that stays text in Markdown and in HTML, attributes included, on one line."""
+    return " ".join(str(value).split()).translate(_INLINE)
+
+
+def _link(target: str, origin: str) -> str:
+    """The Markdown link target of source file `target` from source file `origin`."""
+    return quote(posixpath.relpath(target, posixpath.dirname(origin) or "."), safe="/")
+
+
+def badge(status: Status) -> str:
+    return (
+        f'<span class="evidence-badge evidence-badge--{status.value}">'
+        f"{_STATUS_TITLES[status]}</span>"
+    )
+
+
+# --- evidence cards -----------------------------------------------------------------------
+
+
+def evidence_card(evidence: Evidence, doc: Document, page: Page) -> Page:
+    """Put the review card under the page's title (or at its top when it has none)."""
+    status = reviews(evidence).get(doc.src_uri)
+    if status is None:
+        return page
+    return dataclasses.replace(page, body=insert_after_title(page.body, card(status)))
+
+
+def insert_after_title(body: str, block: str) -> str:
+    """`block` right after a leading `# Title`, else before everything."""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _H1.match(line):
+            return "\n".join([*lines[: index + 1], "", block, "", *lines[index + 1 :]])
+        break
+    return f"{block}\n\n{body}"
+
+
+def card(status: ReviewStatus) -> str:
+    """The card: owner, review, due date, status, last change and what triggered a review.
+
+    One Markdown paragraph of inline HTML, so the postmortem links inside stay Markdown
+    links that MkDocs resolves; the due date is in `data-review-due` for the page script.
+    """
+    lines = [
+        f'<span class="evidence-card" data-review-status="{status.status.value}" '
+        f'data-review-due="{status.due}" data-review-every="{_inline(status.cadence)}">'
+    ]
+    banner = _banner(status)
+    if banner:
+        lines.append(
+            f'<span class="evidence-banner evidence-banner--{status.status.value}" '
+            f'role="note">{banner}</span>'
+        )
+    reviewed = _inline(status.last_reviewed)
+    if status.reviewed_by:
+        reviewed += f" by {_inline(status.reviewed_by)}"
+    state = badge(status.status)
+    for waiver in status.waivers:
+        state += f" (waived {_inline(waiver.rule)} until {waiver.expires})"
+    items = [
+        ("Owner", _inline(status.owner or "not set")),
+        ("Last reviewed", reviewed),
+        ("Next review due", f"{status.due} (every {_inline(status.cadence)})"),
+        ("Review status", state),
+        ("Last changed", _last_changed(status)),
+    ]
+    if status.triggers:
+        links = [
+            f"[{_inline(t.severity)} postmortem of {t.date}: {_inline(t.title)}]"
+            f"({_link(t.src_uri, status.src_uri)})"
+            for t in status.triggers
+        ]
+        items.append(("Review triggered by", "; ".join(links)))
+    for label, value in items:
+        lines.append(
+            f'<span class="evidence-card__item"><span class="evidence-card__label">{label}'
+            f'</span> <span class="evidence-card__value">{value}</span></span>'
+        )
+    lines.append("</span>")
+    return "\n".join(lines)
+
+
+def _banner(status: ReviewStatus) -> str:
+    if status.status is Status.OVERDUE:
+        text = (
+            f"Overdue: the review of this document was due on {status.due}. Until it is "
+            "reviewed, its content may be out of date."
+        )
+    elif status.status is Status.REVIEW_REQUIRED:
+        first = status.triggers[0]
+        text = (
+            f"Review required: a {_inline(first.severity)} incident on {first.date} may change "
+            f"what this document should say; it is to be reviewed by {first.review_by}."
+        )
+    else:
+        return ""
+    for waiver in status.waivers:
+        text += (
+            f" Waived ({_inline(waiver.rule)}) until {waiver.expires} by "
+            f"{_inline(waiver.approver)}: {_inline(waiver.reason)}."
+        )
+    return text
+
+
+def _last_changed(status: ReviewStatus) -> str:
+    if status.last_changed is not None:
+        return str(status.last_changed)
+    return f"unknown ({_inline(status.last_changed_unknown)})"
+
+
+# --- the status page ----------------------------------------------------------------------
+
+
+def pages(evidence: Evidence) -> dict[str, str]:
+    """The review status page, when the tree has reviewable documents and no page of its own
+    at that path."""
+    result = reviews(evidence)
+    if not (result.statuses or result.unassessed) or PAGE in evidence.tree.documents:
+        return {}
+    titles = {
+        posixpath.dirname(uri): _section_title(evidence, uri)
+        for uri, doc in evidence.tree.documents.items()
+        if posixpath.basename(uri) in ("index.md", "README.md") and doc.publishable
+    }
+    return {PAGE: render(result, titles)}
+
+
+def _section_title(evidence: Evidence, uri: str) -> str:
+    page = evidence.tree.documents[uri]
+    title = page.field("title")
+    return str(title) if isinstance(title, str) and "<<" not in title else ""
+
+
+def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
+    """The status page: counts, the timeline, a sortable table per folder, the waivers."""
+    counts = result.counts()
+    lines = [
+        "---",
+        "title: Review status",
+        "---",
+        "",
+        "# Review status",
+        "",
+        f"Every document reviewed on a cadence, as of {result.today}, the day this site was "
+        "built. Each page also shows its own review card; a page opened after its due date "
+        "says so even when the site was not rebuilt since. Click a column heading to sort.",
+        "",
+        '<span class="evidence-counts">'
+        + " ".join(
+            f'<span class="evidence-badge evidence-badge--{status.value}" '
+            f'data-count="{status.value}" data-count-value="{counts[status.value]}">'
+            f"{counts[status.value]} {_STATUS_TITLES[status]}</span>"
+            for status in STATUS_ORDER
+        )
+        + "</span>",
+        "",
+        "## Upcoming reviews",
+        "",
+        timeline(result.statuses, result.today),
+        "",
+    ]
+    for folder, statuses in _by_folder(result.statuses):
+        title = section_titles.get(folder) or (folder or "Top level")
+        lines += [f"## {_inline(title)}", ""]
+        if folder and title != folder:
+            lines += [f"Folder <code>{_inline(folder)}/</code>", ""]
+        lines += [
+            "| Document | Type | Owner | Last reviewed | Due | Status | Days left |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [_row(status) for status in statuses]
+        lines.append("")
+    lines += ["## Waivers", ""]
+    if result.waivers:
+        lines += [
+            "| Document | Rule | Until | Approved by | Reason | In force |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for waiver in result.waivers:
+            active = "yes" if waiver.active(result.today) else "no: expired"
+            lines.append(
+                f"| {_inline(waiver.document)} | {_inline(waiver.rule)} | {waiver.expires} "
+                f"| {_inline(waiver.approver)} | {_inline(waiver.reason)} | {active} |"
+            )
+    else:
+        lines.append("No waivers: every review error fails the build.")
+    lines.append("")
+    if result.unassessed:
+        lines += [
+            "## Not assessed",
+            "",
+            "The review data of these documents cannot be read; `evidence-kit check` says why.",
+            "",
+        ]
+        lines += [f"- {_inline(path)}" for path in result.unassessed]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewStatus]]]:
+    groups: dict[str, list[ReviewStatus]] = {}
+    for status in statuses:
+        groups.setdefault(status.folder, []).append(status)
+    return sorted(groups.items())
+
+
+def _row(status: ReviewStatus) -> str:
+    marker = (
+        f'<span class="evidence-row" data-src-uri="{_inline(status.src_uri)}" '
+        f'data-review-status="{status.status.value}" data-review-due="{status.due}"></span>'
+    )
+    document = f"{marker}[{_inline(status.title)}]({_link(status.src_uri, PAGE)})"
+    state = badge(status.status)
+    if status.waivers:
+        state += " waived"
+    days = (
+        f'<span data-days-left="{status.days_left}" data-sort="{status.days_left}">'
+        f"{days_text(status.days_left)}</span>"
+    )
+    cells = [
+        document,
+        _inline(status.doc_type),
+        _inline(status.owner or "not set"),
+        str(status.last_reviewed),
+        str(status.due),
+        state,
+        days,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+# --- the timeline -------------------------------------------------------------------------
+
+TIMELINE_DAYS = 365
+TIMELINE_ROWS = 25
+_COLORS = {
+    Status.OVERDUE: "#b71c1c",
+    Status.REVIEW_REQUIRED: "#c62828",
+    Status.DUE_SOON: "#ef6c00",
+    Status.CURRENT: "#2e7d32",
+}
+
+
+def timeline(statuses: Iterable[ReviewStatus], today: dt.date) -> str:
+    """An SVG of the due dates of the next year, built now: no script draws it."""
+    upcoming = [s for s in statuses if s.days_left <= TIMELINE_DAYS]
+    upcoming.sort(key=lambda s: (s.due, s.path))
+    if not upcoming:
+        return f"No review is due in the next {TIMELINE_DAYS} days."
+    shown = upcoming[:TIMELINE_ROWS]
+    left, right, top, row = 230, 700, 40, 20
+    height = top + row * len(shown) + 8
+    span = right - left
+
+    def x(day: dt.date) -> float:
+        offset = min(max((day - today).days, 0), TIMELINE_DAYS)
+        return round(left + span * offset / TIMELINE_DAYS, 1)
+
+    label = f"Review due dates from {today} to {today + dt.timedelta(days=TIMELINE_DAYS)}"
+    parts = [
+        '<div class="evidence-timeline">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 {height}" '
+        f'width="720" height="{height}" role="img" aria-label="{html.escape(label)}" '
+        'font-family="sans-serif" font-size="11">',
+        f"<title>{html.escape(label)}</title>",
+    ]
+    month = dt.date(today.year, today.month, 1)
+    end = today + dt.timedelta(days=TIMELINE_DAYS)
+    while True:
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        if month > end:
+            break
+        name = month.strftime("%b %Y" if month.month == 1 else "%b")
+        parts.append(
+            f'<line x1="{x(month)}" y1="{top - 8}" x2="{x(month)}" y2="{height - 4}" '
+            'stroke="currentColor" stroke-opacity="0.15"/>'
+            f'<text x="{x(month)}" y="{top - 12}" text-anchor="middle" '
+            f'fill="currentColor">{name}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{top - 8}" x2="{left}" y2="{height - 4}" '
+        'stroke="currentColor" stroke-width="1.5"/>'
+        f'<text x="{left}" y="12" text-anchor="middle" fill="currentColor">today</text>'
+    )
+    for index, status in enumerate(shown):
+        y = top + row * index + row // 2
+        color = _COLORS[status.status]
+        name = status.title if len(status.title) <= 34 else status.title[:33] + "\u2026"
+        tip = f"{status.title}: due {status.due}, {_STATUS_TITLES[status.status]}"
+        parts.append(
+            f'<g data-src-uri="{html.escape(status.src_uri)}">'
+            f"<title>{html.escape(tip)}</title>"
+            f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" fill="currentColor">'
+            f"{html.escape(name)}</text>"
+            f'<line x1="{left}" y1="{y}" x2="{x(status.due)}" y2="{y}" stroke="{color}" '
+            'stroke-width="2"/>'
+            f'<circle cx="{x(status.due)}" cy="{y}" r="5" fill="{color}"/></g>'
+        )
+    parts.append("</svg>")
+    if len(upcoming) > len(shown):
+        parts.append(f"<p>and {len(upcoming) - len(shown)} more in the table below</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+# --- the terminal -------------------------------------------------------------------------
+
+
+def status_text(result: Reviews) -> str:
+    """The status table for a terminal, sorted by due date, then the counts."""
+    header = ("DUE", "STATUS", "DAYS", "TYPE", "OWNER", "DOCUMENT")
+    rows = [
+        (
+            str(s.due),
+            s.status.value,
+            days_text(s.days_left),
+            s.doc_type,
+            s.owner or "-",
+            s.path,
+        )
+        for s in result.statuses
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    out = []
+    for cells, status in zip([header, *rows], [None, *result.statuses], strict=True):
+        line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + "  " + cells[-1]
+        out.append(line.rstrip())
+        if status is None:
+            continue
+        indent = " " * (widths[0] + 2)
+        for t in status.triggers:
+            late = "was due" if t.late else "due"
+            out.append(
+                f"{indent}review required by {t.path} ({t.severity}, {t.date}); "
+                f"review {late} by {t.review_by}"
+            )
+        for w in status.waivers:
+            out.append(f"{indent}waived: {w.rule} until {w.expires} by {w.approver}: {w.reason}")
+    for path in result.unassessed:
+        out.append(f"not assessed (run evidence-kit check): {path}")
+    counts = result.counts()
+    summary = ", ".join(f"{counts[s.value]} {_STATUS_TITLES[s]}" for s in STATUS_ORDER)
+    out.append(f"{len(result.statuses)} documents as of {result.today}: {summary}")
+    return "\n".join(out) + "\n"
+
+
+def status_json(result: Reviews) -> str:
+    return json.dumps(result.as_dict(), indent=2) + "\n"
+
+
+STATUS_FORMATS = {"text": status_text, "json": status_json}
+
+
+# --- assets -------------------------------------------------------------------------------
+
+
+def assets() -> dict[str, str]:
+    """The page script and stylesheet, shipped inside the package (nothing external)."""
+    folder = resources.files("evidence_kit") / "assets"
+    return {
+        SCRIPT: (folder / "review.js").read_text(encoding="utf-8"),
+        STYLESHEET: (folder / "review.css").read_text(encoding="utf-8"),
+    }

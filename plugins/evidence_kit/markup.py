@@ -1,0 +1,40 @@
+"""Markdown for generated pages where every value from a file stays text, never markup."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+# One pass over the raw text, so an entity written here is never escaped again; the
+# markdown characters become entities too, so a value cannot start a link or emphasis.
+_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+!|~"})
+
+
+def text(value: Any) -> str:
+    """`value` as inline text of a markdown page or table cell."""
+    return " ".join(str(value).split()).translate(_TEXT)
+
+
+def attribute(value: Any) -> str:
+    """`value` inside a quoted HTML attribute or an SVG text node."""
+    return html.escape(str(value), quote=True)
+
+
+def link(label: Any, target: str) -> str:
+    """A markdown link to a page of the site (a relative `.md` path), label escaped."""
+    return f"[{text(label)}]({quote(target)})"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """The lines of a markdown table; cells must already be escaped with `text`."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def title_meta(title: str) -> list[str]:
+    """Front matter giving a generated page its title (escaped: themes print it raw)."""
+    quoted = html.escape(title).replace("\\", "\\\\").replace('"', '\\"')
+    return ["---", f'title: "{quoted}"', "---", ""]
