@@ -411,3 +411,19 @@ def test_controls_command_lists_a_catalogue() -> None:
         2,
         "evidence-kit: error: unknown catalogue 'PCI'; use ISO27001 or SOC2\n",
     )
+
+
+def test_unsanitized_postmortems_stay_off_the_auditor_pages(kit: Path) -> None:
+    postmortem = (
+        kit.parent / "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
+    )
+    edit(postmortem, lambda s: s.replace("sanitized: true", "sanitized: false"))
+    evidence = kit_evidence(kit)
+    assert "Primary database failover" not in evidence.generated[controls.INDEX_PAGE]
+    assert "Primary database failover" not in evidence.generated[controls.MATRIX_PAGE]
+    rows = {
+        row.control.ref: row
+        for _, rs in controls.matrix(["SOC2"], controls.evidence_items(evidence))
+        for row in rs
+    }
+    assert [item.title for item in rows["SOC2:CC7.4"].items] == ["Incident runbook"]

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import yaml
 
-from . import review, yamlio
+from . import incidents, review, yamlio
 from .model import Document, Finding, Severity
 from .printing import PRINT_PAGE
 
@@ -175,8 +175,11 @@ def status_of(evidence: Evidence, doc: Document) -> str:
 
 
 def published(evidence: Evidence, doc: Document) -> bool:
-    """Whether the site publishes `doc`: only published pages are listed or linked."""
-    return doc.publishable and doc.src_uri not in evidence.tree.unpublishable
+    """Whether the auditor's pages may list `doc`: published, and a postmortem only once
+    it is marked `sanitized: true` (as the postmortem index does)."""
+    if not doc.publishable or doc.src_uri in evidence.tree.unpublishable:
+        return False
+    return doc.doc_type != incidents.TYPE or doc.field("sanitized") is True
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class Item:
     date: str = ""
     """`last_reviewed` for reviewed documents, `date` for records."""
     status: str = ""
+    """The review status; empty for what is not reviewed on a cadence."""
     controls: tuple[str, ...] = ()
 
 
