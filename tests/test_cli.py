@@ -117,6 +117,7 @@ def test_config_class_matches_engine_defaults() -> None:
         "review": {},
         "incidents": {},
         "publish": {},
+        "controls": {},
     }
     assert isinstance(plugin.config, EvidenceConfig)
 

@@ -294,9 +294,13 @@ def test_data_files_and_unexpected_types_are_never_copied(tmp_path: Path) -> Non
     )
     assert published == [
         "404.html",
+        "controls/index.html",
+        "evidence-index/index.html",
         "index.html",
         "logo.png",
         "manifest.json",
+        "print/index.html",
+        "print/print.css",
         "publication-report/index.html",
         "sitemap.xml",
         "sitemap.xml.gz",
@@ -430,8 +434,9 @@ def test_every_page_shows_the_edition_build_date_and_commit(tmp_path: Path) -> N
         result = build(
             config, env={"EVIDENCE_AUDIENCE": audience, "SOURCE_DATE_EPOCH": "1767225600"}
         )
-        pages = sorted(result.site.rglob("*.html"))
-        assert len(pages) == 4
+        # Every page of the theme; the print version is one document with its own cover.
+        pages = sorted(p for p in result.site.rglob("*.html") if p.parent.name != "print")
+        assert len(pages) == 6
         for path in pages:
             text = " ".join(" ".join(parse(path.read_text(encoding="utf-8")).text).split())
             assert f"© Co {edition}" in text

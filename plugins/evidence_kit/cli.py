@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,8 +12,11 @@ import click
 
 from . import (
     __version__,
+    changed,
     clock,
+    controls,
     dashboard,
+    editor,
     engine,
     gate,
     incidents,
@@ -22,9 +26,10 @@ from . import (
     report,
     review,
     scaffold,
+    starter,
 )
 from .loader import load_tree
-from .schemas import SchemaError
+from .schemas import SchemaError, SchemaSet, builtin_dir
 from .settings import Settings, SettingsError, build_settings
 
 CONFIG_ERROR = 2
@@ -83,15 +88,34 @@ def main() -> None:
     default="text",
     show_default=True,
 )
-def check(config: Path, today: str | None, output: str) -> None:
-    """Check every document of the tree without building; exit 1 on errors."""
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check(
+    config: Path, today: str | None, output: str, strict: bool, files: tuple[Path, ...]
+) -> None:
+    """Check every document of the tree without building; exit 1 on errors.
+
+    With FILES (as pre-commit passes them) the whole tree is still read, so rules across
+    files see everything, but only the findings in FILES and those about the project are
+    reported; a changed config, schema or data file reports everything.
+    """
     settings = load_settings(config, today)
     try:
         evidence = engine.run(settings)
     except SchemaError as exc:
         _fail(str(exc))
-    click.echo(report.FORMATS[output](evidence.findings), nl=False)
-    sys.exit(1 if evidence.errors else 0)
+    scope = changed.limit(evidence, files) if files else changed.whole(evidence)
+    click.echo(
+        report.FORMATS[output](scope.findings, checked=scope.checked, strict=strict), nl=False
+    )
+    if scope.left_out:
+        click.echo(
+            f"evidence-kit: {scope.left_out} more finding{'s' * (scope.left_out != 1)} in files "
+            "not given; run evidence-kit check without files to see them",
+            err=True,
+        )
+    failed = any(f.is_error for f in scope.findings) or (strict and bool(scope.findings))
+    sys.exit(1 if failed else 0)
 
 
 @main.command()
@@ -217,3 +241,57 @@ def verify(site_dir: Path, output: str) -> None:
     findings = manifest.verify(site_dir, site_dir.as_posix())
     click.echo(report.FORMATS[output](findings), nl=False)
     sys.exit(1 if findings else 0)
+
+
+@main.command("controls")
+@click.argument("catalogue", required=False)
+def list_controls(catalogue: str | None) -> None:
+    """List the controls documents may cite (`controls: [SOC2:CC7.3]`)."""
+    known = controls.catalogues()
+    if catalogue is not None and catalogue not in known:
+        _fail(f"unknown catalogue {catalogue!r}; use {' or '.join(sorted(known))}")
+    for cat in [known[catalogue]] if catalogue else known.values():
+        click.echo(f"# {cat.name}")
+        for control in cat.controls:
+            click.echo(f"{control.ref}\t{control.title}")
+
+
+@main.command("schema")
+@click.argument("doc_type", metavar="TYPE")
+@config_option
+def print_schema(doc_type: str, config: Path) -> None:
+    """Print TYPE's JSON Schema, self-contained, for editors (the project's own types too)."""
+    folders = [builtin_dir()]
+    if config.exists():
+        settings = load_settings(config, None)
+        if settings.schemas_dir is not None:
+            folders.append(settings.schemas_dir)
+    try:
+        SchemaSet(folders)
+        schema = editor.bundled(folders, doc_type)
+    except SchemaError as exc:
+        _fail(str(exc))
+    except editor.UnknownType:
+        _fail(f"unknown type {doc_type!r}; use one of {', '.join(editor.types(folders))}")
+    click.echo(json.dumps(schema, indent=2))
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@today_option
+def init(directory: Path, today: str | None) -> None:
+    """Start an evidence repository in DIRECTORY: mkdocs.yml, the kit's folders and the
+    runbook template. Existing files are never overwritten."""
+    try:
+        written = starter.init(directory, clock.today(today))
+    except (starter.InitError, clock.ClockError) as exc:
+        _fail(str(exc))
+    for item in written:
+        state = "created" if item.created else "kept (exists)"
+        click.echo(f"{state}: {(directory / item.path).as_posix()}")
+    config = (directory / "mkdocs.yml").as_posix()
+    click.echo(
+        f"Next: give the placeholders in {config} their values "
+        f"(evidence-kit check --config {config} lists the missing ones), "
+        "then build with mkdocs build --strict."
+    )

@@ -43,3 +43,6 @@ class EvidenceConfig(base.Config):
     """Publication: `audience` (audit | internal; EVIDENCE_AUDIENCE overrides),
     `allowed_assets`, `private_files`, `internal_hosts`, `deny_terms`, `rules`, `allow` and
     `gate_allow`; see the README."""
+    controls = c.Type(dict, default={})
+    """`catalogues: [SOC2, ISO27001]`: the control catalogues the controls matrix covers, in
+    order (default: every shipped catalogue)."""

@@ -15,7 +15,16 @@ from typing import Any
 
 import yaml
 
-from . import dashboard, incident_pages, incidents, oncall, placeholders, review, sanitize
+from . import (
+    controls,
+    dashboard,
+    incident_pages,
+    incidents,
+    oncall,
+    placeholders,
+    review,
+    sanitize,
+)
 from .loader import Tree, load_tree
 from .model import Document, Finding, Mark, Parsed
 from .schemas import SchemaSet, builtin_dir
@@ -157,13 +166,16 @@ RULES: list[Rule] = [
     review.check,
     incidents.check,
     oncall.check,
+    controls.check,
     sanitize.rule,
 ]
-# sanitize.generated stays last: it redacts the pages the generators before it made.
+# The controls pages list the pages generated before them; sanitize.generated stays
+# last: it redacts the pages the generators before it made.
 GENERATORS: list[Generator] = [
     oncall_pages,
     dashboard.pages,
     incident_pages.pages,
+    controls.pages,
     sanitize.generated,
 ]
 # sanitize.transform stays last: it redacts and escapes what the transforms before it made.

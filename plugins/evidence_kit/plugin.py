@@ -9,6 +9,8 @@ Hooks used, and why:
   and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled (and, last,
   redacted for the audience by `sanitize.transform`).
+- on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
+  all pages are rendered and nothing is written, so MkDocs copies it like any other file).
 - on_post_build: write the manifest, then run the post-build gate on the finished site.
 - on_serve: rebuild when the project's own schemas change.
 """
@@ -22,14 +24,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import clock, dashboard, engine, gate, manifest, mkdocs_yml, sanitize
+from . import clock, dashboard, engine, gate, manifest, mkdocs_yml, printing, sanitize
 from .config import EvidenceConfig
 from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("evidence")
@@ -43,10 +47,13 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.schemas: SchemaSet | None = None
         self.evidence: engine.Evidence | None = None
         self.origin: manifest.Provenance | None = None
+        self.print_file: File | None = None
+        self.nav_urls: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
-        self.settings = self.evidence = self.origin = None
+        self.settings = self.evidence = self.origin = self.print_file = None
+        self.nav_urls = []
         if not self.config.enabled:
             return None
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
@@ -102,7 +109,37 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         config.nav = sanitize.prune_nav(config.nav, hidden)
         for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
+        if files.get_file_from_path(printing.PRINT_PAGE) is None:
+            # Filled in on_env; added now so links to it resolve.
+            self.print_file = File.generated(config, printing.PRINT_PAGE, content="")
+            files.append(self.print_file)
+            css = printing.stylesheet()
+            files.append(File.generated(config, printing.STYLESHEET, content=css))
+        else:
+            log.warning(f"{printing.PRINT_PAGE} exists in docs_dir; the print version is not made")
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        """Remember the nav order for the print version."""
+        self.nav_urls = [page.url for page in nav.pages]
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
+        """Assemble the print version from every rendered page."""
+        if self.settings is None or self.print_file is None:
+            return
+        pages = [
+            printing.PrintedPage(file.page.title or "", file.page.url, file.page.content)
+            for file in files.documentation_pages()
+            if file.page is not None and file.page.content is not None
+        ]
+        self.print_file.content_string = printing.document(
+            config.site_name,
+            self.settings.today.isoformat(),
+            printing.commit_of(self.settings.root),
+            printing.order(pages, self.nav_urls),
+            description=config.site_description or "",
+            stylesheets=[str(css) for css in config.extra_css],
+        )
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled; None for pages not ours."""

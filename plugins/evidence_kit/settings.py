@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .controls import ControlScope, parse_scope
 from .incidents import IncidentPolicy, parse_policy
 from .model import Mark
 from .review import ReviewSettings, parse_settings
@@ -67,6 +68,7 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
     publish: Publish = field(default_factory=lambda: _publish(None, []))
+    controls: ControlScope = field(default_factory=ControlScope)
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -105,6 +107,7 @@ def build_settings(
     review = parse_settings(options.get("review"), errors)
     incidents = parse_policy(options.get("incidents"), errors, today)
     publish = _publish(options.get("publish"), errors)
+    controls = parse_scope(options.get("controls"), errors)
     if errors:
         raise SettingsError(errors)
     return Settings(
@@ -119,6 +122,7 @@ def build_settings(
         review=review,
         incidents=incidents,
         publish=publish,
+        controls=controls,
     )
 
 

@@ -1,0 +1,429 @@
+"""Control catalogues, the `control-unknown` rule, the controls matrix and the evidence index."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build, edit, make_project, run_cli
+from evidence_kit import cli, controls, engine
+from evidence_kit.model import Document
+
+RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
+RUNBOOK_CONTROLS = {
+    "SOC2:CC7.3",
+    "SOC2:CC7.4",
+    "SOC2:CC7.5",
+    "ISO27001:A.5.24",
+    "ISO27001:A.5.25",
+    "ISO27001:A.5.26",
+    "ISO27001:A.5.27",
+    "ISO27001:A.5.28",
+}
+
+
+class _Tables(HTMLParser):
+    """The tables of a built page: rows of (cell text, [(link text, href)])."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[tuple[str, list[tuple[str, str]]]]]] = []
+        self._cell: list[str] | None = None
+        self._links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts += 1
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell, self._links = [], []
+        elif tag == "a" and self._cell is not None:
+            self._href = dict(attrs).get("href") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(("".join(self._cell).strip(), self._links))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+            if self._href is not None:
+                self._links.append((data, self._href))
+                self._href = None
+
+
+def tables(html: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(html)
+    return parser
+
+
+def matrix_rows(html: str) -> dict[str, tuple[list[str], str]]:
+    """Control ref -> (titles of the documents evidencing it, state), from the built page."""
+    rows = {}
+    for table in tables(html).tables[1:]:
+        for row in table[1:]:
+            ref, _title, evidence, state = row
+            rows[ref[0]] = ([text for text, _ in evidence[1]], state[0])
+    return rows
+
+
+def kit_evidence(kit: Path) -> engine.Evidence:
+    return engine.run(cli.load_settings(kit, None))
+
+
+# --- the shipped kit -------------------------------------------------------------------
+
+
+def test_kit_matrix_shows_the_runbook_under_its_controls(kit: Path) -> None:
+    result = build(kit)
+    assert result.returncode == 0, result.log
+    rows = matrix_rows(result.page("controls/index.html"))
+    assert {ref for ref, (docs, _) in rows.items() if "Incident runbook" in docs} == (
+        RUNBOOK_CONTROLS
+    )
+    assert rows["SOC2:CC7.4"] == (
+        ["Incident runbook", "Primary database failover during storage degradation"],
+        "evidenced",
+    )
+    assert rows["SOC2:A1.2"] == (["Restore test"], "evidenced")
+    assert rows["SOC2:CC8.1"] == ([], "gap")
+    assert rows["ISO27001:A.8.32"] == ([], "gap")
+    summary = tables(result.page("controls/index.html")).tables[0]
+    assert [[cell for cell, _ in row] for row in summary] == [
+        ["Catalogue", "Controls", "Evidenced", "Stale", "Gaps"],
+        ["SOC 2 Trust Services Criteria", "9", "5", "0", "4"],
+        ["ISO/IEC 27001:2022 Annex A", "12", "6", "0", "6"],
+    ]
+
+
+def test_kit_matrix_links_reach_the_documents(kit: Path) -> None:
+    result = build(kit)
+    html = result.page("controls/index.html")
+    hrefs = {
+        href for table in tables(html).tables for row in table for _, ls in row for _, href in ls
+    }
+    assert hrefs == {
+        "../05-backups-recovery/incident-runbook/",
+        "../05-backups-recovery/restore-test/",
+        "../05-backups-recovery/postmortems/2026-03-06-database-failover/",
+    }
+    for href in hrefs:
+        assert (result.site / "controls" / href / "index.html").resolve().is_file()
+
+
+def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
+    # The seam: statuses come in as a function, as the review lifecycle will give them.
+    evidence = kit_evidence(kit)
+
+    def status(doc: Document) -> str:
+        if doc.doc_type == "postmortem":
+            return ""
+        return "overdue" if doc.path == RUNBOOK else "current"
+
+    items = controls.evidence_items(evidence, status)
+    sections = controls.matrix(["SOC2", "ISO27001"], items)
+    states = {row.control.ref: row.state for _, rows in sections for row in rows}
+    assert {ref for ref, state in states.items() if state == "stale"} == RUNBOOK_CONTROLS
+    assert states["SOC2:A1.3"] == "evidenced"
+    page = controls.render_matrix(sections)
+    assert (
+        "| SOC2:CC7.4 | Respond to security incidents with a defined incident-response programme "
+        "| [Incident runbook](05-backups-recovery/incident-runbook.md) (overdue)"
+        "<br>[Primary database failover during storage degradation]"
+        "(05-backups-recovery/postmortems/2026-03-06-database-failover.md) (—) | **stale** |"
+    ) in page.splitlines()
+    assert "| SOC 2 Trust Services Criteria | 9 | 2 | 3 | 4 |" in page.splitlines()
+
+
+def test_overdue_runbook_shows_stale_in_the_built_matrix(kit: Path) -> None:
+    edit(
+        kit.parent / RUNBOOK,
+        lambda s: s.replace("last_reviewed: 2026-06-15", "last_reviewed: 2025-06-15"),
+    )
+    result = build(kit, strict=False)
+    rows = matrix_rows(result.page("controls/index.html"))
+    assert {ref for ref, (_, state) in rows.items() if state == "stale"} == RUNBOOK_CONTROLS
+
+
+def test_kit_evidence_index_lists_every_published_document(kit: Path) -> None:
+    result = build(kit)
+    found = tables(result.page("evidence-index/index.html")).tables
+    listed = [[cell for cell, _ in row] for table in found for row in table[1:]]
+    assert listed == [
+        ["Compliance evidence", "page", "—", "—", "—"],
+        ["Review status", "generated", "—", "—", "—"],
+        ["Backups and recovery", "section", "Platform team", "—", "—"],
+        ["Incident runbook", "runbook", "Platform team", "2026-06-15", "current"],
+        ["Restore test", "procedure", "Platform team", "2026-06-15", "current"],
+        ["Platform on-call", "oncall", "—", "—", "—"],
+        ["Postmortems", "generated", "—", "—", "—"],
+        [
+            "Primary database failover during storage degradation",
+            "postmortem",
+            "Platform team",
+            "2026-03-06",
+            "—",
+        ],
+        ["Incident response report", "generated", "—", "—", "—"],
+    ]
+    for table in found:
+        for row in table[1:]:
+            ((_, href),) = row[0][1]
+            assert (result.site / "evidence-index" / href / "index.html").resolve().is_file()
+
+
+def test_kit_nav_has_the_auditor_pages(kit: Path) -> None:
+    html = build(kit).page("index.html")
+    assert 'href="controls/"' in html
+    assert 'href="evidence-index/"' in html
+
+
+# --- the rule ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("SOC2:CC7.3", ""),
+        ("ISO27001:A.8.13", ""),
+        (
+            "SOC2:CC73",
+            "unknown control SOC2:CC73 in SOC 2 Trust Services Criteria; did you mean SOC2:CC7.3?",
+        ),
+        (
+            "SOC2:A.5.26",
+            "unknown control SOC2:A.5.26 in SOC 2 Trust Services Criteria; "
+            "did you mean ISO27001:A.5.26?",
+        ),
+        (
+            "ISO27002:A.5.26",
+            "unknown control catalogue 'ISO27002' in ISO27002:A.5.26; did you mean ISO27001:A.5.26?",
+        ),
+        ("PCI:1.2", "unknown control catalogue 'PCI' in PCI:1.2; use ISO27001 or SOC2"),
+        (
+            "SOC2:XYZ",
+            "unknown control SOC2:XYZ in SOC 2 Trust Services Criteria; "
+            "`evidence-kit controls SOC2` lists its controls",
+        ),
+    ],
+)
+def test_unknown_control_names_a_fix(ref: str, problem: str) -> None:
+    assert controls.unknown_control(ref, controls.catalogues()) == problem
+
+
+def test_unknown_control_fails_check_and_build(kit: Path) -> None:
+    edit(
+        kit.parent / RUNBOOK,
+        lambda s: s.replace("  - SOC2:CC7.3\n", "  - SOC2:CC73\n").replace(
+            "  - ISO27001:A.5.27\n", "  - SOC2:A.5.27\n"
+        ),
+    )
+    expected = [
+        f"{RUNBOOK}:10:5: control-unknown: $.controls[0]: unknown control SOC2:CC73 in "
+        "SOC 2 Trust Services Criteria; did you mean SOC2:CC7.3?",
+        f"{RUNBOOK}:16:5: control-unknown: $.controls[6]: unknown control SOC2:A.5.27 in "
+        "SOC 2 Trust Services Criteria; did you mean ISO27001:A.5.27?",
+    ]
+    run = run_cli("check", "--config", str(kit))
+    assert (run.exit_code, run.output) == (1, "\n".join([*expected, "2 errors, 0 warnings\n"]))
+    result = build(kit)
+    assert result.returncode == 1
+    assert result.warnings() == expected
+
+
+def test_malformed_control_is_left_to_the_schema(tmp_path: Path) -> None:
+    doc = "---\ntitle: S\ntype: section\ncontrols: [soc2-cc7.3, 7]\n---\n# S\n"
+    config = make_project(tmp_path, {"s.md": doc})
+    run = run_cli("check", "--config", str(config))
+    assert [line.split(": ")[1] for line in run.output.splitlines()[:-1]] == ["schema", "schema"]
+
+
+def test_a_page_named_like_a_generated_one_wins_with_a_warning(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n", "controls.md": "# Our controls\n"})
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.output) == (
+        0,
+        "docs/controls.md:1:1: page-name-taken: controls.md is where the generated controls "
+        "matrix goes; this page replaces it, so rename the page to publish the generated one\n"
+        "0 errors, 1 warning\n",
+    )
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert "Our controls" in result.page("controls/index.html")
+    assert "Evidence index" in result.page("evidence-index/index.html")
+
+
+# --- options -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            {"catalogues": ["SOC2", "PCI"]},
+            "controls: catalogues: 'PCI' is not a shipped catalogue; use ISO27001 or SOC2",
+        ),
+        (
+            {"catalogue": ["SOC2"]},
+            "controls: unknown option 'catalogue'; the only option is catalogues",
+        ),
+        (
+            {"catalogues": "SOC2"},
+            "controls: catalogues: expected a list of catalogue ids, e.g. [SOC2]",
+        ),
+        (["SOC2"], "controls: expected a mapping, e.g. {catalogues: [SOC2, ISO27001]}"),
+    ],
+)
+def test_bad_controls_option_stops_check_and_build(
+    tmp_path: Path, option: object, message: str
+) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, {"controls": option})
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.stderr) == (2, f"evidence-kit: error: {message}\n")
+    if isinstance(option, dict):
+        result = build(config)
+        assert result.returncode == 1
+        assert f"ERROR   -  evidence: invalid plugin options: {message}" in result.log.splitlines()
+
+
+def test_scope_limits_the_matrix_to_the_chosen_catalogues(tmp_path: Path) -> None:
+    doc = "---\ntitle: R\ntype: section\ncontrols: [SOC2:CC8.1, ISO27001:A.8.32]\n---\n# R\n"
+    config = make_project(
+        tmp_path, {"index.md": "# Home\n", "r.md": doc}, {"controls": {"catalogues": ["ISO27001"]}}
+    )
+    result = build(config)
+    assert result.returncode == 0, result.log
+    rows = matrix_rows(result.page("controls/index.html"))
+    assert set(rows) == {f"ISO27001:{c.id}" for c in controls.catalogues()["ISO27001"].controls}
+    assert rows["ISO27001:A.8.32"] == (["R"], "evidenced")
+
+
+# --- the pages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statuses", "state"),
+    [
+        ([], "gap"),
+        (["current"], "evidenced"),
+        (["overdue"], "stale"),
+        (["overdue", "overdue"], "stale"),
+        (["overdue", "current"], "evidenced"),
+        (["overdue", "due-soon"], "evidenced"),
+        (["overdue", "review-required"], "evidenced"),
+        (["overdue", ""], "stale"),
+        (["overdue", "unknown"], "stale"),
+        (["unknown"], "evidenced"),
+        ([""], "evidenced"),
+    ],
+)
+def test_control_state(statuses: list[str], state: str) -> None:
+    assert controls.control_state(statuses) == state
+
+
+def test_titles_and_owners_stay_text_on_the_pages(tmp_path: Path) -> None:
+    doc = (
+        "---\ntitle: '<script>alert(1)</script> | *x* [y](z)'\ntype: section\n"
+        "owner: 'A & B <b>'\ncontrols: [SOC2:CC8.1]\n---\n# Change\n"
+    )
+    config = make_project(tmp_path, {"index.md": "# Home\n", "c.md": doc})
+    result = build(config)
+    assert result.returncode == 0, result.log
+    for page in ("controls/index.html", "evidence-index/index.html"):
+        parsed = tables(result.page(page))
+        links = [text for t in parsed.tables for row in t for _, ls in row for text, _ in ls]
+        assert "<script>alert(1)</script> | *x* [y](z)" in links
+        assert parsed.scripts == len(re.findall(r"<script\b", result.page("index.html")))
+    index = tables(result.page("evidence-index/index.html")).tables
+    assert [row[2][0] for t in index for row in t[1:] if row[1][0] == "section"] == ["A & B <b>"]
+
+
+def test_index_lists_records_newest_first_and_skips_unpublishable_pages(tmp_path: Path) -> None:
+    def postmortem(day: str) -> str:
+        return (
+            (REPO / "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md")
+            .read_text()
+            .replace("date: 2026-03-06", f"date: 2026-03-{day}")
+            .replace("title: Primary database", f"title: {day} Primary database")
+        )
+
+    config = make_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "pm/index.md": "---\ntitle: Postmortems\ntype: section\n---\n# P\n",
+            "pm/a.md": postmortem("05"),
+            "pm/b.md": postmortem("20"),
+            "pm/c.md": postmortem("12"),
+            "pm/broken.md": "---\ntitle: [Broken\n---\n# Broken\n",
+        },
+        {"types": {"pm/*.md": "postmortem"}},
+    )
+    result = build(config, strict=False)
+    (_, postmortems) = tables(result.page("evidence-index/index.html")).tables
+    assert [row[0][0][:2] for row in postmortems[1:]] == ["Po", "20", "12", "05", "In"]
+    assert "Broken" not in result.page("evidence-index/index.html")
+
+
+def test_catalogues_are_well_formed() -> None:
+    pattern = re.compile(
+        json.loads((REPO / "schemas/_defs.schema.json").read_text())["$defs"]["control"]["pattern"]
+    )
+    found = controls.catalogues()
+    assert list(found) == ["ISO27001", "SOC2"]
+    for catalogue in found.values():
+        refs = [c.ref for c in catalogue.controls]
+        assert len(refs) == len(set(refs))
+        assert all(
+            pattern.match(ref) and c.title for ref, c in zip(refs, catalogue.controls, strict=True)
+        )
+    required = {
+        *(f"SOC2:CC7.{n}" for n in range(1, 6)),
+        "SOC2:CC8.1",
+        *(f"SOC2:A1.{n}" for n in range(1, 4)),
+        *(f"ISO27001:A.5.{n}" for n in range(24, 31)),
+        "ISO27001:A.8.13",
+        "ISO27001:A.8.32",
+    }
+    assert required <= {c.ref for cat in found.values() for c in cat.controls}
+
+
+def test_controls_command_lists_a_catalogue() -> None:
+    run = run_cli("controls", "ISO27001")
+    assert run.exit_code == 0
+    lines = run.output.splitlines()
+    assert lines[0] == "# ISO/IEC 27001:2022 Annex A"
+    assert lines[3] == "ISO27001:A.5.26\tRespond to information security incidents"
+    assert len(lines) == 1 + len(controls.catalogues()["ISO27001"].controls)
+    bad = run_cli("controls", "PCI")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "evidence-kit: error: unknown catalogue 'PCI'; use ISO27001 or SOC2\n",
+    )
+
+
+def test_unsanitized_postmortems_stay_off_the_auditor_pages(kit: Path) -> None:
+    postmortem = (
+        kit.parent / "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
+    )
+    edit(postmortem, lambda s: s.replace("sanitized: true", "sanitized: false"))
+    evidence = kit_evidence(kit)
+    assert "Primary database failover" not in evidence.generated[controls.INDEX_PAGE]
+    assert "Primary database failover" not in evidence.generated[controls.MATRIX_PAGE]
+    rows = {
+        row.control.ref: row
+        for _, rs in controls.matrix(["SOC2"], controls.evidence_items(evidence))
+        for row in rs
+    }
+    assert [item.title for item in rows["SOC2:CC7.4"].items] == ["Incident runbook"]

@@ -1,0 +1,215 @@
+"""`evidence-kit init`: a new repository that builds once its blanks are filled, and loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import REPO, TODAY, build, edit, run_cli
+from evidence_kit import starter
+
+RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
+CREATED = [
+    ".gitignore",
+    "evidence/05-backups-recovery/incident-runbook.md",
+    "evidence/05-backups-recovery/index.md",
+    "evidence/05-backups-recovery/oncall.md",
+    "evidence/05-backups-recovery/postmortems/index.md",
+    "evidence/05-backups-recovery/restore-test.md",
+    "evidence/index.md",
+    "mkdocs.yml",
+]
+TEXT_VALUES = {
+    "Company name": "Acme Corp",
+    "Incidents channel": "#acme-incidents",
+    "War room tool": "the incident bridge",
+    "Engineering lead": "Kim Lopez",
+    "Security lead": "Ola Berg",
+    "Legal contact": "Legal",
+    "Privacy officer": "DPO",
+    "Cloud provider": "the cloud provider",
+    "Primary region": "us-east-1",
+    "Standby region": "us-west-2",
+    "Backup vault": "the backup vault",
+}
+LINKS = {
+    "Status page": "https://status.acme.example",
+    "On-call rotation link": "https://oncall.acme.example/platform",
+}
+
+
+def init(target: Path) -> list[str]:
+    run = run_cli("init", str(target))
+    assert run.exit_code == 0, run.stderr
+    return run.output.splitlines()
+
+
+def fill(config: Path) -> None:
+    """Give every placeholder a value, as a team would in mkdocs.yml."""
+
+    def change(text: str) -> str:
+        for name, value in TEXT_VALUES.items():
+            text = text.replace(f'        {name}: ""\n', f'        {name}: "{value}"\n')
+        for name, url in LINKS.items():
+            text = re.sub(
+                rf"        # {name}: \{{value: [^,]+, url: true\}}\n",
+                f"        {name}: {{value: {url}, url: true}}\n",
+                text,
+            )
+        return text
+
+    edit(config, change)
+
+
+def test_init_builds_strictly_once_placeholders_have_values(tmp_path: Path) -> None:
+    target = tmp_path / "acme-evidence"
+    output = init(target)
+    assert output[:-1] == [f"created: {(target / name).as_posix()}" for name in CREATED]
+    config = target / "mkdocs.yml"
+    assert output[-1] == (
+        f"Next: give the placeholders in {config.as_posix()} their values "
+        f"(evidence-kit check --config {config.as_posix()} lists the missing ones), "
+        "then build with mkdocs build --strict."
+    )
+
+    blank = build(config)
+    assert blank.returncode == 1
+    # The source findings, then the post-build gate's on the site the blanks reached.
+    source = [line for line in blank.warnings() if not line.startswith("site/")]
+    gate = [line for line in blank.warnings() if line.startswith("site/")]
+    missing = {re.findall(r"<<([^>]+)>>", line)[0] for line in source}
+    assert missing == set(TEXT_VALUES) | set(LINKS)
+    assert all(": placeholder-missing: " in line for line in source)
+    assert gate
+    assert all(": placeholder: " in line and "an unfilled <<placeholder>>" in line for line in gate)
+    reviewed_by = (
+        (target / RUNBOOK).read_text().splitlines().index("reviewed_by: <<Engineering lead>>")
+    )
+    assert (
+        f"{RUNBOOK}:{reviewed_by + 1}:1: placeholder-missing: $.reviewed_by: <<Engineering lead>> is empty; "
+        "give it a value"
+    ) in source
+    assert any(
+        "placeholder-missing: <<Status page>> has no value; add it under placeholders" in line
+        for line in source
+    )
+    check = run_cli("check", "--config", str(config))
+    assert check.exit_code == 1
+    assert check.output.splitlines()[:-1] == source
+
+    fill(config)
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert result.warnings() == []
+    runbook = result.page("05-backups-recovery/incident-runbook/index.html")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", runbook)).split())
+    assert "Post in #acme-incidents a one-line description" in text
+    assert '<a href="https://status.acme.example">' in runbook
+    assert "Acme Corp compliance evidence" in result.page("index.html")
+    assert "Example Co" not in result.page("index.html")
+    assert (result.site / "controls/index.html").is_file()
+    assert (result.site / "print/index.html").is_file()
+    assert run_cli("check", "--config", str(config)).output == "0 errors, 0 warnings\n"
+
+
+def test_init_starts_from_the_kits_runbook_reviewed_today(tmp_path: Path) -> None:
+    init(tmp_path)
+    kit = (REPO / RUNBOOK).read_text(encoding="utf-8")
+    new = (tmp_path / RUNBOOK).read_text(encoding="utf-8")
+    assert new.split("\n---\n", 1)[1] == kit.split("\n---\n", 1)[1]
+    assert f"\nlast_reviewed: {TODAY}\n" in new
+    assert new.replace(f"last_reviewed: {TODAY}", "") == re.sub(
+        r"last_reviewed: \S+", "", kit, count=1
+    )
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Ours\n")
+    (tmp_path / "evidence/index.md").write_text("# Our home\n")
+    (tmp_path / "evidence/05-backups-recovery").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    # A link at a file's place is kept too: writing through it would write elsewhere.
+    os.symlink(tmp_path / "elsewhere/runbook.md", tmp_path / RUNBOOK)
+    output = init(tmp_path)
+    kept = {"mkdocs.yml", "evidence/index.md", RUNBOOK}
+    assert output[:-1] == [
+        f"{'kept (exists)' if name in kept else 'created'}: {(tmp_path / name).as_posix()}"
+        for name in CREATED
+    ]
+    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Ours\n"
+    assert (tmp_path / "evidence/index.md").read_text() == "# Our home\n"
+    assert not (tmp_path / "elsewhere/runbook.md").exists()
+
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    again = init(tmp_path)
+    assert all(line.startswith("kept (exists): ") for line in again[:-1])
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_init_into_a_file_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    run = run_cli("init", str(tmp_path / "taken"))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"evidence-kit: error: {tmp_path / 'taken'} is a file, not a folder\n",
+    )
+    assert (tmp_path / "taken").read_text() == "x"
+
+
+def test_init_below_a_file_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    run = run_cli("init", str(tmp_path / "taken/new"))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"evidence-kit: error: cannot make the folder {tmp_path / 'taken/new'}: Not a directory\n",
+    )
+
+
+def test_wheel_ships_what_init_needs(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("evidence_kit-*.whl")
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    # The installed package, not this checkout, answers: the kit comes from the wheel.
+    probe = (
+        "import datetime, json, evidence_kit.starter as s, evidence_kit.controls as c;"
+        "print(json.dumps([str(s.kit_dir()), sorted(s.files(datetime.date(2026, 1, 2))),"
+        " sorted(c.catalogues())]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(unpacked)},
+        cwd=tmp_path,
+    ).stdout
+    kit_dir, names, catalogues = json.loads(out)
+    assert kit_dir == str(unpacked / "evidence_kit/kit")
+    assert names == CREATED
+    assert catalogues == ["ISO27001", "SOC2"]
+    assert "evidence_kit/print.css" in zipfile.ZipFile(wheel).namelist()
+    assert sorted(starter.files(dt.date(2026, 1, 2))) == CREATED
