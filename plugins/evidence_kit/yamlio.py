@@ -84,7 +84,8 @@ class _Walk:
         self.findings.append(Finding(self.path, at.line, at.column, rule, message, field=json_path))
 
     def value(self, node: yaml.Node, json_path: str, depth: int) -> Any:
-        self.marks.setdefault(json_path, self.mark(node))
+        if json_path not in self.marks:  # a mapping value keeps the mark of its key
+            self.marks[json_path] = self.mark(node)
         if id(node) in self.seen:
             self.fail(
                 node,
@@ -134,13 +135,13 @@ class _Walk:
                 continue
             key = key_node.value
             key_path = child_path(json_path, key)
+            at = self.mark(key_node)
             if key in first_seen:
-                lines = f"lines {first_seen[key].line} and {self.mark(key_node).line}"
+                lines = f"lines {first_seen[key].line} and {at.line}"
                 message = f"duplicate key {key!r} ({lines}); keep one"
                 self.fail(key_node, "yaml-duplicate-key", message, key_path)
                 continue
-            first_seen[key] = self.mark(key_node)
-            self.marks[key_path] = self.mark(key_node)
+            first_seen[key] = self.marks[key_path] = at
             result[key] = self.value(value_node, key_path, depth + 1)
         return result
 
