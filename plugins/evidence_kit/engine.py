@@ -9,6 +9,7 @@ Extension points, so each concern lives in its own module and registers here:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +95,18 @@ PageTransform = Callable[[Evidence, Document, Page], Page]
 
 def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     """Load and check the whole evidence tree; never raises for bad input."""
+    # The tree is kept whole and holds no cycles, so the cyclic collector would only scan
+    # it again and again as it grows: ~15% more per document at 10,000 than at 1,000.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(settings, schemas)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(settings: Settings, schemas: SchemaSet | None) -> Evidence:
     schemas = schemas or load_schemas(settings)
     tree = load_tree(settings)
     evidence = Evidence(settings, schemas, tree, placeholders.resolve(settings, tree.data))

@@ -1,14 +1,16 @@
-"""What the plugin hands MkDocs: the filled front matter, written so YAML reads it back as is."""
+"""Engine changes made for speed keep their behaviour: page sources, the collector's state."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
+import pytest
 import yaml
 
 from evidence_kit import engine
-from evidence_kit.settings import build_settings
+from evidence_kit.settings import Settings, build_settings
 
 FRONT_MATTER = """\
 title: "Ünïcode: <<Company name>> — “quoted” & 'single'"
@@ -21,17 +23,20 @@ date: 2026-03-06
 """
 
 
-def test_page_source_front_matter_reads_back_as_the_filled_meta(tmp_path: Path) -> None:
+def _settings(tmp_path: Path) -> Settings:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "page.md").write_text(f"---\n{FRONT_MATTER}---\n\n# Body\n", encoding="utf-8")
-    settings = build_settings(
+    return build_settings(
         {"placeholders": {"Company name": "Example Co"}},
         root=tmp_path,
         docs_dir=docs,
         today=dt.date(2026, 11, 26),
     )
-    evidence = engine.run(settings)
+
+
+def test_page_source_front_matter_reads_back_as_the_filled_meta(tmp_path: Path) -> None:
+    evidence = engine.run(_settings(tmp_path))
 
     source = evidence.page_source("page.md")
 
@@ -45,3 +50,16 @@ def test_page_source_front_matter_reads_back_as_the_filled_meta(tmp_path: Path) 
         "search": {"boost": 2},
         "date": "2026-03-06",
     }
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_run_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    settings = _settings(tmp_path)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        evidence = engine.run(settings)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert evidence.findings == []
