@@ -1,8 +1,9 @@
 """Measure Evidence Kit at scale, side by side with its floor and plain Material, in one run.
 
-Every measurement is a fresh process, timed from outside and waited for with `wait4`, so its
-peak memory (max RSS) is its own. Repetitions are interleaved (check, floor, check, floor...)
-so a change in machine load hits both sides of a ratio alike; the median is reported.
+Every measurement is a fresh process, started by a tiny wrapper that times it and waits for
+it with `wait4`, so its peak memory (max RSS) is its own. Repetitions are interleaved (check,
+floor, check, floor...) so a change in machine load hits both sides of a ratio alike; the
+median is reported.
 
     python -m benchmarks.run                      # the suite (`make bench`)
     python -m benchmarks.run --smoke              # tiny sizes, one run each: proves it works
@@ -129,19 +130,36 @@ class Target:
         }
 
 
+# A small, fresh interpreter that starts the command and reports its rusage. Linux keeps
+# the high-water RSS across exec, so a child forked straight from the runner (tens of MB
+# after generating corpora) would report at least the runner's size; this wrapper is a
+# few MB, below any command measured here.
+_WRAPPER = """\
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def measure(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[Sample, str]:
     """Run `command` once: wall time, its own peak memory, exit code and output."""
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
-        # wait4 gives the rusage of this child alone (and what it waited for), unlike
-        # RUSAGE_CHILDREN, which is the maximum over every child of the runner.
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        output.seek(0)
-        text = output.read().decode("utf-8", "replace")
-    return Sample(seconds, usage.ru_maxrss, proc.returncode), text
+    with tempfile.TemporaryDirectory() as scratch:
+        report, log = Path(scratch) / "report", Path(scratch) / "log"
+        wrapper = [sys.executable, "-I", "-S", "-c", _WRAPPER, str(report), *command]
+        with log.open("wb") as output:
+            subprocess.run(wrapper, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        seconds, max_rss, returncode = report.read_text().split()
+        text = log.read_bytes().decode("utf-8", "replace")
+    return Sample(float(seconds), int(max_rss), int(returncode)), text
 
 
 class Runner:
