@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import random
 import re
 import shutil
@@ -37,7 +36,10 @@ CONFIG_FULL_NAV = "mkdocs-full-nav.yml"
 
 # Shares of the documents left after the fixed pages of each section.
 MIX = (("postmortem", 55), ("runbook", 18), ("procedure", 9), ("page", 18))
-DOCS_PER_SECTION = 200
+# One section per topic once there are documents enough, at every size after that: the nav
+# (sections only) is then the same at 500 and at 10,000 documents, so a per-page cost that
+# grows with the size is the builder's, not a longer nav's.
+DOCS_PER_SECTION_AT_LEAST = 20
 
 TOPICS = (
     ("access-control", "Access control"),
@@ -51,7 +53,6 @@ TOPICS = (
     ("vulnerability-management", "Vulnerability management"),
     ("data-protection", "Data protection"),
 )
-PRODUCTS = ("core", "payments", "search", "mobile", "analytics", "identity", "edge", "billing")
 TEAMS = (
     "Platform team",
     "Payments team",
@@ -237,18 +238,10 @@ class _Writer:
 
 def _plan(rng: random.Random, size: int) -> list[Section]:
     """Sections and the documents of each, adding up to `size` files in all."""
-    count = max(1, math.ceil(size / DOCS_PER_SECTION))
-    # The home page, and per section its index, its postmortems index and its on-call file.
-    while count > 1 and 1 + 3 * count > size:
-        count -= 1
+    count = max(1, min(len(TOPICS), (size - 1) // DOCS_PER_SECTION_AT_LEAST))
     sections = []
     for i in range(count):
-        slug, title = TOPICS[i % len(TOPICS)]
-        if i >= len(TOPICS):
-            product = PRODUCTS[(i // len(TOPICS) - 1) % len(PRODUCTS)]
-            round_ = (i // len(TOPICS) - 1) // len(PRODUCTS)
-            suffix = f"{product}-{round_ + 1}" if round_ else product
-            slug, title = f"{slug}-{suffix}", f"{title} ({suffix})"
+        slug, title = TOPICS[i]
         sections.append(Section(f"{i + 1:02d}-{slug}", title, TEAMS[i % len(TEAMS)]))
     left = size - 1 - 3 * count
     kinds = _spread(left)
