@@ -326,8 +326,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def _per_doc(total: float | None, fixed: float | None, documents: int, base: int) -> float | None:
     """Seconds per document once the fixed cost (the base corpus' time) is taken out."""
-    if total is None or fixed is None or documents <= base:
-        return None
+    if total is None or fixed is None or documents <= base or total <= fixed:
+        return None  # too few documents to rise above the noise of the fixed cost
     return (total - fixed) / (documents - base)
 
 
