@@ -165,8 +165,7 @@ def measure(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[Sam
 class Runner:
     """Runs the plan's commands into measurements and reports progress on stderr."""
 
-    def __init__(self, out: Path, quiet: bool = False) -> None:
-        self.out = out
+    def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
         self.measurements: dict[str, Measurement] = {}
         self.outputs: dict[str, str] = {}
@@ -239,7 +238,7 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
     """Generate the corpora, run every measurement and compute the targets."""
     started = time.perf_counter()
     machine = machine_info()
-    runner = Runner(out, quiet)
+    runner = Runner(quiet)
     sizes = sorted({plan.base_size, *plan.check_sizes, *plan.build_sizes})
     projects: dict[int, Path] = {}
     corpora = []
