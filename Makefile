@@ -32,5 +32,9 @@ lint: $(STAMP)
 test: lint
 	$(VENV)/bin/pytest
 
+# Minutes, not seconds: measures check, builds and scan at scale; see README "Performance".
+bench: $(STAMP)
+	$(PY) -m benchmarks.run --readme README.md
+
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,9 @@ it". Anchors, aliases, merge keys and custom tags are refused: evidence is plain
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -77,14 +79,15 @@ class _Walk:
     seen: set[int] = field(default_factory=set)
 
     def mark(self, node: yaml.Node) -> Mark:
-        return Mark(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        return _mark(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
 
     def fail(self, node: yaml.Node, rule: str, message: str, json_path: str | None) -> None:
         at = self.mark(node)
         self.findings.append(Finding(self.path, at.line, at.column, rule, message, field=json_path))
 
     def value(self, node: yaml.Node, json_path: str, depth: int) -> Any:
-        self.marks.setdefault(json_path, self.mark(node))
+        if json_path not in self.marks:  # a mapping value keeps the mark of its key
+            self.marks[json_path] = self.mark(node)
         if id(node) in self.seen:
             self.fail(
                 node,
@@ -109,7 +112,7 @@ class _Walk:
             return self.mapping(node, json_path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.value(item, child_path(json_path, i), depth + 1)
+                self.value(item, sys.intern(child_path(json_path, i)), depth + 1)
                 for i, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.ScalarNode)
@@ -133,14 +136,14 @@ class _Walk:
                 )
                 continue
             key = key_node.value
-            key_path = child_path(json_path, key)
+            key_path = sys.intern(child_path(json_path, key))
+            at = self.mark(key_node)
             if key in first_seen:
-                lines = f"lines {first_seen[key].line} and {self.mark(key_node).line}"
+                lines = f"lines {first_seen[key].line} and {at.line}"
                 message = f"duplicate key {key!r} ({lines}); keep one"
                 self.fail(key_node, "yaml-duplicate-key", message, key_path)
                 continue
-            first_seen[key] = self.mark(key_node)
-            self.marks[key_path] = self.mark(key_node)
+            first_seen[key] = self.marks[key_path] = at
             result[key] = self.value(value_node, key_path, depth + 1)
         return result
 
@@ -155,6 +158,14 @@ class _Walk:
             return _CONSTRUCT[node.tag](node)
         except (ValueError, yaml.YAMLError):  # pragma: no cover - resolver and constructor agree
             return text
+
+
+# Every document repeats the same positions and JSON paths ("$.timeline[0].at" at 22:5):
+# one shared immutable Mark per position and one interned string per path keep the marks
+# of a large tree from costing more memory than its text.
+@lru_cache(maxsize=1 << 16)
+def _mark(line: int, column: int) -> Mark:
+    return Mark(line, column)
 
 
 _SAFE = yaml.SafeLoader("")

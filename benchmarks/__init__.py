@@ -1,0 +1,1 @@
+"""Benchmarks of Evidence Kit at scale: a corpus generator, the floor, and the runner."""
