@@ -45,7 +45,7 @@ def history(docs_dir: Path) -> History:
     unknown rather than lie. So does a tree that is not a git checkout, or a missing git.
     """
     docs = docs_dir.resolve()
-    probe = _git(docs, "rev-parse", "--is-shallow-repository", "--show-toplevel")
+    probe = git(docs, "rev-parse", "--is-shallow-repository", "--show-toplevel")
     if probe is None:
         return History(unknown=NOT_A_CHECKOUT)
     lines = probe.splitlines()
@@ -58,7 +58,7 @@ def history(docs_dir: Path) -> History:
         below = docs.relative_to(top).as_posix()
     except ValueError:
         return History(unknown=NOT_A_CHECKOUT)
-    log = _git(
+    log = git(
         top,
         "log",
         "-z",
@@ -114,7 +114,7 @@ def _entries(log: str) -> Iterator[tuple[dt.date, str, str, str]]:
             meta = token[1:].split()
 
 
-def _git(cwd: Path, *args: str) -> str | None:
+def git(cwd: Path, *args: str) -> str | None:
     """stdout of `git args` in `cwd`, or None when git is missing or fails."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     try:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import platform
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, review, sanitize
+from . import __version__, gitdates, review, sanitize
 from .model import Finding
 
 if TYPE_CHECKING:
@@ -47,6 +46,12 @@ class Provenance:
     clock_date: str
     tools: dict[str, str]
 
+    def commit_label(self) -> str:
+        """The commit as a reader should see it: short, and whether the sources differ."""
+        if self.commit == UNKNOWN:
+            return "unknown (not a git checkout)"
+        return self.commit[:12] + (" with uncommitted changes" if self.modified else "")
+
 
 def provenance(settings: Settings) -> Provenance:
     """The provenance of a build of `settings` now."""
@@ -62,30 +67,15 @@ def provenance(settings: Settings) -> Provenance:
     )
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def git_commit(root: Path) -> str:
     """The commit checked out at `root`, or "unknown" outside a git checkout."""
-    commit = (_git(root, "rev-parse", "--verify", "HEAD") or "").strip()
+    commit = (gitdates.git(root, "rev-parse", "--verify", "HEAD") or "").strip()
     return commit if len(commit) >= 40 else UNKNOWN
 
 
 def git_modified(root: Path, paths: list[Path]) -> bool:
     """Whether the evidence or the config differ from the commit (untracked files too)."""
-    status = _git(root, "status", "--porcelain", "--", *(str(p) for p in paths))
+    status = gitdates.git(root, "status", "--porcelain", "--", *(str(p) for p in paths))
     return bool(status and status.strip())
 
 

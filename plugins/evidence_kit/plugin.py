@@ -125,7 +125,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
         """Assemble the print version from every rendered page."""
-        if self.settings is None or self.print_file is None:
+        if self.settings is None or self.print_file is None or self.origin is None:
             return
         pages = [
             printing.PrintedPage(file.page.title or "", file.page.url, file.page.content)
@@ -134,8 +134,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         ]
         self.print_file.content_string = printing.document(
             config.site_name,
-            self.settings.today.isoformat(),
-            printing.commit_of(self.settings.root),
+            self.origin.build_date,
+            self.origin.commit_label(),
             printing.order(pages, self.nav_urls),
             description=config.site_description or "",
             stylesheets=[str(css) for css in config.extra_css],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,27 +175,4 @@ def document(
         "</dl>\n</section>\n"
         f'<nav class="ek-toc">\n<h2>Contents</h2>\n<ol>\n{contents}\n</ol>\n</nav>\n'
         "<main>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
-    )
-
-
-def commit_of(root: Path) -> str:
-    """The commit the build's sources come from, as an auditor should read it."""
-    try:
-        head = _git(root, "rev-parse", "--short=12", "HEAD")
-        if head.returncode != 0:
-            return "unknown (not a git checkout)"
-        changes = _git(root, "status", "--porcelain", "--", ".")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown (git is not available)"
-    commit = head.stdout.strip()
-    return f"{commit} with uncommitted changes" if changes.stdout.strip() else commit
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=30,
     )
