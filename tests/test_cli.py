@@ -114,6 +114,7 @@ def test_config_class_matches_engine_defaults() -> None:
         "types": {},
         "placeholders": {},
         "max_file_size": DEFAULT_MAX_FILE_SIZE,
+        "holidays": None,
         "review": {},
         "incidents": {},
         "publish": {},

@@ -93,10 +93,13 @@ def project(
     text: str,
     incidents: Mapping[str, Any] | None = None,
     more: Mapping[str, str] | None = None,
+    holidays: str | None = None,
     **config: Any,
 ) -> Path:
     # Incident-triggered reviews are issue 3's rules, tested there; they stay quiet here.
     options: dict[str, Any] = {"types": TYPES, "review": {"trigger_severities": []}}
+    if holidays:
+        options["holidays"] = holidays
     if incidents is not None:
         options["incidents"] = dict(incidents)
     return make_project(
@@ -319,7 +322,7 @@ def test_postmortem_deadline_at_five_business_days(
     tmp_path: Path, held: str, holidays: str | None, late_by: int | None
 ) -> None:
     text = postmortem(date=held, **_on("2026-11-16"))
-    config = project(tmp_path, text, {"holidays": holidays} if holidays else None)
+    config = project(tmp_path, text, holidays=holidays)
     lines = check(config)[1]
     if late_by is None:
         assert lines == ["0 errors, 0 warnings"]
@@ -340,7 +343,7 @@ def test_a_holiday_in_between_moves_the_deadline(tmp_path: Path) -> None:
         "postmortem held 6 business days after the incident ended on 2026-11-23; "
         "the promise is 5 business days (by 2026-11-30)"
     )
-    us = check(project(tmp_path / "us", text, {"holidays": "US"}))[1]
+    us = check(project(tmp_path / "us", text, holidays="US"))[1]
     assert us == ["0 errors, 0 warnings"]
 
 
@@ -509,7 +512,6 @@ def test_a_postmortem_that_fails_its_schema_gets_only_schema_findings(tmp_path: 
 def test_bad_incident_options_are_config_errors(tmp_path: Path) -> None:
     options = {
         "breach": "fatal",
-        "holidays": "XX",
         "notify_minutes": {"SEV4": 10, "SEV1": 0},
         "horizon": 3,
         "audit_period": {"start": "2026-12-01", "end": "2026-01-01"},
@@ -519,7 +521,6 @@ def test_bad_incident_options_are_config_errors(tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert run.stderr == (
         "evidence-kit: error: incidents: breach: expected warning or error, got 'fatal'; "
-        "incidents: holidays: 'XX' is not a country the holidays library knows; "
         "incidents: notify_minutes: 'SEV4' is not one of SEV1, SEV2, SEV3; "
         "incidents: notify_minutes: SEV1: expected a positive whole number of minutes; "
         "incidents: horizon: unknown option; did you mean 'horizon_days'?; "

@@ -145,14 +145,14 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
             "yearly",
             [
                 "review: expected a mapping with keys cadence, due_soon_days, "
-                "grace_business_days, trigger_severities, holidays, waivers"
+                "grace_business_days, trigger_severities, waivers"
             ],
         ),
         (
             {"cadense": {}},
             [
                 "review: unknown key 'cadense'; use cadence, due_soon_days, "
-                "grace_business_days, trigger_severities, holidays, waivers"
+                "grace_business_days, trigger_severities, waivers"
             ],
         ),
         (
@@ -170,10 +170,11 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
             ],
         ),
         (
-            {"holidays": "XX"},
+            # One holiday calendar serves every rule: it is the plugin's `holidays` option.
+            {"holidays": "US"},
             [
-                "review: holidays: 'XX' is not a country the holidays library knows; write an "
-                "ISO 3166 code such as GB or US-CA"
+                "review: unknown key 'holidays'; use cadence, due_soon_days, "
+                "grace_business_days, trigger_severities, waivers"
             ],
         ),
         (
@@ -375,11 +376,12 @@ def test_custom_reviewable_type_without_last_reviewed_gets_a_review_finding(
 CAUSE = "last reviewed 2026-06-15, before the SEV1 postmortem docs/pm/2026-11-20.md of 2026-11-20"
 
 
-def incident_project(tmp_path: Path, **options: Any) -> Path:
+def incident_project(tmp_path: Path, holidays: str | None = None, **options: Any) -> Path:
+    plugin: dict[str, Any] = {"review": options} if options else {}
+    if holidays:
+        plugin["holidays"] = holidays
     return make_project(
-        tmp_path,
-        {"runbook.md": runbook(), "pm/2026-11-20.md": postmortem("2026-11-20")},
-        {"review": options} if options else None,
+        tmp_path, {"runbook.md": runbook(), "pm/2026-11-20.md": postmortem("2026-11-20")}, plugin
     )
 
 

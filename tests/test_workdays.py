@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from conftest import make_project, run_cli
 from evidence_kit.workdays import (
     UnknownCountry,
     add_business_days,
@@ -47,3 +49,15 @@ def test_add_business_days_over_a_weekend() -> None:
 def test_unknown_country() -> None:
     with pytest.raises(UnknownCountry, match="'XX' is not a country"):
         holidays_for("XX", (2026,))
+
+
+def test_one_holiday_country_for_the_whole_plugin(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, {"holidays": "XX"})
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "evidence-kit: error: holidays: 'XX' is not a country the holidays library knows; "
+        "write an ISO 3166 code such as GB or US-CA\n",
+    )
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, {"holidays": "US-CA"})
+    assert run_cli("check", "--config", str(config)).exit_code == 0

@@ -28,15 +28,19 @@ class EvidenceConfig(base.Config):
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """Files larger than this many bytes are refused before parsing."""
 
+    holidays = c.Optional(c.Type(str))
+    """A country (ISO 3166: `GB`, `US-CA`) whose public holidays are not business days, for
+    every business-day rule: the review grace period and the postmortem deadline."""
+
     review = c.Type(dict, default={})
     """The review lifecycle: `cadence` (document type -> `12 months`; runbook and procedure
     by default), `due_soon_days` (30), `grace_business_days` after a SEV1/SEV2 postmortem
-    (10), `trigger_severities` ([SEV1, SEV2]), `holidays` (a country code for business days)
-    and `waivers` (a list of {document, rule, reason, approver, expires})."""
+    (10), `trigger_severities` ([SEV1, SEV2]) and `waivers` (a list of {document, rule,
+    reason, approver, expires})."""
     incidents = c.Type(dict, default={})
     """The runbook's promises and limits: `acknowledge_minutes`, `war_room_minutes`,
     `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
-    `holidays` (a country code), `breach` (warning or error), `action_item_grace_days`,
+    `breach` (warning or error), `action_item_grace_days`,
     `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""
 
     publish = c.Type(dict, default={})

@@ -89,17 +89,18 @@ class IncidentPolicy:
 
 _MINUTE_KEYS = tuple(f"{p.key}_minutes" for p in PROMISES)
 _INT_KEYS = ("postmortem_business_days", "action_item_grace_days", "horizon_days")
-OPTION_KEYS = (*_MINUTE_KEYS, *_INT_KEYS, "holidays", "breach", "audit_period")
+OPTION_KEYS = (*_MINUTE_KEYS, *_INT_KEYS, "breach", "audit_period")
 
 
-def parse_policy(options: Any, errors: list[str], today: dt.date) -> IncidentPolicy:
-    """The `incidents` plugin option as a policy; problems are appended to `errors`."""
+def parse_policy(options: Any, errors: list[str], holidays: str | None = None) -> IncidentPolicy:
+    """The `incidents` plugin option as a policy; problems are appended to `errors`.
+    `holidays` is the plugin's one holiday country, checked by the caller."""
     if options is None:
-        return IncidentPolicy()
+        return IncidentPolicy(holidays=holidays)
     if not isinstance(options, Mapping):
         errors.append("incidents: expected a mapping of options (see the README)")
-        return IncidentPolicy()
-    values: dict[str, Any] = {}
+        return IncidentPolicy(holidays=holidays)
+    values: dict[str, Any] = {"holidays": holidays}
     for key, value in options.items():
         where = f"incidents: {key}"
         if key not in OPTION_KEYS:
@@ -115,9 +116,6 @@ def parse_policy(options: Any, errors: list[str], today: dt.date) -> IncidentPol
                 values[key] = value
             else:
                 errors.append(f"{where}: expected a whole number of days, got {value!r}")
-        elif key == "holidays":
-            if _known_country(value, where, errors, today):
-                values[key] = value or None
         elif key == "breach":
             if value in (Severity.WARNING.value, Severity.ERROR.value):
                 values[key] = Severity(value)
@@ -149,20 +147,6 @@ def _promise_minutes(value: Any, where: str, errors: list[str]) -> dict[str, int
         else:
             result[severity] = minutes
     return result
-
-
-def _known_country(value: Any, where: str, errors: list[str], today: dt.date) -> bool:
-    if value is None or value == "":
-        return True
-    if not isinstance(value, str):
-        errors.append(f"{where}: expected a country code such as GB or US-CA")
-        return False
-    try:
-        workdays.holidays_for(value, (today.year,))
-    except workdays.UnknownCountry as exc:
-        errors.append(f"{where}: {exc}")
-        return False
-    return True
 
 
 def _period(value: Any, where: str, errors: list[str]) -> tuple[dt.date, dt.date] | None:

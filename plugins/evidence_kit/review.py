@@ -103,7 +103,6 @@ _KEYS = (
     "due_soon_days",
     "grace_business_days",
     "trigger_severities",
-    "holidays",
     "waivers",
 )
 _WAIVER_KEYS = ("document", "rule", "reason", "approver", "expires")
@@ -149,13 +148,14 @@ class ReviewSettings:
     waivers: tuple[Waiver, ...] = ()
 
 
-def parse_settings(value: Any, errors: list[str]) -> ReviewSettings:
-    """Check the `review:` option; each problem is appended to `errors`, naming the option."""
+def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -> ReviewSettings:
+    """Check the `review:` option; each problem is appended to `errors`, naming the option.
+    `holidays` is the plugin's one holiday country, checked by the caller."""
     if value is None:
-        return ReviewSettings()
+        return ReviewSettings(holidays=holidays)
     if not isinstance(value, Mapping):
         errors.append(f"{OPTION}: expected a mapping with keys {', '.join(_KEYS)}")
-        return ReviewSettings()
+        return ReviewSettings(holidays=holidays)
     unknown = sorted(str(k) for k in value if k not in _KEYS)
     if unknown:
         errors.append(
@@ -168,7 +168,7 @@ def parse_settings(value: Any, errors: list[str]) -> ReviewSettings:
             value, "grace_business_days", DEFAULT_GRACE_BUSINESS_DAYS, errors
         ),
         trigger_severities=_severities(value.get("trigger_severities"), errors),
-        holidays=_country(value.get("holidays"), errors),
+        holidays=holidays,
         waivers=tuple(_waivers(value.get("waivers"), errors)),
     )
 
@@ -211,19 +211,6 @@ def _severities(value: Any, errors: list[str]) -> tuple[str, ...]:
         errors.append(f"{OPTION}: trigger_severities: expected a list such as [SEV1, SEV2]")
         return DEFAULT_TRIGGER_SEVERITIES
     return tuple(value)
-
-
-def _country(value: Any, errors: list[str]) -> str | None:
-    if value is None:
-        return None
-    try:
-        if not isinstance(value, str):
-            raise workdays.UnknownCountry(f"{value!r} is not a country code")
-        workdays.holidays_for(value, (2000,))
-    except workdays.UnknownCountry as exc:
-        errors.append(f"{OPTION}: holidays: {exc}; write an ISO 3166 code such as GB or US-CA")
-        return None
-    return value
 
 
 def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:

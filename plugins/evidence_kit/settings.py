@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from . import workdays
 from .controls import ControlScope, parse_scope
 from .incidents import IncidentPolicy, parse_policy
 from .model import Mark
@@ -104,8 +105,9 @@ def build_settings(
         schemas_dir = (root / str(options["schemas_dir"])).resolve()
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
-    review = parse_settings(options.get("review"), errors)
-    incidents = parse_policy(options.get("incidents"), errors, today)
+    holidays = _holidays(options.get("holidays"), errors)
+    review = parse_settings(options.get("review"), errors, holidays)
+    incidents = parse_policy(options.get("incidents"), errors, holidays)
     publish = _publish(options.get("publish"), errors)
     controls = parse_scope(options.get("controls"), errors)
     if errors:
@@ -124,6 +126,15 @@ def build_settings(
         publish=publish,
         controls=controls,
     )
+
+
+def _holidays(value: Any, errors: list[str]) -> str | None:
+    """One holiday calendar for every business-day rule (review grace, postmortem deadline)."""
+    try:
+        return workdays.country(value)
+    except workdays.UnknownCountry as exc:
+        errors.append(f"holidays: {exc}; write an ISO 3166 code such as GB or US-CA")
+        return None
 
 
 def _publish(value: Any, errors: list[str]) -> Publish:

@@ -28,6 +28,16 @@ def holidays_for(country: str | None, years: tuple[int, ...]) -> frozenset[dt.da
     return frozenset(found)
 
 
+def country(value: object) -> str | None:
+    """`value` checked as a holiday country code (None for none); raises UnknownCountry."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise UnknownCountry(f"{value!r} is not a country code")
+    holidays_for(value, (2000,))
+    return value
+
+
 def years_around(days: Iterable[dt.date], margin: int = 1) -> tuple[int, ...]:
     """The years of `days`, widened by `margin` so holiday look-ups cover spans."""
     years = {d.year for d in days}
