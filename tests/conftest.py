@@ -159,3 +159,46 @@ def _audit_edition(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests build the audit edition unless they ask otherwise, whatever the shell says."""
     monkeypatch.delenv("EVIDENCE_AUDIENCE", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+# Headless Chromium as this machine runs it: without the background-networking flags it
+# keeps dialling out to a network that is closed here.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def required_tool(*names: str) -> str:
+    """The path of a program a test drives: missing fails in CI (.ci/run installs it) and
+    skips elsewhere, with the reason."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{names[0]} is not installed; .ci/run installs it before the tests")
+    pytest.skip(f"{names[0]} is not installed (apt-get install it; CI installs it)")
+
+
+def chromium() -> str:
+    return required_tool("chromium", "chromium-browser", "google-chrome")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once per run (hatchling is a dev dependency: no network)."""
+    out = tmp_path_factory.mktemp("wheel")
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    subprocess.run(
+        [*pip_wheel, "-q", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("evidence_kit-*.whl")
+    return built

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project
+from conftest import CHROMIUM_FLAGS, build, chromium, make_project
 
 RUNBOOK_PAGE = "05-backups-recovery/incident-runbook/index.html"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--virtual-time-budget=10000",
-)
-
-
-def chromium() -> str:
-    """The Chromium binary; missing fails in CI (which installs it) and skips elsewhere."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is not installed; .ci/run installs it before the tests")
-    pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
+FLAGS = (*CHROMIUM_FLAGS, "--virtual-time-budget=10000")
 
 
 def dump_dom(page: Path, query: str, profile: Path) -> str:
@@ -186,8 +164,8 @@ def test_missing_chromium_fails_in_ci_and_skips_elsewhere(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match=r"Chromium is not installed; \.ci/run"):
+    with pytest.raises(pytest.fail.Exception, match=r"^chromium is not installed; \.ci/run"):
         chromium()
     monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
+    with pytest.raises(pytest.skip.Exception, match=r"^chromium is not installed \(apt-get"):
         chromium()

@@ -173,24 +173,7 @@ def test_init_below_a_file_exits_2(tmp_path: Path) -> None:
     )
 
 
-def test_wheel_ships_what_init_needs(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("evidence_kit-*.whl")
+def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(wheel).extractall(unpacked)
     # The installed package, not this checkout, answers: the kit comes from the wheel.

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, build, make_project
+from conftest import CHROMIUM_FLAGS, TODAY, build, chromium, make_project, required_tool
 from evidence_kit import printing
 from evidence_kit.printing import PrintedPage
-
-CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 KIT_PAGES = [
     ("Home", ""),
@@ -35,32 +31,14 @@ KIT_PAGES = [
 ]
 
 
-def tool(*names: str) -> str:
-    """The path of a tool the test drives: required in CI, a skip with the reason elsewhere."""
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{names[0]} is not installed; .ci/run installs it")
-    pytest.skip(f"{names[0]} is not installed (CI installs it through .ci/run)")
-
-
 def print_to_pdf(page: Path, out: Path) -> list[str]:
     """Print `page` as a browser's Save as PDF would; the text of each PDF page."""
-    chromium = tool(*CHROMIUM)
-    pdftotext = tool("pdftotext")
+    pdftotext = required_tool("pdftotext")
     profile = out.parent / "chromium-profile"
     subprocess.run(
         [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            chromium(),
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={out}",

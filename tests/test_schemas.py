@@ -34,7 +34,7 @@ def runbook(front: str) -> str:
         ),
         (
             "owner: 01234\nlast_reviewed: 2026-01-10\n",
-            'docs/r.md:4:1: schema: $.owner: expected text, but YAML reads 01234 as a integer; quote it: "01234"',
+            'docs/r.md:4:1: schema: $.owner: expected text, but YAML reads 01234 as an integer; quote it: "01234"',
         ),
         (
             "owner: 1.10\nlast_reviewed: 2026-01-10\n",

@@ -72,6 +72,15 @@ today_option = click.option(
 )
 
 
+format_option = click.option(
+    "--format",
+    "output",
+    type=click.Choice(sorted(report.FORMATS)),
+    default="text",
+    show_default=True,
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="evidence-kit")
 def main() -> None:
@@ -81,13 +90,7 @@ def main() -> None:
 @main.command()
 @config_option
 @today_option
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(sorted(report.FORMATS)),
-    default="text",
-    show_default=True,
-)
+@format_option
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check(
@@ -209,13 +212,6 @@ def new_postmortem(
 
 site_argument = click.argument(
     "site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-format_option = click.option(
-    "--format",
-    "output",
-    type=click.Choice(sorted(report.FORMATS)),
-    default="text",
-    show_default=True,
 )
 
 

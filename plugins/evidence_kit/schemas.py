@@ -211,7 +211,10 @@ def _findings(error: ValidationError, parsed: Parsed, path: str, start: Mark) ->
     if kind == "type" and quotable and "string" in _listify(error.validator_value):
         text, yaml_kind = parsed.raw[field]
         return [
-            finding(f'expected text, but YAML reads {text} as a {yaml_kind}; quote it: "{text}"')
+            finding(
+                f"expected text, but YAML reads {text} as {_ARTICLE[yaml_kind]} {yaml_kind}; "
+                f'quote it: "{text}"'
+            )
         ]
     if kind == "type":
         return [finding(f"expected {_expected(error.validator_value)}, got {_describe(instance)}")]
@@ -230,6 +233,9 @@ def _findings(error: ValidationError, parsed: Parsed, path: str, start: Mark) ->
     if kind == "pattern":
         return [finding(f"{instance!r} does not have the expected form")]
     return [finding(error.message)]
+
+
+_ARTICLE = {"boolean": "a", "integer": "an", "number": "a"}
 
 
 def _listify(value: Any) -> list[Any]:
