@@ -73,7 +73,7 @@ def test_fix_hints_of_shared_definitions_survive_inlining() -> None:
     found = [str(f) for f in _findings(SchemaSet([builtin_dir()]), "runbook", BROKEN["runbook"])]
 
     assert found[1:3] == [
-        "runbook.md:4:1: schema: $.last_reviewed: expected text, but YAML reads 2026 as a "
+        "runbook.md:4:1: schema: $.last_reviewed: expected text, but YAML reads 2026 as an "
         'integer; quote it: "2026"; write a real date as YYYY-MM-DD',
         "runbook.md:5:1: schema: $.review_every: 'monthly' does not have the expected form; "
         "write a number and a unit, e.g. '12 months' or '2 weeks'",
