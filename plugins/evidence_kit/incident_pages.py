@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import markup, placeholders
+from . import markup, placeholders, review
 from .incidents import (
     ALERT,
     PROMISES,
@@ -138,23 +138,17 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
     if incident.customer_impact:
         lines += ["", f"**Customer impact:** {markup.text(incident.customer_impact)}"]
     if incident.runbooks:
-        runbooks = _runbooks(evidence, doc)
+        refs = review.references(evidence)
         shown = []
         for name in incident.runbooks:
-            target = runbooks.get(name)
-            shown.append(markup.link(name, target) if target else markup.text(name))
+            # The one rule that reports unknown runbooks (review.py) says what a name means.
+            targets = refs.resolve(name, doc.src_uri)
+            if len(targets) == 1 and refs.targets[targets[0]].publishable:
+                shown.append(markup.link(name, _link_to(doc.src_uri, targets[0])))
+            else:
+                shown.append(markup.text(name))
         lines += ["", f"**Runbooks:** {', '.join(shown)}"]
     return lines
-
-
-def _runbooks(evidence: Evidence, doc: Document) -> dict[str, str]:
-    """Runbook names (file stems) -> a link from `doc` to that runbook."""
-    found: dict[str, str] = {}
-    for src_uri, other in evidence.tree.documents.items():
-        if other.doc_type == "runbook" and other.publishable:
-            stem = posixpath.splitext(posixpath.basename(src_uri))[0]
-            found.setdefault(stem, _link_to(doc.src_uri, src_uri))
-    return found
 
 
 def _response_section(incident: Incident, today: dt.date) -> list[str]:

@@ -423,10 +423,10 @@ def assess(evidence: Evidence) -> Reviews:
     settings = evidence.settings
     config = settings.review
     today = settings.today
-    documents = evidence.tree.documents
-    reviewable = {uri: doc for uri, doc in documents.items() if doc.doc_type in config.cadence}
+    refs = references(evidence)
+    reviewable = refs.targets
     problems: list[Finding] = []
-    triggers = _triggers(evidence, reviewable, problems)
+    triggers = _triggers(evidence, refs, problems)
     history = gitdates.history(settings.docs_dir) if reviewable else gitdates.History()
     statuses: list[ReviewStatus] = []
     unassessed: list[str] = []
@@ -442,7 +442,7 @@ def assess(evidence: Evidence) -> Reviews:
             problems.extend(problem)
             unassessed.append(doc.path)
             continue
-        meta = _filled(evidence, doc)
+        meta = evidence.filled_meta(doc)
         due = cadence.after(last)
         days_left = (due - today).days
         found = tuple(sorted(t for t in triggers.get(uri, ()) if t.date > last))
@@ -484,15 +484,6 @@ def _status(days_left: int, triggers: tuple[Trigger, ...], due_soon_days: int) -
     return Status.CURRENT
 
 
-def _filled(evidence: Evidence, doc: Document) -> dict[str, Any]:
-    """The front matter with placeholders filled, as the published page shows it."""
-    # Imported here: placeholders imports settings, which imports this module.
-    from . import placeholders
-
-    meta = placeholders.fill_meta(doc.meta.value, evidence.values)
-    return meta if isinstance(meta, dict) else {}
-
-
 def _text(value: Any) -> str | None:
     return str(value) if isinstance(value, (str, int, float)) and str(value).strip() else None
 
@@ -532,7 +523,7 @@ def _review_data(
 
 
 def _triggers(
-    evidence: Evidence, reviewable: Mapping[str, Document], problems: list[Finding]
+    evidence: Evidence, refs: References, problems: list[Finding]
 ) -> dict[str, list[Trigger]]:
     """Target src_uri -> the postmortems of a triggering severity that name it.
 
@@ -541,9 +532,6 @@ def _triggers(
     """
     config = evidence.settings.review
     today = evidence.settings.today
-    by_stem: dict[str, list[str]] = {}
-    for uri in reviewable:
-        by_stem.setdefault(PurePosixPath(uri).stem, []).append(uri)
     kinds = " or ".join(config.cadence) or "reviewable document"
     found: dict[str, list[Trigger]] = {}
     postmortems = [
@@ -554,8 +542,8 @@ def _triggers(
     dates = [d for doc in postmortems if (d := _as_date(doc.field("date")))]
     holidays = workdays.holidays_for(config.holidays, workdays.years_around([*dates, today]))
     for doc in postmortems:
-        refs = doc.field("runbooks") or []
-        if not isinstance(refs, list):
+        names = doc.field("runbooks") or []
+        if not isinstance(names, list):
             continue
         day = _as_date(doc.field("date"))
         severity = doc.field("severity")
@@ -566,15 +554,16 @@ def _triggers(
                 date=day,
                 src_uri=doc.src_uri,
                 path=doc.path,
-                title=_text(_filled(evidence, doc).get("title")) or PurePosixPath(doc.src_uri).stem,
+                title=_text(evidence.filled_meta(doc).get("title"))
+                or PurePosixPath(doc.src_uri).stem,
                 severity=str(severity),
                 review_by=workdays.add_business_days(day, grace, holidays),
                 late=workdays.business_days_between(day, today, holidays) > grace,
             )
-        for index, ref in enumerate(refs):
+        for index, ref in enumerate(names):
             if not isinstance(ref, str):
                 continue
-            targets = resolve_reference(ref, doc.src_uri, reviewable, by_stem)
+            targets = refs.resolve(ref, doc.src_uri)
             if len(targets) == 1:
                 if trigger is not None:
                     found.setdefault(targets[0], []).append(trigger)
@@ -586,7 +575,7 @@ def _triggers(
                     "name one by its path below the docs folder"
                 )
             else:
-                close = difflib.get_close_matches(ref, [*by_stem, *reviewable], n=1)
+                close = difflib.get_close_matches(ref, [*refs.by_stem, *refs.targets], n=1)
                 hint = (
                     f"did you mean {close[0]!r}?"
                     if close
@@ -603,6 +592,33 @@ def _triggers(
                     field=f"$.runbooks[{index}]",
                 )
             )
+    return found
+
+
+@dataclass(frozen=True)
+class References:
+    """The documents a postmortem's `runbooks:` may name, indexed once per run."""
+
+    targets: Mapping[str, Document]
+    by_stem: Mapping[str, list[str]]
+
+    def resolve(self, ref: str, origin: str) -> list[str]:
+        """The src_uris `ref` names, seen from the postmortem at `origin`."""
+        return resolve_reference(ref, origin, self.targets, self.by_stem)
+
+
+def references(evidence: Evidence) -> References:
+    """The reviewable documents by src_uri and by file stem; computed once per run."""
+    cached = evidence.cache.get("review.references")
+    if isinstance(cached, References):
+        return cached
+    cadence = evidence.settings.review.cadence
+    targets = {uri: doc for uri, doc in evidence.tree.documents.items() if doc.doc_type in cadence}
+    by_stem: dict[str, list[str]] = {}
+    for uri in targets:
+        by_stem.setdefault(PurePosixPath(uri).stem, []).append(uri)
+    found = References(targets, by_stem)
+    evidence.cache["review.references"] = found
     return found
 
 
