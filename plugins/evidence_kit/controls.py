@@ -211,20 +211,16 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
     for doc in evidence.tree.documents.values():
         if not published(evidence, doc):
             continue
-        page = evidence.page(doc.src_uri)
-        if page is None:
-            continue
-        meta = page.meta
+        # Front matter only: rendering every page here would do the build's work twice.
+        meta = evidence.filled_meta(doc)
         refs = meta.get("controls")
-        # The page's front matter arrives escaped for HTML (sanitize.transform); these pages
-        # escape what they print themselves.
         items.append(
             Item(
                 doc.src_uri,
-                html.unescape(_title(meta, page.body, doc.src_uri)),
+                evidence.fill(_title(meta, doc.body, doc.src_uri)),
                 doc.doc_type or "page",
-                html.unescape(_text(meta.get("owner"))),
-                html.unescape(_text(meta.get("last_reviewed") or meta.get("date"))),
+                _text(meta.get("owner")),
+                _text(meta.get("last_reviewed") or meta.get("date")),
                 status(doc),
                 tuple(r for r in refs if isinstance(r, str)) if isinstance(refs, list) else (),
             )

@@ -9,8 +9,9 @@ Extension points, so each concern lives in its own module and registers here:
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,16 @@ class Evidence:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
 
+    def fill(self, value: Any) -> Any:
+        """`value` (text, or a mapping or list of them) with placeholders filled as plain
+        text, not yet escaped or redacted: pages generated from it are redacted, last."""
+        return placeholders.fill_meta(value, self.values)
+
+    def filled_meta(self, doc: Document) -> dict[str, Any]:
+        """A document's front matter with placeholders filled (see `fill`)."""
+        meta = self.fill(doc.meta.value)
+        return meta if isinstance(meta, dict) else {}
+
     def page(self, src_uri: str) -> Page | None:
         """The page of a publishable document, placeholders filled and transforms applied."""
         doc = self.tree.documents.get(src_uri)
@@ -107,29 +118,39 @@ Generator = Callable[[Evidence], dict[str, str]]
 PageTransform = Callable[[Evidence, Document, Page], Page]
 
 
-def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
-    """Load and check the whole evidence tree; never raises for bad input."""
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
     # The tree is kept whole and holds no cycles, so the cyclic collector would only scan
     # it again and again as it grows: ~15% more per document at 10,000 than at 1,000.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(settings, schemas)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(settings: Settings, schemas: SchemaSet | None) -> Evidence:
-    schemas = schemas or load_schemas(settings)
-    tree = load_tree(settings)
-    evidence = Evidence(settings, schemas, tree, placeholders.resolve(settings, tree.data))
-    findings = list(tree.findings)
-    for rule in RULES:
-        findings.extend(rule(evidence))
-    evidence.findings = sorted(set(findings), key=Finding.sort_key)
-    for generate in GENERATORS:
-        evidence.generated.update(generate(evidence))
+def assess(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
+    """Load and check the whole evidence tree: every rule's findings, no pages (what
+    `evidence-kit check` needs); never raises for bad input."""
+    with _cyclic_gc_paused():
+        schemas = schemas or load_schemas(settings)
+        tree = load_tree(settings)
+        evidence = Evidence(settings, schemas, tree, placeholders.resolve(settings, tree.data))
+        findings = list(tree.findings)
+        for rule in RULES:
+            findings.extend(rule(evidence))
+        evidence.findings = sorted(set(findings), key=Finding.sort_key)
+    return evidence
+
+
+def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
+    """`assess`, then the pages made from the tree (what a build publishes)."""
+    evidence = assess(settings, schemas)
+    with _cyclic_gc_paused():
+        for generate in GENERATORS:
+            evidence.generated.update(generate(evidence))
     return evidence
 
 
