@@ -17,6 +17,7 @@ Hooks used, and why:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import clock, dashboard, engine, gate, manifest, mkdocs_yml, printing, sanitize
 from .config import EvidenceConfig
+from .model import Finding
 from .schemas import SchemaError, SchemaSet
 from .settings import Settings, SettingsError, build_settings
 
@@ -37,6 +39,15 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("evidence")
+
+
+def _report(findings: Iterable[Finding]) -> None:
+    """Errors as warnings, so `--strict` fails on them; warnings as INFO, so it does not."""
+    for finding in findings:
+        if finding.is_error:
+            log.warning(str(finding))
+        else:
+            log.info(str(finding))
 
 
 class EvidencePlugin(BasePlugin[EvidenceConfig]):
@@ -90,11 +101,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.settings is None:
             return None
         self.evidence = evidence = engine.run(self.settings, self.schemas)
-        for finding in evidence.findings:
-            if finding.is_error:
-                log.warning(str(finding))
-            else:
-                log.info(str(finding))
+        _report(evidence.findings)
         hidden = sanitize.withheld(evidence)
         for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
             file = files.get_file_from_path(src_uri)
@@ -157,8 +164,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         manifest.write(site, manifest.build(self.evidence, site, self.origin))
         log.info(sanitize.summary(self.evidence))
         if self.settings.publish.audit:
-            for finding in gate.scan(site, self.settings, self.settings.rel(site)):
-                log.warning(str(finding))
+            _report(gate.scan(site, self.settings, self.settings.rel(site)))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""
