@@ -514,7 +514,9 @@ def _postmortem(
     start = dt.datetime.combine(
         day, dt.time(rng.randint(0, 21), rng.randint(0, 59)), dt.timezone.utc
     )
-    duration = rng.randint(40, 300)
+    # Long enough for the latest promised event, a cause and a mitigation before the end.
+    latest = max(high for _, _, high in EVENT_WINDOWS[severity])
+    duration = rng.randint(max(40, latest + 10), 300)
     end = start + dt.timedelta(minutes=duration)
     held = _business_days_after(end.date(), rng.randint(1, 3))
     subject, failure = rng.choice(SUBJECTS), rng.choice(FAILURES)
