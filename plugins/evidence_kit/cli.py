@@ -104,7 +104,7 @@ def check(
     """
     settings = load_settings(config, today)
     try:
-        evidence = engine.run(settings)
+        evidence = engine.assess(settings)
     except SchemaError as exc:
         _fail(str(exc))
     scope = changed.limit(evidence, files) if files else changed.whole(evidence)
@@ -136,7 +136,7 @@ def status(config: Path, today: str | None, output: str) -> None:
     past its grace period) and not waived, or a document's review data cannot be read."""
     settings = load_settings(config, today)
     try:
-        evidence = engine.run(settings)
+        evidence = engine.assess(settings)
     except SchemaError as exc:
         _fail(str(exc))
     result = review.reviews(evidence)
