@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import html
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,40 +242,80 @@ class _Run:
     pieces: list[tuple[int, str, bool]]
 
 
-class _Markup(HTMLParser):
+# A regex tokenizer, not html.parser: the gate reads every page of the site, and the pure-
+# Python parser was most of a build's time. Comments, doctypes and processing instructions
+# carry no text; the content of script and style is raw text, as browsers read it.
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<[!?][^>]*>?"
+    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
+
+
+class _Markup:
     """Text runs (entities decoded, inline tags joined) and attribute values of a page."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, text: str) -> None:
         self.runs: list[_Run] = []
         self.attrs: list[tuple[int, int, str, str, dict[str, str]]] = []
         self._pieces: list[tuple[int, str, bool]] = []
         self._code = 0
+        self._lines = _Lines(text)
+        self._read(text)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs)
-        if tag in _CODE:
-            self._code += 1
+    def _read(self, text: str) -> None:
+        pos = 0
+        while pos < len(text):
+            token = _TOKEN.search(text, pos)
+            stop = token.start() if token else len(text)
+            if stop > pos:
+                self._data(pos, html.unescape(text[pos:stop]))
+            if token is None:
+                break
+            pos = token.end()
+            if token.group(2) is None:
+                continue  # a comment, doctype or processing instruction
+            tag = token.group(2).lower()
+            if token.group(1):
+                self._end(tag)
+                continue
+            attributes = token.group(3)
+            self._tag(token.start(), tag, attributes)
+            if attributes.rstrip().endswith("/"):
+                continue
+            if tag in _CODE:
+                self._code += 1
+            if tag in _RAW_TEXT_END:
+                close = _RAW_TEXT_END[tag].search(text, pos)
+                stop = close.start() if close else len(text)
+                if stop > pos:
+                    self._data(pos, text[pos:stop])
+                pos = stop
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs)
-
-    def _tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, column = self.getpos()
-        values = {name: value for name, value in attrs if value}
+    def _tag(self, offset: int, tag: str, attributes: str) -> None:
+        line, column = self._lines.at(offset)
+        values = {}
+        for m in _ATTRIBUTE.finditer(attributes):
+            value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4)
+            if value:
+                values[m.group(1).lower()] = html.unescape(value)
         for name in values:
-            self.attrs.append((line, column + 1, tag, name, values))
+            self.attrs.append((line, column, tag, name, values))
         if tag not in _INLINE:
             self._flush()
 
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         if tag in _CODE:
             self._code = max(0, self._code - 1)
         if tag not in _INLINE:
             self._flush()
 
-    def handle_data(self, data: str) -> None:
-        self._pieces.append((self.getpos()[0], data, self._code > 0))
+    def _data(self, offset: int, data: str) -> None:
+        self._pieces.append((self._lines.at(offset)[0], data, self._code > 0))
 
     def _flush(self) -> None:
         if self._pieces:
@@ -282,7 +323,6 @@ class _Markup(HTMLParser):
             self._pieces = []
 
     def close(self) -> None:
-        super().close()
         self._flush()
 
 
@@ -340,8 +380,7 @@ class _Page:
 
 
 def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
-    parser = _Markup()
-    parser.feed(text)
+    parser = _Markup(text)
     parser.close()
     page = _Page([], [], [])
     for run in parser.runs:
