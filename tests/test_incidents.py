@@ -96,7 +96,7 @@ def project(
     holidays: str | None = None,
     **config: Any,
 ) -> Path:
-    # Incident-triggered reviews are issue 3's rules, tested there; they stay quiet here.
+    # Incident-triggered reviews are tested in test_review.py; they stay quiet here.
     options: dict[str, Any] = {"types": TYPES, "review": {"trigger_severities": []}}
     if holidays:
         options["holidays"] = holidays

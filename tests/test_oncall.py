@@ -69,7 +69,7 @@ def project(
     tmp_path: Path, data: str, incidents: Mapping[str, Any] | None = None, **docs: str
 ) -> Path:
     # The internal edition: these tests are about the rules and what the page renders, not
-    # what redaction removes from it (issue 5's tests cover that).
+    # what redaction removes from it (test_sanitize.py covers that).
     options: dict[str, Any] = {
         "types": {"oncall.yml": "oncall"},
         "publish": {"audience": "internal"},
