@@ -119,6 +119,8 @@ LEAVES = [
     ("postgres://app:password@db:5432/app", "a documented stand-in"),
     ("4111 1111 1111 1112", "fails Luhn"),
     ("1234 5678 9012 3456", "no card prefix"),
+    # A hex digest whose digit run passes Luhn (as one in a built site's manifest did).
+    ("sha256 e3b04111111111111111c1 and id_4111111111111111", "digits inside a token"),
     ("GB82WEST12345698765433", "fails mod 97"),
     ("Use SOC2:CC7.3 and ISO27001:A.5.24", "control ids"),
     ("2026-03-02T14:05:00+00:00 and 2026-11-02 09:00 UTC", "timestamps"),

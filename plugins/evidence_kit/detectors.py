@@ -414,7 +414,9 @@ PERSONAL_RULES: tuple[Rule, ...] = (
         "card-number",
         "card-number",
         "a payment card number",
-        r"[0-9](?<![0-9.-].)(?:[ -]?[0-9]){12,18}(?![0-9])",
+        # A card number stands alone: digits inside a longer token (a hex digest, an id)
+        # are not one, however their Luhn sum falls.
+        r"[0-9](?<![0-9A-Za-z_.-].)(?:[ -]?[0-9]){12,18}(?![0-9A-Za-z_])",
         valid=_card,
         precise=False,
     ),
