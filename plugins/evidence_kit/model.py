@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,29 @@ def child_path(json_path: str, key: str | int) -> str:
     """The JSON path of a mapping key or sequence index below `json_path`."""
     # The same spelling as jsonschema's `ValidationError.json_path`.
     return f"{json_path}[{key}]" if isinstance(key, int) else f"{json_path}.{key}"
+
+
+def strings(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:
+    """(JSON path, text) of every string of a JSON-shaped value, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, child_path(path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, child_path(path, index))
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """A JSON-shaped value with `change` applied to each of its strings."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: map_strings(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_strings(item, change) for item in value]
+    return value
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import mdtext
-from .model import DataFile, Document, Finding, Severity, child_path
+from .model import DataFile, Document, Finding, Severity, map_strings, strings
 from .settings import PlaceholderSource, Settings, is_safe_url
 
 # Bounded name, no nesting, so a long line scans in linear time.
@@ -46,7 +46,9 @@ class Value:
 
 def find(doc: Document) -> Iterator[Placeholder]:
     """Every placeholder of a document: in its front matter strings and its body prose."""
-    for field, text in _strings(doc.meta.value, "$"):
+    for field, text in strings(doc.meta.value):
+        if "<<" not in text:
+            continue
         mark = doc.meta.mark(field)
         for match in PATTERN.finditer(text):
             if not match.group(1):
@@ -192,13 +194,11 @@ def _render(match: re.Match[str], values: Mapping[str, Value]) -> str:
 
 def fill_meta(value: Any, values: Mapping[str, Value]) -> Any:
     """Front matter with placeholders in its strings replaced by their plain values."""
-    if isinstance(value, str):
-        return PATTERN.sub(lambda m: _plain(m, values), value) if "<<" in value else value
-    if isinstance(value, dict):
-        return {k: fill_meta(v, values) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fill_meta(v, values) for v in value]
-    return value
+
+    def fill(text: str) -> str:
+        return PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
+
+    return map_strings(value, fill)
 
 
 def _plain(match: re.Match[str], values: Mapping[str, Value]) -> str:
@@ -206,15 +206,3 @@ def _plain(match: re.Match[str], values: Mapping[str, Value]) -> str:
         return match.group()[1:]
     value = values.get(match.group(2))
     return value.text if value is not None and value.text else match.group()
-
-
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        if "<<" in value:
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, child_path(path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, child_path(path, index))

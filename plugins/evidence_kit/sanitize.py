@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import detectors, mdtext
 from .detectors import Detector
-from .model import Document, Finding, Mark, Severity
+from .model import Document, Finding, Mark, Severity, map_strings, strings
 
 if TYPE_CHECKING:
     from .engine import Evidence, Page
@@ -585,7 +585,7 @@ def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) ->
         column = start - line_starts[index] + 1
         findings.append(_redaction(doc.path, doc.body_line + index, column, match))
     meta = placeholders.fill_meta(doc.meta.value, evidence.values)
-    for json_path, match in _find_in_strings(detector, list(_strings(meta, "$"))):
+    for json_path, match in _find_in_strings(detector, list(strings(meta))):
         at = doc.meta.mark(json_path)
         findings.append(_redaction(doc.path, at.line, at.column, match, json_path))
     return findings
@@ -657,7 +657,7 @@ def _data_findings(evidence: Evidence) -> list[Finding]:
     for src_uri, data in sorted(evidence.tree.data.items()):
         if src_uri in evidence.invalid:
             continue
-        for json_path, text in _strings(data.data.value, "$"):
+        for json_path, text in strings(data.data.value):
             for match in detector.find(text):
                 at = data.data.mark(json_path)
                 findings.append(_redaction(data.path, at.line, at.column, match, json_path))
@@ -713,17 +713,6 @@ def _line_of(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset) - 1
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
-
-
 # ---------------------------------------------------------------- the page transform
 
 
@@ -738,25 +727,15 @@ def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
     if publish.audit:
         body = cut_blocks(body, internal_blocks(body))
         body = redact_text(body, publish.detector)
-        meta = _map_strings(meta, lambda s: redact_text(s, publish.detector))
+        meta = map_strings(meta, lambda s: redact_text(s, publish.detector))
     body = neutralize(body)
-    meta = _map_strings(meta, lambda s: html.escape(s, quote=True))
+    meta = map_strings(meta, lambda s: html.escape(s, quote=True))
     return dataclasses.replace(page, meta=meta, body=body)
 
 
 def redact_text(text: str, detector: Detector) -> str:
     """`text` with every sensitive value replaced by a visible redaction mark."""
     return detectors.redact(text, detector, detectors.note_for)[0]
-
-
-def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, dict):
-        return {k: _map_strings(v, change) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_strings(v, change) for v in value]
-    return value
 
 
 # ---------------------------------------------------------------- generated pages
