@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import yaml
 
-from . import incidents, review, yamlio
+from . import incidents, markup, review, yamlio
 from .model import Document, Finding, Severity
 from .printing import PRINT_PAGE
 
@@ -33,7 +33,6 @@ STALE_STATUSES = frozenset({"overdue"})
 
 # CATALOGUE:ID; the schema's `control` pattern checks the finer form.
 _REF = re.compile(r"^([A-Z0-9]+):(\S+)$")
-_MARKDOWN_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|~<>"})
 
 
 @dataclass(frozen=True)
@@ -296,14 +295,9 @@ def matrix(scope: Iterable[str], items: Iterable[Item]) -> list[tuple[Catalogue,
     ]
 
 
-def _md(text: str) -> str:
-    """Text that stays text in a markdown table cell."""
-    return html.escape(" ".join(text.split()), quote=False).translate(_MARKDOWN_SYNTAX)
-
-
 def _link(item: Item, from_uri: str) -> str:
     target = posixpath.relpath(item.src_uri, posixpath.dirname(from_uri) or ".")
-    return f"[{_md(item.title)}]({quote(target)})"
+    return f"[{markup.text(item.title)}]({quote(target)})"
 
 
 def _shown_status(status: str) -> str:
@@ -330,31 +324,29 @@ def render_matrix(sections: Sequence[tuple[Catalogue, Sequence[Row]]]) -> str:
     for catalogue, rows in sections:
         states = [row.state for row in rows]
         lines.append(
-            f"| {_md(catalogue.name)} | {len(rows)} | {states.count('evidenced')} "
+            f"| {markup.text(catalogue.name)} | {len(rows)} | {states.count('evidenced')} "
             f"| {states.count('stale')} | {states.count('gap')} |"
         )
     for catalogue, rows in sections:
         lines += [
             "",
-            f"## {_md(catalogue.name)}",
+            f"## {markup.text(catalogue.name)}",
             "",
             "| Control | What it asks | Evidence | State |",
             "| --- | --- | --- | --- |",
         ]
         for row in rows:
             evidence = "<br>".join(
-                f"{_link(item, MATRIX_PAGE)} ({_md(_shown_status(item.status))})"
+                f"{_link(item, MATRIX_PAGE)} ({markup.text(_shown_status(item.status))})"
                 for item in row.items
             )
             state = f"**{row.state}**" if row.state != "evidenced" else row.state
-            lines.append(
-                f"| {_md(row.control.ref)} | {_md(row.control.title)} | {evidence or '—'} "
-                f"| {state} |"
-            )
+            ref, title = markup.text(row.control.ref), markup.text(row.control.title)
+            lines.append(f"| {ref} | {title} | {evidence or '—'} | {state} |")
         gaps = [row.control for row in rows if row.state == "gap"]
         if gaps:
             lines += ["", "No evidence yet:", ""]
-            lines += [f"- {_md(c.ref)}: {_md(c.title)}" for c in gaps]
+            lines += [f"- {markup.text(c.ref)}: {markup.text(c.title)}" for c in gaps]
     lines.append("")
     return "\n".join(lines)
 
@@ -392,16 +384,20 @@ def render_index(items: Sequence[Item]) -> str:
         heading = entries[0].title if _is_index(entries[0]) else folder or "Home"
         lines += [
             "",
-            f"## {_md(heading)}",
+            f"## {markup.text(heading)}",
             "",
             "| Document | Type | Owner | Date | Status |",
             "| --- | --- | --- | --- | --- |",
         ]
         for item in entries:
-            lines.append(
-                f"| {_link(item, INDEX_PAGE)} | {_md(item.doc_type)} | {_md(item.owner) or '—'} "
-                f"| {_md(item.date) or '—'} | {_md(_shown_status(item.status))} |"
-            )
+            cells = [
+                _link(item, INDEX_PAGE),
+                markup.text(item.doc_type),
+                markup.text(item.owner) or "—",
+                markup.text(item.date) or "—",
+                markup.text(_shown_status(item.status)),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
 

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from . import markup
 from .review import STATUS_ORDER, Reviews, ReviewStatus, Status, days_text, reviews
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ PAGE = "review-status.md"
 SCRIPT = "assets/evidence-kit/review.js"
 STYLESHEET = "assets/evidence-kit/review.css"
 
-_INLINE = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+!|~"})
 _H1 = re.compile(r"^#[ \t]+\S")
 _STATUS_TITLES = {
     Status.OVERDUE: "overdue",
@@ -36,11 +36,6 @@ _STATUS_TITLES = {
     Status.DUE_SOON: "due soon",
     Status.CURRENT: "current",
 }
-
-
-def _inline(value: object) -> str:
-    """Text that stays text in Markdown and in HTML, attributes included, on one line."""
-    return " ".join(str(value).split()).translate(_INLINE)
 
 
 def _link(target: str, origin: str) -> str:
@@ -86,7 +81,7 @@ def card(status: ReviewStatus) -> str:
     """
     lines = [
         f'<span class="evidence-card" data-review-status="{status.status.value}" '
-        f'data-review-due="{status.due}" data-review-every="{_inline(status.cadence)}">'
+        f'data-review-due="{status.due}" data-review-every="{markup.text(status.cadence)}">'
     ]
     banner = _banner(status)
     if banner:
@@ -94,22 +89,22 @@ def card(status: ReviewStatus) -> str:
             f'<span class="evidence-banner evidence-banner--{status.status.value}" '
             f'role="note">{banner}</span>'
         )
-    reviewed = _inline(status.last_reviewed)
+    reviewed = markup.text(status.last_reviewed)
     if status.reviewed_by:
-        reviewed += f" by {_inline(status.reviewed_by)}"
+        reviewed += f" by {markup.text(status.reviewed_by)}"
     state = badge(status.status)
     for waiver in status.waivers:
-        state += f" (waived {_inline(waiver.rule)} until {waiver.expires})"
+        state += f" (waived {markup.text(waiver.rule)} until {waiver.expires})"
     items = [
-        ("Owner", _inline(status.owner or "not set")),
+        ("Owner", markup.text(status.owner or "not set")),
         ("Last reviewed", reviewed),
-        ("Next review due", f"{status.due} (every {_inline(status.cadence)})"),
+        ("Next review due", f"{status.due} (every {markup.text(status.cadence)})"),
         ("Review status", state),
         ("Last changed", _last_changed(status)),
     ]
     if status.triggers:
         links = [
-            f"[{_inline(t.severity)} postmortem of {t.date}: {_inline(t.title)}]"
+            f"[{markup.text(t.severity)} postmortem of {t.date}: {markup.text(t.title)}]"
             f"({_link(t.src_uri, status.src_uri)})"
             for t in status.triggers
         ]
@@ -132,15 +127,15 @@ def _banner(status: ReviewStatus) -> str:
     elif status.status is Status.REVIEW_REQUIRED:
         first = status.triggers[0]
         text = (
-            f"Review required: a {_inline(first.severity)} incident on {first.date} may change "
+            f"Review required: a {markup.text(first.severity)} incident on {first.date} may change "
             f"what this document should say; it is to be reviewed by {first.review_by}."
         )
     else:
         return ""
     for waiver in status.waivers:
         text += (
-            f" Waived ({_inline(waiver.rule)}) until {waiver.expires} by "
-            f"{_inline(waiver.approver)}: {_inline(waiver.reason)}."
+            f" Waived ({markup.text(waiver.rule)}) until {waiver.expires} by "
+            f"{markup.text(waiver.approver)}: {markup.text(waiver.reason)}."
         )
     return text
 
@@ -148,7 +143,7 @@ def _banner(status: ReviewStatus) -> str:
 def _last_changed(status: ReviewStatus) -> str:
     if status.last_changed is not None:
         return str(status.last_changed)
-    return f"unknown ({_inline(status.last_changed_unknown)})"
+    return f"unknown ({markup.text(status.last_changed_unknown)})"
 
 
 # --- the status page ----------------------------------------------------------------------
@@ -204,9 +199,9 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
     ]
     for folder, statuses in _by_folder(result.statuses):
         title = section_titles.get(folder) or (folder or "Top level")
-        lines += [f"## {_inline(title)}", ""]
+        lines += [f"## {markup.text(title)}", ""]
         if folder and title != folder:
-            lines += [f"Folder <code>{_inline(folder)}/</code>", ""]
+            lines += [f"Folder <code>{markup.text(folder)}/</code>", ""]
         lines += [
             "| Document | Type | Owner | Last reviewed | Due | Status | Days left |",
             "| --- | --- | --- | --- | --- | --- | --- |",
@@ -222,8 +217,8 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
         for waiver in result.waivers:
             active = "yes" if waiver.active(result.today) else "no: expired"
             lines.append(
-                f"| {_inline(waiver.document)} | {_inline(waiver.rule)} | {waiver.expires} "
-                f"| {_inline(waiver.approver)} | {_inline(waiver.reason)} | {active} |"
+                f"| {markup.text(waiver.document)} | {markup.text(waiver.rule)} | {waiver.expires} "
+                f"| {markup.text(waiver.approver)} | {markup.text(waiver.reason)} | {active} |"
             )
     else:
         lines.append("No waivers: every review error fails the build.")
@@ -235,7 +230,7 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
             "The review data of these documents cannot be read; `evidence-kit check` says why.",
             "",
         ]
-        lines += [f"- {_inline(path)}" for path in result.unassessed]
+        lines += [f"- {markup.text(path)}" for path in result.unassessed]
         lines.append("")
     return "\n".join(lines)
 
@@ -249,10 +244,10 @@ def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewS
 
 def _row(status: ReviewStatus) -> str:
     marker = (
-        f'<span class="evidence-row" data-src-uri="{_inline(status.src_uri)}" '
+        f'<span class="evidence-row" data-src-uri="{markup.text(status.src_uri)}" '
         f'data-review-status="{status.status.value}" data-review-due="{status.due}"></span>'
     )
-    document = f"{marker}[{_inline(status.title)}]({_link(status.src_uri, PAGE)})"
+    document = f"{marker}[{markup.text(status.title)}]({_link(status.src_uri, PAGE)})"
     state = badge(status.status)
     if status.waivers:
         state += " waived"
@@ -262,8 +257,8 @@ def _row(status: ReviewStatus) -> str:
     )
     cells = [
         document,
-        _inline(status.doc_type),
-        _inline(status.owner or "not set"),
+        markup.text(status.doc_type),
+        markup.text(status.owner or "not set"),
         str(status.last_reviewed),
         str(status.due),
         state,
