@@ -10,8 +10,8 @@ import pytest
 
 from conftest import REPO, make_project, run_cli
 from evidence_kit.config import EvidenceConfig
+from evidence_kit.core.settings import DEFAULT_MAX_FILE_SIZE
 from evidence_kit.plugin import EvidencePlugin
-from evidence_kit.settings import DEFAULT_MAX_FILE_SIZE
 
 BAD = "---\ntype: runbook\ntitle: R\nowner: P\nlast_reviewed: 2026-02-30\n---\n"
 
@@ -133,8 +133,10 @@ def test_config_types_are_checked_by_mkdocs() -> None:
 
 def test_wheel_ships_the_schemas(wheel: Path, tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {f"evidence_kit/schemas/{p.name}" for p in (REPO / "schemas").glob("*.schema.json")}
+    shipped = {
+        f"evidence_kit/core/schemas/{p.name}" for p in (REPO / "schemas").glob("*.schema.json")
+    }
     assert shipped <= names
     assert "evidence_kit/py.typed" in names
-    assert {"evidence_kit/assets/review.js", "evidence_kit/assets/review.css"} <= names
+    assert {"evidence_kit/pages/assets/review.js", "evidence_kit/pages/assets/review.css"} <= names
     assert "evidence_kit/plugin.py" in names

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build, edit, make_project, run_cli
-from evidence_kit import cli, controls, engine
-from evidence_kit.model import Document
+from evidence_kit import cli
+from evidence_kit import pipeline as engine
+from evidence_kit.core.model import Document
+from evidence_kit.rules import controls
 
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 RUNBOOK_CONTROLS = {

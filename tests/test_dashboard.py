@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit.dashboard import insert_after_title
+from evidence_kit.pages.dashboard import insert_after_title
 
 TODAY = "2027-05-26"
 

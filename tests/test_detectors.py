@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from evidence_kit import detectors
-from evidence_kit.detectors import Decoded, Detector, entropy, iban, luhn
+from evidence_kit.publish import detectors
+from evidence_kit.publish.detectors import Decoded, Detector, entropy, iban, luhn
 
 DETECTOR = Detector.configure(
     internal_hosts=["*.corp.example.com", "db-?.lan", "jenkins.internal"],

@@ -12,8 +12,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, make_project, run_cli
-from evidence_kit import cli, editor, engine
-from evidence_kit.schemas import FORMATS, builtin_dir
+from evidence_kit import cli
+from evidence_kit import pipeline as engine
+from evidence_kit.core import editor
+from evidence_kit.core.schemas import FORMATS, builtin_dir
 
 TYPES = ["oncall", "postmortem", "procedure", "runbook", "section"]
 

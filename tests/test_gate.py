@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit import detectors, gate
-from evidence_kit.sanitize import parse_publish
+from evidence_kit.publish import detectors, gate
+from evidence_kit.publish.sanitize import parse_publish
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 AWS_FINGERPRINT = detectors.fingerprint(AWS_KEY)

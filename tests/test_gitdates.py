@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit import gitdates
+from evidence_kit.core import gitdates
 
 RUNBOOK = (
     "---\ntitle: Runbook\ntype: runbook\nowner: Platform team\nlast_reviewed: 2026-06-15\n"

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import REPO, TODAY, build, edit, run_cli
-from evidence_kit import starter
+from evidence_kit.authoring import starter
 
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 CREATED = [
@@ -178,7 +178,7 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(unpacked)
     # The installed package, not this checkout, answers: the kit comes from the wheel.
     probe = (
-        "import datetime, json, evidence_kit.starter as s, evidence_kit.controls as c;"
+        "import datetime, json, evidence_kit.authoring.starter as s, evidence_kit.rules.controls as c;"
         "print(json.dumps([str(s.kit_dir()), sorted(s.files(datetime.date(2026, 1, 2))),"
         " sorted(c.catalogues())]))"
     )
@@ -191,8 +191,8 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
         cwd=tmp_path,
     ).stdout
     kit_dir, names, catalogues = json.loads(out)
-    assert kit_dir == str(unpacked / "evidence_kit/kit")
+    assert kit_dir == str(unpacked / "evidence_kit/authoring/kit")
     assert names == CREATED
     assert catalogues == ["ISO27001", "SOC2"]
-    assert "evidence_kit/print.css" in zipfile.ZipFile(wheel).namelist()
+    assert "evidence_kit/pages/print.css" in zipfile.ZipFile(wheel).namelist()
     assert sorted(starter.files(dt.date(2026, 1, 2))) == CREATED

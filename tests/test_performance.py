@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evidence_kit import engine
-from evidence_kit.settings import Settings, build_settings
+from evidence_kit import pipeline as engine
+from evidence_kit.core.settings import Settings, build_settings
 
 FRONT_MATTER = """\
 title: "Ünïcode: <<Company name>> — “quoted” & 'single'"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM_FLAGS, TODAY, build, chromium, make_project, required_tool
-from evidence_kit import printing
-from evidence_kit.printing import PrintedPage
+from evidence_kit.pages import printing
+from evidence_kit.pages.printing import PrintedPage
 
 KIT_PAGES = [
     ("Home", ""),

@@ -11,8 +11,8 @@ from jsonschema import Draft4Validator, Draft202012Validator
 from junitparser import Failure, JUnitXml
 
 from conftest import edit, run_cli
-from evidence_kit import report
-from evidence_kit.model import Finding, Severity
+from evidence_kit.core.model import Finding, Severity
+from evidence_kit.report import formats as report
 
 DATA = Path(__file__).resolve().parent / "data"
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"

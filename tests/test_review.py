@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import build, edit, make_project, run_cli
-from evidence_kit.review import Cadence, add_months, parse_cadence, resolve_reference
-from evidence_kit.settings import SettingsError, build_settings
+from evidence_kit.core.settings import SettingsError, build_settings
+from evidence_kit.rules.review import Cadence, add_months, parse_cadence, resolve_reference
 
 D = dt.date
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit import engine
-from evidence_kit.settings import build_settings
+from evidence_kit import pipeline as engine
+from evidence_kit.core.settings import build_settings
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 GITHUB_TOKEN = "ghp_" + "Zq8Kc4nAry7mWx2Lp0Tb" + "R5sV9dF3hJ6kN1yE"

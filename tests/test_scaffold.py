@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build, edit, make_project, run_cli, table_rows
-from evidence_kit import scaffold
+from evidence_kit.authoring import scaffold
 
 FOLDER = "evidence/05-backups-recovery/postmortems"
 NEW = f"{FOLDER}/2026-11-24-checkout-api-errors-for-eu-customers.md"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit import schemas, yamlio
-from evidence_kit.model import Finding, Mark
-from evidence_kit.schemas import SchemaSet, builtin_dir
+from evidence_kit.core import schemas, yamlio
+from evidence_kit.core.model import Finding, Mark
+from evidence_kit.core.schemas import SchemaSet, builtin_dir
 
 BROKEN = {
     "runbook": """\

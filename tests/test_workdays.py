@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_cli
-from evidence_kit.workdays import (
+from evidence_kit.core.workdays import (
     UnknownCountry,
     add_business_days,
     business_days_between,

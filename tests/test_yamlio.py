@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit import yamlio
-from evidence_kit.loader import load_tree
-from evidence_kit.settings import Settings
+from evidence_kit.core import yamlio
+from evidence_kit.core.loader import load_tree
+from evidence_kit.core.settings import Settings
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -10,27 +10,17 @@ from typing import Any, NoReturn
 
 import click
 
-from . import (
-    __version__,
-    changed,
-    clock,
-    controls,
-    dashboard,
-    editor,
-    engine,
-    gate,
-    incidents,
-    manifest,
-    mkdocs_yml,
-    moments,
-    report,
-    review,
-    scaffold,
-    starter,
-)
-from .loader import load_tree
-from .schemas import SchemaError, SchemaSet, builtin_dir
-from .settings import Settings, SettingsError, build_settings
+from . import __version__
+from . import pipeline as engine
+from .authoring import scaffold, starter
+from .core import changed, clock, editor, mkdocs_yml, moments
+from .core.loader import load_tree
+from .core.schemas import SchemaError, SchemaSet, builtin_dir
+from .core.settings import Settings, SettingsError, build_settings
+from .pages import dashboard
+from .publish import gate, manifest
+from .report import formats as report
+from .rules import controls, incidents, review
 
 CONFIG_ERROR = 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from .settings import DEFAULT_MAX_FILE_SIZE
+from .core.settings import DEFAULT_MAX_FILE_SIZE
 
 
 class EvidenceConfig(base.Config):

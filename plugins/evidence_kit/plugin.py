@@ -25,11 +25,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import clock, dashboard, engine, gate, manifest, mkdocs_yml, printing, sanitize
+from . import pipeline as engine
 from .config import EvidenceConfig
-from .model import Finding
-from .schemas import SchemaError, SchemaSet
-from .settings import Settings, SettingsError, build_settings
+from .core import clock, mkdocs_yml
+from .core.model import Finding
+from .core.schemas import SchemaError, SchemaSet
+from .core.settings import Settings, SettingsError, build_settings
+from .pages import dashboard, printing
+from .publish import gate, manifest, sanitize
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import markup
-from .model import DataFile, Finding, Severity
-from .moments import duration, moment, start_of, utc
+from ..core import markup
+from ..core.model import DataFile, Finding, Severity
+from ..core.moments import duration, moment, start_of, utc
 
 if TYPE_CHECKING:
-    from .engine import Evidence
-    from .loader import Tree
+    from ..core.loader import Tree
+    from ..pipeline import Evidence
 
 TYPE = "oncall"
 ROLES = ("primary", "secondary")

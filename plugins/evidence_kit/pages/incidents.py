@@ -16,8 +16,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import markup, placeholders, review
-from .incidents import (
+from ..core import markup
+from ..core.loader import type_for
+from ..core.model import Document
+from ..core.moments import UTC, duration, utc
+from ..core.settings import Settings, is_safe_url
+from ..rules import placeholders, review
+from ..rules.incidents import (
     ALERT,
     PROMISES,
     SEVERITIES,
@@ -29,13 +34,9 @@ from .incidents import (
     Measured,
     read_incident,
 )
-from .loader import type_for
-from .model import Document
-from .moments import UTC, duration, utc
-from .settings import Settings, is_safe_url
 
 if TYPE_CHECKING:
-    from .engine import Evidence, Page
+    from ..pipeline import Evidence, Page
 
 INDEX = "index.md"
 REPORT = "incident-report.md"

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import workdays
-from .model import Document, Finding, Severity
-from .moments import as_date, duration, moment, utc
+from ..core import workdays
+from ..core.model import Document, Finding, Severity
+from ..core.moments import as_date, duration, moment, utc
 
 if TYPE_CHECKING:
-    from .engine import Evidence
+    from ..pipeline import Evidence
 
 TYPE = "postmortem"
 SEVERITIES = ("SEV1", "SEV2", "SEV3")

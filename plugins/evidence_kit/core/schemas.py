@@ -18,8 +18,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .model import Finding, Mark, Parsed, child_path
-from .settings import is_safe_url
+from ..core.model import Finding, Mark, Parsed, child_path
+from ..core.settings import is_safe_url
 
 SUFFIX = ".schema.json"
 
@@ -32,7 +32,7 @@ def builtin_dir() -> Path:
     """The schemas shipped with the package (the wheel), else the repository's `schemas/`."""
     here = Path(__file__).resolve().parent
     packaged = here / "schemas"
-    return packaged if packaged.is_dir() else here.parent.parent / "schemas"
+    return packaged if packaged.is_dir() else here.parents[2] / "schemas"
 
 
 FORMATS = FormatChecker(formats=())

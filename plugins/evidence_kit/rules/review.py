@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import gitdates, mkdocs_yml, workdays
-from .model import Document, Finding, Mark, Severity
+from ..core import gitdates, mkdocs_yml, workdays
+from ..core.model import Document, Finding, Mark, Severity
 
 if TYPE_CHECKING:
-    from .engine import Evidence
-    from .settings import Settings
+    from ..core.settings import Settings
+    from ..pipeline import Evidence
 
 OPTION = "review"
 

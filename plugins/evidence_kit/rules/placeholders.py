@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import mdtext
-from .model import DataFile, Document, Finding, Severity, map_strings, strings
-from .settings import PlaceholderSource, Settings, is_safe_url
+from ..core import mdtext
+from ..core.model import DataFile, Document, Finding, Severity, map_strings, strings
+from ..core.settings import PlaceholderSource, Settings, is_safe_url
 
 # Bounded name, no nesting, so a long line scans in linear time.
 PATTERN = re.compile(r"(\\?)<<([A-Za-z0-9][A-Za-z0-9 _./-]{0,78}?)>>")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .model import Mark
+from ..core.model import Mark
 
 PLUGIN_NAME = "evidence"
 

@@ -33,7 +33,7 @@ _LAST_REVIEWED = re.compile(r"^last_reviewed: .*$", re.MULTILINE)
 def kit_dir() -> Path:
     """The kit's evidence folder: in the wheel (`evidence_kit/kit`), else the repository's."""
     packaged = HERE / "kit"
-    return packaged if packaged.is_dir() else HERE.parent.parent / "evidence"
+    return packaged if packaged.is_dir() else HERE.parents[2] / "evidence"
 
 
 def files(today: dt.date) -> dict[str, str]:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import workdays
-from .controls import ControlScope, parse_scope
-from .incidents import IncidentPolicy, parse_policy
-from .model import Mark
-from .review import ReviewSettings, parse_settings
+from ..core import workdays
+from ..core.model import Mark
+from ..rules.controls import ControlScope, parse_scope
+from ..rules.incidents import IncidentPolicy, parse_policy
+from ..rules.review import ReviewSettings, parse_settings
 
 if TYPE_CHECKING:
-    from .sanitize import Publish
+    from ..publish.sanitize import Publish
 
 _START = Mark(1, 1)
 
@@ -139,7 +139,7 @@ def _holidays(value: Any, errors: list[str]) -> str | None:
 
 def _publish(value: Any, errors: list[str]) -> Publish:
     # Imported here: sanitize uses modules that import this one.
-    from .sanitize import parse_publish
+    from ..publish.sanitize import parse_publish
 
     return parse_publish(value, errors)
 

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import manifest, mkdocs_yml
-from .detectors import PLACEHOLDER_RULE, Detector, Match
-from .model import Finding, Mark
+from ..core import mkdocs_yml
+from ..core.model import Finding, Mark
+from ..publish import manifest
+from ..publish.detectors import PLACEHOLDER_RULE, Detector, Match
 
 if TYPE_CHECKING:
-    from .sanitize import AllowEntry, Publish
-    from .settings import Settings
+    from ..core.settings import Settings
+    from ..publish.sanitize import AllowEntry, Publish
 
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 JSON = (".json", ".webmanifest")

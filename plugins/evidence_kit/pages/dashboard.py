@@ -18,12 +18,12 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from . import markup
-from .review import STATUS_ORDER, Reviews, ReviewStatus, Status, days_text, reviews
+from ..core import markup
+from ..rules.review import STATUS_ORDER, Reviews, ReviewStatus, Status, days_text, reviews
 
 if TYPE_CHECKING:
-    from .engine import Evidence, Page
-    from .model import Document
+    from ..core.model import Document
+    from ..pipeline import Evidence, Page
 
 PAGE = "review-status.md"
 SCRIPT = "assets/evidence-kit/review.js"
@@ -394,7 +394,7 @@ STATUS_FORMATS = {"text": status_text, "json": status_json}
 
 def assets() -> dict[str, str]:
     """The page script and stylesheet, shipped inside the package (nothing external)."""
-    folder = resources.files("evidence_kit") / "assets"
+    folder = resources.files("evidence_kit.pages") / "assets"
     return {
         SCRIPT: (folder / "review.js").read_text(encoding="utf-8"),
         STYLESHEET: (folder / "review.css").read_text(encoding="utf-8"),

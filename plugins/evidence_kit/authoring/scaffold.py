@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .incidents import TYPE
-from .loader import Tree, type_for
-from .settings import Settings
+from ..core.loader import Tree, type_for
+from ..core.settings import Settings
+from ..rules.incidents import TYPE
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "postmortem.md"
 DEFAULT_FOLDER = "postmortems"

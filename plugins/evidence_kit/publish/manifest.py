@@ -21,12 +21,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, gitdates, review, sanitize
-from .model import Finding
+from .. import __version__
+from ..core import gitdates
+from ..core.model import Finding
+from ..publish import sanitize
+from ..rules import review
 
 if TYPE_CHECKING:
-    from .engine import Evidence
-    from .settings import Settings
+    from ..core.settings import Settings
+    from ..pipeline import Evidence
 
 NAME = "manifest.json"
 FORMAT = 1

@@ -17,20 +17,14 @@ from typing import Any
 
 import yaml
 
-from . import (
-    controls,
-    dashboard,
-    incident_pages,
-    incidents,
-    oncall,
-    placeholders,
-    review,
-    sanitize,
-)
-from .loader import Tree, load_tree
-from .model import Document, Finding, Mark, Parsed
-from .schemas import SchemaSet, builtin_dir
-from .settings import Settings
+from .core.loader import Tree, load_tree
+from .core.model import Document, Finding, Mark, Parsed
+from .core.schemas import SchemaSet, builtin_dir
+from .core.settings import Settings
+from .pages import dashboard
+from .pages import incidents as incident_pages
+from .publish import sanitize
+from .rules import controls, incidents, oncall, placeholders, review
 
 # libyaml's emitter: the pure-Python one was a sixth of an audit build of 2,000 pages.
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 from urllib.parse import quote
 
-from . import __version__
-from .model import Finding
+from .. import __version__
+from ..core.model import Finding
 
 TOOL = "evidence-kit"
 

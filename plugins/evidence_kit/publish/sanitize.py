@@ -25,12 +25,13 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import detectors, mdtext
-from .detectors import Detector
-from .model import Document, Finding, Mark, Severity, map_strings, strings
+from ..core import mdtext
+from ..core.model import Document, Finding, Mark, Severity, map_strings, strings
+from ..publish import detectors
+from ..publish.detectors import Detector
 
 if TYPE_CHECKING:
-    from .engine import Evidence, Page
+    from ..pipeline import Evidence, Page
 
 AUDIT = "audit"
 INTERNAL = "internal"
@@ -521,7 +522,7 @@ def _withheld_postmortem(doc: Document) -> Finding:
 def _page_findings(
     evidence: Evidence, doc: Document, blocks: Blocks, hidden: Mapping[str, str]
 ) -> list[Finding]:
-    from . import placeholders  # the module imports settings, which imports this one
+    from ..rules import placeholders
 
     audit = evidence.settings.publish.audit
     body = placeholders.fill_body(doc.body, evidence.values)
@@ -572,7 +573,7 @@ def _withheld_link(
 
 
 def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) -> list[Finding]:
-    from . import placeholders
+    from ..rules import placeholders
 
     detector = evidence.settings.publish.detector
     findings = []
@@ -666,7 +667,7 @@ def _data_findings(evidence: Evidence) -> list[Finding]:
 
 def _stray_files(evidence: Evidence) -> list[Finding]:
     """Files that are neither pages, typed data nor allowed assets: never copied."""
-    from .loader import MARKDOWN, Tree, _walk, type_for
+    from ..core.loader import MARKDOWN, Tree, _walk, type_for
 
     settings = evidence.settings
     publish = settings.publish

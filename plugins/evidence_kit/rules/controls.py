@@ -16,12 +16,13 @@ from urllib.parse import quote
 
 import yaml
 
-from . import incidents, markup, review, yamlio
-from .model import Document, Finding, Severity
-from .printing import PRINT_PAGE
+from ..core import markup, yamlio
+from ..core.model import Document, Finding, Severity
+from ..pages.printing import PRINT_PAGE
+from ..rules import incidents, review
 
 if TYPE_CHECKING:
-    from .engine import Evidence
+    from ..pipeline import Evidence
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
 MATRIX_PAGE = "controls.md"

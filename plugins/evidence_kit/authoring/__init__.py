@@ -1,0 +1,1 @@
+"""New records and new repositories: templates, scaffolding, the starter kit."""

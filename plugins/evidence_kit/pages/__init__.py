@@ -1,0 +1,1 @@
+"""Pages generated from the evidence: cards, status, incidents, on-call, controls, print."""

@@ -1,0 +1,1 @@
+"""What the audit edition withholds and redacts, the manifest and the post-build gate."""

@@ -1,0 +1,1 @@
+"""The checks: one module per concern, each declaring its rules as data."""
