@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build, edit, make_project, run_cli
-from evidence_kit import cli
-from evidence_kit import pipeline as engine
+from evidence_kit import cli, pipeline
+from evidence_kit.core.evidence import Evidence
 from evidence_kit.core.model import Document
+from evidence_kit.core.options.controls import catalogues
+from evidence_kit.pages import controls as control_pages
 from evidence_kit.rules import controls
 
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
@@ -80,8 +82,8 @@ def matrix_rows(html: str) -> dict[str, tuple[list[str], str]]:
     return rows
 
 
-def kit_evidence(kit: Path) -> engine.Evidence:
-    return engine.run(cli.load_settings(kit, None))
+def kit_evidence(kit: Path) -> Evidence:
+    return pipeline.run(cli.load_settings(kit, None))
 
 
 # --- the shipped kit -------------------------------------------------------------------
@@ -133,12 +135,12 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
             return ""
         return "overdue" if doc.path == RUNBOOK else "current"
 
-    items = controls.evidence_items(evidence, status)
-    sections = controls.matrix(["SOC2", "ISO27001"], items)
+    items = control_pages.evidence_items(evidence, status)
+    sections = control_pages.matrix(["SOC2", "ISO27001"], items)
     states = {row.control.ref: row.state for _, rows in sections for row in rows}
     assert {ref for ref, state in states.items() if state == "stale"} == RUNBOOK_CONTROLS
     assert states["SOC2:A1.3"] == "evidenced"
-    page = controls.render_matrix(sections)
+    page = control_pages.render_matrix(sections)
     assert (
         "| SOC2:CC7.4 | Respond to security incidents with a defined incident-response programme "
         "| [Incident runbook](05-backups-recovery/incident-runbook.md) (overdue)"
@@ -221,7 +223,7 @@ def test_kit_nav_has_the_auditor_pages(kit: Path) -> None:
     ],
 )
 def test_unknown_control_names_a_fix(ref: str, problem: str) -> None:
-    assert controls.unknown_control(ref, controls.catalogues()) == problem
+    assert controls.unknown_control(ref, catalogues()) == problem
 
 
 def test_unknown_control_fails_check_and_build(kit: Path) -> None:
@@ -307,7 +309,7 @@ def test_scope_limits_the_matrix_to_the_chosen_catalogues(tmp_path: Path) -> Non
     result = build(config)
     assert result.returncode == 0, result.log
     rows = matrix_rows(result.page("controls/index.html"))
-    assert set(rows) == {f"ISO27001:{c.id}" for c in controls.catalogues()["ISO27001"].controls}
+    assert set(rows) == {f"ISO27001:{c.id}" for c in catalogues()["ISO27001"].controls}
     assert rows["ISO27001:A.8.32"] == (["R"], "evidenced")
 
 
@@ -331,7 +333,7 @@ def test_scope_limits_the_matrix_to_the_chosen_catalogues(tmp_path: Path) -> Non
     ],
 )
 def test_control_state(statuses: list[str], state: str) -> None:
-    assert controls.control_state(statuses) == state
+    assert control_pages.control_state(statuses) == state
 
 
 def test_titles_and_owners_stay_text_on_the_pages(tmp_path: Path) -> None:
@@ -382,7 +384,7 @@ def test_catalogues_are_well_formed() -> None:
     pattern = re.compile(
         json.loads((REPO / "schemas/_defs.schema.json").read_text())["$defs"]["control"]["pattern"]
     )
-    found = controls.catalogues()
+    found = catalogues()
     assert list(found) == ["ISO27001", "SOC2"]
     for catalogue in found.values():
         refs = [c.ref for c in catalogue.controls]
@@ -407,7 +409,7 @@ def test_controls_command_lists_a_catalogue() -> None:
     lines = run.output.splitlines()
     assert lines[0] == "# ISO/IEC 27001:2022 Annex A"
     assert lines[3] == "ISO27001:A.5.26\tRespond to information security incidents"
-    assert len(lines) == 1 + len(controls.catalogues()["ISO27001"].controls)
+    assert len(lines) == 1 + len(catalogues()["ISO27001"].controls)
     bad = run_cli("controls", "PCI")
     assert (bad.exit_code, bad.stderr) == (
         2,
@@ -425,7 +427,7 @@ def test_unsanitized_postmortems_stay_off_the_auditor_pages(kit: Path) -> None:
     assert "Primary database failover" not in evidence.generated[controls.MATRIX_PAGE]
     rows = {
         row.control.ref: row
-        for _, rs in controls.matrix(["SOC2"], controls.evidence_items(evidence))
+        for _, rs in control_pages.matrix(["SOC2"], control_pages.evidence_items(evidence))
         for row in rs
     }
     assert [item.title for item in rows["SOC2:CC7.4"].items] == ["Incident runbook"]

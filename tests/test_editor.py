@@ -12,8 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, make_project, run_cli
-from evidence_kit import cli
-from evidence_kit import pipeline as engine
+from evidence_kit import cli, pipeline
 from evidence_kit.core import editor
 from evidence_kit.core.schemas import FORMATS, builtin_dir
 
@@ -59,7 +58,7 @@ def mutations(value: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def test_bundled_schemas_judge_the_kit_like_the_engine(kit: Path) -> None:
-    evidence = engine.run(cli.load_settings(kit, None))
+    evidence = pipeline.run(cli.load_settings(kit, None))
     samples: list[tuple[str, Any]] = [
         (doc.doc_type, doc.meta.value) for doc in evidence.tree.documents.values() if doc.doc_type
     ]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project, run_cli
+from evidence_kit.core.options.publish import parse_publish
 from evidence_kit.publish import detectors, gate
-from evidence_kit.publish.sanitize import parse_publish
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 AWS_FINGERPRINT = detectors.fingerprint(AWS_KEY)
@@ -151,7 +151,10 @@ def test_an_allowed_fingerprint_passes_until_it_expires(tmp_path: Path) -> None:
 
 def rules() -> gate.Detectors:
     publish = parse_publish(
-        {"internal_hosts": ["*.corp.example.com"], "deny_terms": ["Globex"]}, [], env={}
+        {"internal_hosts": ["*.corp.example.com"], "deny_terms": ["Globex"]},
+        [],
+        detectors.RULE_IDS,
+        env={},
     )
     return gate.Detectors.of(publish)
 
@@ -227,6 +230,6 @@ def test_allow_entries_take_dates_from_yaml(tmp_path: Path) -> None:
         "reason": "b",
         "expires": dt.date(2027, 1, 1),
     }
-    publish = parse_publish({"gate_allow": [entry]}, errors, env={})
+    publish = parse_publish({"gate_allow": [entry]}, errors, detectors.RULE_IDS, env={})
     assert errors == []
     assert publish.gate_allow[0].expires == dt.date(2027, 1, 1)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evidence_kit import pipeline as engine
-from evidence_kit.core.settings import Settings, build_settings
+from evidence_kit import pipeline
+from evidence_kit.core.settings import Settings
 
 FRONT_MATTER = """\
 title: "Ünïcode: <<Company name>> — “quoted” & 'single'"
@@ -27,7 +27,7 @@ def _settings(tmp_path: Path) -> Settings:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "page.md").write_text(f"---\n{FRONT_MATTER}---\n\n# Body\n", encoding="utf-8")
-    return build_settings(
+    return pipeline.settings(
         {"placeholders": {"Company name": "Example Co"}},
         root=tmp_path,
         docs_dir=docs,
@@ -36,9 +36,9 @@ def _settings(tmp_path: Path) -> Settings:
 
 
 def test_page_source_front_matter_reads_back_as_the_filled_meta(tmp_path: Path) -> None:
-    evidence = engine.run(_settings(tmp_path))
+    evidence = pipeline.run(_settings(tmp_path))
 
-    source = evidence.page_source("page.md")
+    source = pipeline.page_source(evidence, "page.md")
 
     assert source is not None
     header, body = source.removeprefix("---\n").split("---\n\n", 1)
@@ -59,7 +59,7 @@ def test_run_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, enabled
     was = gc.isenabled()
     try:
         gc.enable() if enabled else gc.disable()
-        evidence = engine.run(settings)
+        evidence = pipeline.run(settings)
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()

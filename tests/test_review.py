@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from conftest import build, edit, make_project, run_cli
-from evidence_kit.core.settings import SettingsError, build_settings
-from evidence_kit.rules.review import Cadence, add_months, parse_cadence, resolve_reference
+from evidence_kit import pipeline
+from evidence_kit.core.options.review import Cadence, add_months, parse_cadence
+from evidence_kit.core.references import resolve_reference
+from evidence_kit.core.settings import SettingsError
 
 D = dt.date
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
@@ -113,12 +115,14 @@ def test_add_months_backwards_keeps_month_ends() -> None:
 
 def settings_errors(tmp_path: Path, review: Any) -> list[str]:
     with pytest.raises(SettingsError) as raised:
-        build_settings({"review": review}, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26))
+        pipeline.settings(
+            {"review": review}, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26)
+        )
     return raised.value.messages
 
 
 def test_default_review_settings(tmp_path: Path) -> None:
-    settings = build_settings({}, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26))
+    settings = pipeline.settings({}, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26))
     assert dict(settings.review.cadence) == {
         "runbook": Cadence(12, "month"),
         "procedure": Cadence(12, "month"),
@@ -131,7 +135,7 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
     options = {
         "review": {"cadence": {"policy": "2 years", "runbook": "6 months", "procedure": None}}
     }
-    settings = build_settings(options, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26))
+    settings = pipeline.settings(options, root=tmp_path, docs_dir=tmp_path, today=D(2026, 11, 26))
     assert dict(settings.review.cadence) == {
         "runbook": Cadence(6, "month"),
         "policy": Cadence(2, "year"),

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit import pipeline as engine
-from evidence_kit.core.settings import build_settings
+from evidence_kit import pipeline
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 GITHUB_TOKEN = "ghp_" + "Zq8Kc4nAry7mWx2Lp0Tb" + "R5sV9dF3hJ6kN1yE"
@@ -586,11 +585,11 @@ def test_the_build_makes_no_network_call(tmp_path: Path) -> None:
 def test_a_withheld_document_asked_for_directly_comes_back_empty(tmp_path: Path) -> None:
     docs = {"index.md": "# Home\n", "notes.md": f"---\nvisibility: internal\n---\n\n{PAGE_TEXT}\n"}
     make_project(tmp_path, docs)
-    settings = build_settings(
+    settings = pipeline.settings(
         {}, root=tmp_path, docs_dir=tmp_path / "docs", today=dt.date(2026, 11, 26)
     )
-    evidence = engine.run(settings)
-    assert evidence.page_source("notes.md") == (
+    evidence = pipeline.run(settings)
+    assert pipeline.page_source(evidence, "notes.md") == (
         "---\ntitle: Withheld\n---\n\n*Withheld: this document is not part of the audit edition.*\n"
     )
-    assert PAGE_TEXT not in (evidence.page_source("index.md") or "")
+    assert PAGE_TEXT not in (pipeline.page_source(evidence, "index.md") or "")

@@ -10,17 +10,17 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
-from . import pipeline as engine
+from . import __version__, pipeline, registry
 from .authoring import scaffold, starter
 from .core import changed, clock, editor, mkdocs_yml, moments
 from .core.loader import load_tree
+from .core.options.controls import catalogues
+from .core.options.incidents import SEVERITIES
 from .core.schemas import SchemaError, SchemaSet, builtin_dir
-from .core.settings import Settings, SettingsError, build_settings
+from .core.settings import Settings, SettingsError
 from .pages import dashboard
 from .publish import gate, manifest
 from .report import formats as report
-from .rules import controls, incidents, review
 
 CONFIG_ERROR = 2
 
@@ -29,7 +29,7 @@ def load_settings(config: Path, today: str | None) -> Settings:
     """Settings from a MkDocs config file; exits 2 with a message when they are unusable."""
     try:
         mkdocs_file = mkdocs_yml.read(config)
-        return build_settings(
+        return pipeline.settings(
             mkdocs_file.options,
             root=config.resolve().parent,
             docs_dir=mkdocs_file.docs_dir,
@@ -94,7 +94,7 @@ def check(
     """
     settings = load_settings(config, today)
     try:
-        evidence = engine.assess(settings)
+        evidence = pipeline.assess(settings)
     except SchemaError as exc:
         _fail(str(exc))
     scope = changed.limit(evidence, files) if files else changed.whole(evidence)
@@ -126,10 +126,10 @@ def status(config: Path, today: str | None, output: str) -> None:
     past its grace period) and not waived, or a document's review data cannot be read."""
     settings = load_settings(config, today)
     try:
-        evidence = engine.assess(settings)
+        evidence = pipeline.assess(settings)
     except SchemaError as exc:
         _fail(str(exc))
-    result = review.reviews(evidence)
+    result = evidence.statuses
     click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
     sys.exit(1 if result.failing else 0)
 
@@ -154,7 +154,7 @@ def _moment_option(ctx: click.Context, param: click.Parameter, value: str | None
 @new.command("postmortem")
 @config_option
 @click.option("--title", required=True, help="A one-line summary of the incident.")
-@click.option("--severity", required=True, type=click.Choice(incidents.SEVERITIES))
+@click.option("--severity", required=True, type=click.Choice(SEVERITIES))
 @click.option(
     "--start",
     required=True,
@@ -229,11 +229,35 @@ def verify(site_dir: Path, output: str) -> None:
     sys.exit(1 if findings else 0)
 
 
+@main.command("rules")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table for people; json: every rule for tools.",
+)
+def list_rules(output: str) -> None:
+    """List every rule: id, family, default severity, whether a waiver may cover it, summary."""
+    rules = list(registry.RULES.values())
+    if output == "json":
+        click.echo(json.dumps({"rules": [rule.as_dict() for rule in rules]}, indent=2))
+        return
+    width = max(len(rule.id) for rule in rules)
+    for rule in rules:
+        waivable = "waivable" if rule.waivable else "-"
+        click.echo(
+            f"{rule.id:<{width}}  {rule.family:<12}  {rule.severity.value:<7}  "
+            f"{waivable:<8}  {rule.summary}"
+        )
+
+
 @main.command("controls")
 @click.argument("catalogue", required=False)
 def list_controls(catalogue: str | None) -> None:
     """List the controls documents may cite (`controls: [SOC2:CC7.3]`)."""
-    known = controls.catalogues()
+    known = catalogues()
     if catalogue is not None and catalogue not in known:
         _fail(f"unknown catalogue {catalogue!r}; use {' or '.join(sorted(known))}")
     for cat in [known[catalogue]] if catalogue else known.values():

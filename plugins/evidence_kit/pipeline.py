@@ -1,33 +1,88 @@
-"""The engine: load -> parse -> validate -> fill -> assess. Both front doors call `run`.
+"""The one place the stages are composed; both front doors call it.
 
-Extension points, so each concern lives in its own module and registers here:
-- RULES: functions over the loaded tree that return findings (validation, placeholders, ...);
-- GENERATORS: functions that return pages made from data (src_uri -> markdown);
-- PAGE_TRANSFORMS: functions that change a document's page after its placeholders are
-  filled (cards, tables from front matter); redaction is registered last so it sees all.
+load -> parse -> validate -> fill -> assess (review statuses, then every rule) -> decide
+publication -> render pages -> redact. After the build: manifest -> gate (`publish.gate`).
+Each stage reads what the stages before it produced and changes nothing they made, so the
+rules can run in any order.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .core.loader import Tree, load_tree
-from .core.model import Document, Finding, Mark, Parsed
+from . import registry
+from .core import fill
+from .core.evidence import Evidence, Page
+from .core.loader import load_tree
+from .core.model import Document, Finding, Mark
 from .core.schemas import SchemaSet, builtin_dir
-from .core.settings import Settings
-from .pages import dashboard
+from .core.settings import Settings, build_settings
+from .pages import controls as controls_pages
+from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
-from .publish import sanitize
-from .rules import controls, incidents, oncall, placeholders, review
+from .publish import findings as publication_findings
+from .publish import redact
+from .rules import controls, files, incidents, placeholders, review, schema
+from .rules import oncall as oncall_rules
 
 # libyaml's emitter: the pure-Python one was a sixth of an audit build of 2,000 pages.
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+Check = Callable[[Evidence], list[Finding]]
+Generator = Callable[[Evidence], dict[str, str]]
+PageTransform = Callable[[Evidence, Document, Page], Page]
+
+CHECKS: tuple[Check, ...] = (
+    files.check,
+    placeholders.check,
+    review.check,
+    incidents.check,
+    oncall_rules.check,
+    controls.check,
+    publication_findings.check,
+)
+"""Every rule module's check over the assessed tree (schema validation runs before them)."""
+# The controls pages list the pages generated before them.
+GENERATORS: tuple[Generator, ...] = (
+    oncall.pages,
+    dashboard.pages,
+    incident_pages.pages,
+    controls_pages.pages,
+    publication.pages,
+)
+PAGE_TRANSFORMS: tuple[PageTransform, ...] = (
+    dashboard.evidence_card,
+    incident_pages.postmortem_tables,
+)
+"""Changes to a document's own page after its placeholders are filled; redaction comes last."""
+
+
+def settings(
+    options: Mapping[str, Any],
+    *,
+    root: Path,
+    docs_dir: Path,
+    today: dt.date,
+    config_file: str = "mkdocs.yml",
+    option_marks: Mapping[str, Mark] | None = None,
+) -> Settings:
+    """The plugin options checked and turned into `Settings`; raises SettingsError."""
+    return build_settings(
+        options,
+        root=root,
+        docs_dir=docs_dir,
+        today=today,
+        config_file=config_file,
+        option_marks=option_marks,
+        detector_rules=registry.DETECTOR_RULE_IDS,
+    )
 
 
 def load_schemas(settings: Settings) -> SchemaSet:
@@ -36,80 +91,6 @@ def load_schemas(settings: Settings) -> SchemaSet:
     if settings.schemas_dir:
         folders.append(settings.schemas_dir)
     return SchemaSet(folders)
-
-
-@dataclass
-class Page:
-    """What MkDocs will render for one document: front matter and markdown body."""
-
-    meta: dict[str, Any]
-    body: str
-
-
-@dataclass
-class Evidence:
-    """The outcome of one run: the loaded tree, placeholder values and every finding."""
-
-    settings: Settings
-    schemas: SchemaSet
-    tree: Tree
-    values: dict[str, placeholders.Value]
-    findings: list[Finding] = field(default_factory=list)
-    generated: dict[str, str] = field(default_factory=dict)
-    """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
-    invalid: set[str] = field(default_factory=set)
-    """src_uris of documents and data files that failed their schema."""
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Results computed once per run and shared by rules, generators and page transforms,
-    keyed by the module that owns them (e.g. `review` statuses)."""
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
-    def fill(self, value: Any) -> Any:
-        """`value` (text, or a mapping or list of them) with placeholders filled as plain
-        text, not yet escaped or redacted: pages generated from it are redacted, last."""
-        return placeholders.fill_meta(value, self.values)
-
-    def filled_meta(self, doc: Document) -> dict[str, Any]:
-        """A document's front matter with placeholders filled (see `fill`)."""
-        meta = self.fill(doc.meta.value)
-        return meta if isinstance(meta, dict) else {}
-
-    def page(self, src_uri: str) -> Page | None:
-        """The page of a publishable document, placeholders filled and transforms applied."""
-        doc = self.tree.documents.get(src_uri)
-        if doc is None or not doc.publishable:
-            return None
-        meta = placeholders.fill_meta(doc.meta.value, self.values)
-        page = Page(meta, placeholders.fill_body(doc.body, self.values))
-        for transform in PAGE_TRANSFORMS:
-            page = transform(self, doc, page)
-        return page
-
-    def page_source(self, src_uri: str) -> str | None:
-        """The markdown MkDocs should read for a document, front matter included."""
-        page = self.page(src_uri)
-        if page is None:
-            return None
-        if not page.meta:
-            return page.body
-        # The meta is already escaped for HTML (sanitize.transform): MkDocs themes print
-        # titles and descriptions as they are.
-        header = yaml.dump(
-            page.meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000
-        )
-        return f"---\n{header}---\n\n{page.body}"
-
-
-Rule = Callable[[Evidence], list[Finding]]
-Generator = Callable[[Evidence], dict[str, str]]
-PageTransform = Callable[[Evidence, Document, Page], Page]
 
 
 @contextlib.contextmanager
@@ -131,89 +112,49 @@ def assess(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     with _cyclic_gc_paused():
         schemas = schemas or load_schemas(settings)
         tree = load_tree(settings)
-        evidence = Evidence(settings, schemas, tree, placeholders.resolve(settings, tree.data))
-        findings = list(tree.findings)
-        for rule in RULES:
-            findings.extend(rule(evidence))
-        evidence.findings = sorted(set(findings), key=Finding.sort_key)
+        evidence = Evidence(settings, schemas, tree, fill.resolve(settings, tree.data))
+        found, evidence.invalid = schema.validate(evidence)
+        evidence.reviews = review.assess(evidence)
+        for check in CHECKS:
+            found.extend(check(evidence))
+        evidence.findings = sorted(set(found), key=Finding.sort_key)
     return evidence
 
 
 def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
-    """`assess`, then the pages made from the tree (what a build publishes)."""
+    """`assess`, then the pages made from the tree (what a build publishes), redacted last."""
     evidence = assess(settings, schemas)
     with _cyclic_gc_paused():
         for generate in GENERATORS:
             evidence.generated.update(generate(evidence))
+        evidence.generated = redact.generated_pages(evidence)
     return evidence
 
 
-def validate(evidence: Evidence) -> list[Finding]:
-    """Each typed document and data file against its type's schema."""
-    findings: list[Finding] = []
-    for doc in evidence.tree.documents.values():
-        if doc.doc_type:
-            start = Mark(2) if doc.has_front_matter else Mark(1)
-            found = _validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, start)
-            if found:
-                evidence.invalid.add(doc.src_uri)
-            findings.extend(found)
-    for data in evidence.tree.data.values():
-        found = _validate(evidence.schemas, data.doc_type, data.data, data.path, Mark(1))
-        if found or not data.valid:
-            evidence.invalid.add(data.src_uri)
-        findings.extend(found)
-    return findings
+def page(evidence: Evidence, src_uri: str) -> Page | None:
+    """The page of a publishable document: placeholders filled, transforms applied, then
+    redacted and escaped for the audience."""
+    doc = evidence.tree.documents.get(src_uri)
+    if doc is None or not doc.publishable:
+        return None
+    result = Page(
+        fill.fill_meta(doc.meta.value, evidence.values), fill.fill_body(doc.body, evidence.values)
+    )
+    for transform in PAGE_TRANSFORMS:
+        result = transform(evidence, doc, result)
+    return redact.transform(evidence, doc, result)
 
 
-def _validate(
-    schemas: SchemaSet, doc_type: str, parsed: Parsed, path: str, start: Mark
-) -> list[Finding]:
-    if doc_type not in schemas.types:
-        at = parsed.mark("$.type", start)
-        known = ", ".join(sorted(schemas.types))
-        message = f"no schema for document type {doc_type!r}; use one of {known} or add a schema"
-        return [Finding(path, at.line, at.column, "unknown-type", message, field="$.type")]
-    return schemas.validate(doc_type, parsed, path, start)
-
-
-def check_placeholders(evidence: Evidence) -> list[Finding]:
-    """Placeholders without values, values nobody uses, and `{{Name}}` left from templates."""
-    docs = evidence.tree.documents.values()
-    uses = [use for doc in docs for use in placeholders.find(doc)]
-    findings = placeholders.check(uses, evidence.values, evidence.settings)
-    for doc in docs:
-        findings.extend(placeholders.seed_style(doc))
-    return findings
-
-
-def oncall_pages(evidence: Evidence) -> dict[str, str]:
-    """The on-call page of every valid on-call data file."""
-    return oncall.pages(evidence.tree, evidence.invalid, evidence.settings.today)
-
-
-# Order matters: validation first, so later rules can skip what `invalid` names.
-RULES: list[Rule] = [
-    validate,
-    check_placeholders,
-    review.check,
-    incidents.check,
-    oncall.check,
-    controls.check,
-    sanitize.rule,
-]
-# The controls pages list the pages generated before them; sanitize.generated stays
-# last: it redacts the pages the generators before it made.
-GENERATORS: list[Generator] = [
-    oncall_pages,
-    dashboard.pages,
-    incident_pages.pages,
-    controls.pages,
-    sanitize.generated,
-]
-# sanitize.transform stays last: it redacts and escapes what the transforms before it made.
-PAGE_TRANSFORMS: list[PageTransform] = [
-    dashboard.evidence_card,
-    incident_pages.postmortem_tables,
-    sanitize.transform,
-]
+def page_source(evidence: Evidence, src_uri: str) -> str | None:
+    """The markdown the builder should read for a document, front matter included."""
+    result = page(evidence, src_uri)
+    if result is None:
+        return None
+    if not result.meta:
+        return result.body
+    # The meta is already escaped for HTML (redact.transform): themes print titles and
+    # descriptions as they are.
+    header = yaml.dump(
+        result.meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000
+    )
+    return f"---\n{header}---\n\n{result.body}"

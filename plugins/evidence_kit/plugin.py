@@ -8,7 +8,7 @@ Hooks used, and why:
   leniently), log every finding, withhold what must not be published, add generated pages
   and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled (and, last,
-  redacted for the audience by `sanitize.transform`).
+  redacted for the audience, last, by the pipeline).
 - on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
   all pages are rendered and nothing is written, so MkDocs copies it like any other file).
 - on_post_build: write the manifest, then run the post-build gate on the finished site.
@@ -25,14 +25,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import pipeline as engine
+from . import pipeline
 from .config import EvidenceConfig
 from .core import clock, mkdocs_yml
+from .core.evidence import Evidence
 from .core.model import Finding
 from .core.schemas import SchemaError, SchemaSet
-from .core.settings import Settings, SettingsError, build_settings
-from .pages import dashboard, printing
-from .publish import gate, manifest, sanitize
+from .core.settings import Settings, SettingsError
+from .pages import dashboard, printing, publication
+from .publish import gate, manifest, site_config, withhold
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,7 +60,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.schemas: SchemaSet | None = None
-        self.evidence: engine.Evidence | None = None
+        self.evidence: Evidence | None = None
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.nav_urls: list[str] = []
@@ -73,7 +74,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
         try:
             today = clock.today()
-            self.settings = build_settings(
+            self.settings = pipeline.settings(
                 dict(self.config),
                 root=config_file.parent,
                 docs_dir=Path(config.docs_dir).resolve(),
@@ -84,7 +85,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         except (SettingsError, clock.ClockError) as exc:
             raise PluginError(f"evidence: invalid plugin options: {exc}") from None
         try:
-            self.schemas = engine.load_schemas(self.settings)
+            self.schemas = pipeline.load_schemas(self.settings)
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
         if dashboard.STYLESHEET not in config.extra_css:
@@ -92,7 +93,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if dashboard.SCRIPT not in (str(script) for script in config.extra_javascript):
             config.extra_javascript.append(dashboard.SCRIPT)
         self.origin = origin = manifest.provenance(self.settings)
-        redacted = sanitize.publish_config(
+        redacted = site_config.publish_config(
             config, self.settings.publish, origin.commit, origin.build_date, origin.modified
         )
         for message in redacted:
@@ -103,9 +104,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """Check the whole tree, report every finding, withhold and generate pages."""
         if self.settings is None:
             return None
-        self.evidence = evidence = engine.run(self.settings, self.schemas)
+        self.evidence = evidence = pipeline.run(self.settings, self.schemas)
         _report(evidence.findings)
-        hidden = sanitize.withheld(evidence)
+        hidden = withhold.withheld(evidence)
         for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
             file = files.get_file_from_path(src_uri)
             if file is None:
@@ -116,7 +117,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 file.inclusion = InclusionLevel.EXCLUDED
             else:
                 files.remove(file)
-        config.nav = sanitize.prune_nav(config.nav, hidden)
+        config.nav = withhold.prune_nav(config.nav, hidden)
         for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
@@ -155,7 +156,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """The document's markdown with placeholders filled; None for pages not ours."""
         if self.evidence is None or page.file.generated_by:
             return None
-        return self.evidence.page_source(page.file.src_uri)
+        return pipeline.page_source(self.evidence, page.file.src_uri)
 
     # Last: the search index and the sitemap must be written before they are hashed and scanned.
     @event_priority(-100)
@@ -165,7 +166,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return
         site = Path(config.site_dir)
         manifest.write(site, manifest.build(self.evidence, site, self.origin))
-        log.info(sanitize.summary(self.evidence))
+        log.info(publication.summary(self.evidence))
         if self.settings.publish.audit:
             _report(gate.scan(site, self.settings, self.settings.rel(site)))
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..core.loader import Tree, type_for
+from ..core.options.incidents import TYPE
 from ..core.settings import Settings
-from ..rules.incidents import TYPE
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "postmortem.md"
 DEFAULT_FOLDER = "postmortems"

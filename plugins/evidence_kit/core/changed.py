@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.model import Finding
-from ..core.settings import Settings
-from ..pipeline import Evidence
+from .evidence import Evidence
+from .model import Finding
+from .settings import Settings
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from ..core.schemas import SUFFIX
+from .schemas import SUFFIX
 
 
 class UnknownType(KeyError):

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..core import yamlio
-from ..core.model import DataFile, Document, Finding, Parsed
-from ..core.settings import Settings
+from . import yamlio
+from .model import DataFile, Document, Finding, Parsed
+from .settings import Settings
 
 MARKDOWN = (".md", ".markdown")
 YAML = (".yml", ".yaml")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..core.model import Mark
+from .model import Mark
 
 PLUGIN_NAME = "evidence"
 

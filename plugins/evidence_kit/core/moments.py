@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 UTC = dt.timezone.utc
+# fromisoformat alone also takes week dates and `20260101`, which evidence never writes.
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def moment(value: Any) -> dt.datetime | None:
@@ -20,12 +23,13 @@ def moment(value: Any) -> dt.datetime | None:
 
 
 def as_date(value: Any) -> dt.date | None:
-    """An ISO date (a string, or a date YAML already read), or None."""
+    """A calendar date written YYYY-MM-DD (a string, or a date YAML already read), or None:
+    the one date parser of front matter, data and config. A date-time is not a date."""
     if isinstance(value, dt.datetime):
         return None
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
         return None
     try:
         return dt.date.fromisoformat(value.strip())

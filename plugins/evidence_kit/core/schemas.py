@@ -18,8 +18,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from ..core.model import Finding, Mark, Parsed, child_path
-from ..core.settings import is_safe_url
+from .model import Finding, Mark, Parsed, child_path
+from .settings import is_safe_url
 
 SUFFIX = ".schema.json"
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from ..core import workdays
-from ..core.model import Mark
-from ..rules.controls import ControlScope, parse_scope
-from ..rules.incidents import IncidentPolicy, parse_policy
-from ..rules.review import ReviewSettings, parse_settings
-
-if TYPE_CHECKING:
-    from ..publish.sanitize import Publish
+from . import workdays
+from .model import Mark
+from .options.controls import ControlScope, parse_scope
+from .options.incidents import IncidentPolicy, parse_policy
+from .options.publish import Publish, parse_publish
+from .options.review import ReviewSettings, parse_settings
 
 _START = Mark(1, 1)
 
@@ -68,7 +66,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     review: ReviewSettings = field(default_factory=ReviewSettings)
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
-    publish: Publish = field(default_factory=lambda: _publish(None, []))
+    publish: Publish = field(default_factory=Publish)
     controls: ControlScope = field(default_factory=ControlScope)
 
     def rel(self, path: Path) -> str:
@@ -87,8 +85,10 @@ def build_settings(
     today: dt.date,
     config_file: str = "mkdocs.yml",
     option_marks: Mapping[str, Mark] | None = None,
+    detector_rules: Collection[str] = (),
 ) -> Settings:
-    """Check the plugin options beyond their types and turn them into `Settings`."""
+    """Check the plugin options beyond their types and turn them into `Settings`;
+    `detector_rules` are the ids that `publish: rules:` and `allow:` may name."""
     marks = option_marks or {}
     errors: list[str] = []
     types = _types(options.get("types") or {}, errors)
@@ -108,7 +108,7 @@ def build_settings(
     holidays = _holidays(options.get("holidays"), errors)
     review = parse_settings(options.get("review"), errors, holidays)
     incidents = parse_policy(options.get("incidents"), errors, holidays)
-    publish = _publish(options.get("publish"), errors)
+    publish = parse_publish(options.get("publish"), errors, detector_rules)
     controls = parse_scope(options.get("controls"), errors)
     if errors:
         raise SettingsError(errors)
@@ -135,13 +135,6 @@ def _holidays(value: Any, errors: list[str]) -> str | None:
     except workdays.UnknownCountry as exc:
         errors.append(f"holidays: {exc}; write an ISO 3166 code such as GB or US-CA")
         return None
-
-
-def _publish(value: Any, errors: list[str]) -> Publish:
-    # Imported here: sanitize uses modules that import this one.
-    from ..publish.sanitize import parse_publish
-
-    return parse_publish(value, errors)
 
 
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..core.model import Finding, Mark, Parsed, child_path
+from .model import Finding, Mark, Parsed, child_path
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -1,7 +1,7 @@
 """Views of the review statuses: the status page, evidence cards, the terminal table, JSON.
 
-Every view reads `review.reviews(evidence)`, so they cannot disagree. Values from front
-matter reach HTML only through `_inline` (entities for HTML and Markdown syntax).
+Every view reads `Evidence.statuses`, computed once per run, so none can disagree. Values
+from front matter reach HTML only through `_inline` (entities for HTML and Markdown syntax).
 Links are Markdown links between source files, so MkDocs resolves and checks them.
 """
 
@@ -15,15 +15,13 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..core import markup
-from ..rules.review import STATUS_ORDER, Reviews, ReviewStatus, Status, days_text, reviews
-
-if TYPE_CHECKING:
-    from ..core.model import Document
-    from ..pipeline import Evidence, Page
+from ..core.evidence import Evidence, Page
+from ..core.model import Document
+from ..core.statuses import STATUS_ORDER, Reviews, ReviewStatus, Status
+from ..rules.review import days_text
 
 PAGE = "review-status.md"
 SCRIPT = "assets/evidence-kit/review.js"
@@ -55,7 +53,7 @@ def badge(status: Status) -> str:
 
 def evidence_card(evidence: Evidence, doc: Document, page: Page) -> Page:
     """Put the review card under the page's title (or at its top when it has none)."""
-    status = reviews(evidence).get(doc.src_uri)
+    status = evidence.statuses.get(doc.src_uri)
     if status is None:
         return page
     return dataclasses.replace(page, body=insert_after_title(page.body, card(status)))
@@ -152,7 +150,7 @@ def _last_changed(status: ReviewStatus) -> str:
 def pages(evidence: Evidence) -> dict[str, str]:
     """The review status page, when the tree has reviewable documents and no page of its own
     at that path."""
-    result = reviews(evidence)
+    result = evidence.statuses
     if not (result.statuses or result.unassessed) or PAGE in evidence.tree.documents:
         return {}
     titles = {

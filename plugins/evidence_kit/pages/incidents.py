@@ -14,29 +14,16 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from ..core import markup
+from ..core.evidence import Evidence, Page
+from ..core.fill import fill_meta
 from ..core.loader import type_for
 from ..core.model import Document
 from ..core.moments import UTC, duration, utc
+from ..core.options.incidents import ALERT, PROMISES, SEVERITIES, TYPE, IncidentPolicy
 from ..core.settings import Settings, is_safe_url
-from ..rules import placeholders, review
-from ..rules.incidents import (
-    ALERT,
-    PROMISES,
-    SEVERITIES,
-    TYPE,
-    ActionItem,
-    Deadline,
-    Incident,
-    IncidentPolicy,
-    Measured,
-    read_incident,
-)
-
-if TYPE_CHECKING:
-    from ..pipeline import Evidence, Page
+from ..rules.incidents import ActionItem, Deadline, Incident, Measured, read_incident
 
 INDEX = "index.md"
 REPORT = "incident-report.md"
@@ -49,7 +36,7 @@ def _incident(evidence: Evidence, doc: Document) -> Incident | None:
     """The incident of a valid postmortem, read from its front matter as published."""
     if doc.doc_type != TYPE or doc.src_uri in evidence.invalid or not doc.publishable:
         return None
-    meta = placeholders.fill_meta(doc.meta.value, evidence.values)
+    meta = fill_meta(doc.meta.value, evidence.values)
     if not isinstance(meta, dict):
         return None
     return read_incident(doc, meta, evidence.settings.incidents, evidence.settings.today)
@@ -139,7 +126,7 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
     if incident.customer_impact:
         lines += ["", f"**Customer impact:** {markup.text(incident.customer_impact)}"]
     if incident.runbooks:
-        refs = review.references(evidence)
+        refs = evidence.references
         shown = []
         for name in incident.runbooks:
             # The one rule that reports unknown runbooks (review.py) says what a name means.

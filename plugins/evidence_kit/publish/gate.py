@@ -22,16 +22,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..core import mkdocs_yml
-from ..core.model import Finding, Mark
-from ..publish import manifest
-from ..publish.detectors import PLACEHOLDER_RULE, Detector, Match
+from ..core.model import Finding, Mark, Severity
+from ..rules import Rule, declare
+from . import manifest
+from .detectors import PLACEHOLDER_RULE, Detector, Match
+from .redact import detector_for
+
+RULES: tuple[Rule, ...] = declare(
+    "gate",
+    Severity.ERROR,
+    audience_internal="The site is the internal edition, which must not be published.",
+    allowlist_expired="A publish: gate_allow exception past its expiry date.",
+)
+"""The gate's own rules; what it finds in the site carries the detectors' rule ids."""
 
 if TYPE_CHECKING:
+    from ..core.options.publish import AllowEntry, Publish
     from ..core.settings import Settings
-    from ..publish.sanitize import AllowEntry, Publish
 
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 JSON = (".json", ".webmanifest")
@@ -87,7 +95,7 @@ class Detectors:
     @classmethod
     def of(cls, publish: Publish) -> Detectors:
         rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
-        return cls(publish.detector, Detector(rules, publish.allow))
+        return cls(detector_for(publish), Detector(rules, dict(publish.allow)))
 
 
 def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
@@ -109,7 +117,7 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
             )
         )
     allowed = set()
-    marks = _allow_marks(settings)
+    marks = mkdocs_yml.item_marks(settings.root / settings.config_file, "publish", "gate_allow")
     for entry in settings.publish.gate_allow:
         if entry.expires < settings.today:
             findings.append(_expired(entry, settings, marks))
@@ -149,20 +157,6 @@ def _expired(entry: AllowEntry, settings: Settings, marks: Sequence[Mark]) -> Fi
         "exception with a new expiry",
         field=f"$.publish.gate_allow[{entry.index}]",
     )
-
-
-def _allow_marks(settings: Settings) -> list[Mark]:
-    """Positions of the `publish: gate_allow` entries in the MkDocs config."""
-    try:
-        text = (settings.root / settings.config_file).read_text("utf-8-sig")
-        root = yaml.compose(text, Loader=mkdocs_yml._LenientLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    plugin = mkdocs_yml._plugin_node(mkdocs_yml._child(root, "plugins"))
-    entries = mkdocs_yml._child(mkdocs_yml._child(plugin, "publish"), "gate_allow")
-    if not isinstance(entries, yaml.SequenceNode):
-        return []
-    return [Mark(n.start_mark.line + 1, n.start_mark.column + 1) for n in entries.value]
 
 
 # ---------------------------------------------------------------- one file

@@ -23,13 +23,24 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import gitdates
-from ..core.model import Finding
-from ..publish import sanitize
-from ..rules import review
+from ..core.model import Finding, Severity
+from ..core.statuses import ReviewStatus
+from ..rules import Rule, declare
+from .redact import redaction_counts
+from .withhold import withheld
+
+RULES: tuple[Rule, ...] = declare(
+    "manifest",
+    Severity.ERROR,
+    manifest_missing="The site has no manifest: the evidence plugin did not build it.",
+    file_changed="A site file differs from the hash its manifest records.",
+    file_added="A site file its manifest does not list.",
+    file_removed="A file the manifest lists is missing from the site.",
+)
 
 if TYPE_CHECKING:
+    from ..core.evidence import Evidence
     from ..core.settings import Settings
-    from ..pipeline import Evidence
 
 NAME = "manifest.json"
 FORMAT = 1
@@ -123,9 +134,9 @@ def site_files(site_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, Any]:
     """The manifest of a finished site."""
-    hidden = sanitize.withheld(evidence)
+    hidden = withheld(evidence)
     redactions: Counter[str] = Counter()
-    for counts in sanitize.redaction_counts(evidence).values():
+    for counts in redaction_counts(evidence).values():
         redactions.update(counts)
     errors = len(evidence.errors)
     return {
@@ -148,7 +159,7 @@ def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, A
     }
 
 
-def _status(status: review.ReviewStatus | None) -> str | None:
+def _status(status: ReviewStatus | None) -> str | None:
     """A reviewable document's status; None for documents not reviewed on a cadence."""
     return status.status.value if status is not None else None
 
@@ -156,7 +167,7 @@ def _status(status: review.ReviewStatus | None) -> str | None:
 def documents(evidence: Evidence, commit: str) -> list[dict[str, Any]]:
     """Every published evidence document and data file, with its source hash and schema."""
     tree = evidence.tree
-    statuses = review.reviews(evidence)
+    statuses = evidence.statuses
     result = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:

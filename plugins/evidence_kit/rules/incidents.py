@@ -2,166 +2,49 @@
 
 The promises (minutes per severity, business days, grace) come from the `incidents` option,
 so a team with other promises changes one place. Pages made from the same records live in
-`incident_pages.py`.
+`pages/incidents.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from ..core import workdays
+from ..core.evidence import Evidence
 from ..core.model import Document, Finding, Severity
 from ..core.moments import as_date, duration, moment, utc
-
-if TYPE_CHECKING:
-    from ..pipeline import Evidence
-
-TYPE = "postmortem"
-SEVERITIES = ("SEV1", "SEV2", "SEV3")
-OPEN_STATUSES = ("open", "in-progress")
-ALERT = "alert fired"
-
-
-@dataclass(frozen=True)
-class Promise:
-    """One response time the runbook promises, measured from the alert to a timeline event."""
-
-    key: str
-    """The option that sets it (`<key>_minutes`)."""
-    rule: str
-    event: str
-    label: str
-    """How a page names it."""
-
-
-PROMISES = (
-    Promise("acknowledge", "sla-acknowledge", "on-call acknowledged", "Acknowledged"),
-    Promise("war_room", "sla-war-room", "war room opened", "War room opened"),
-    Promise("notify", "sla-notify", "customers notified", "Customers notified"),
+from ..core.options.incidents import (
+    ALERT,
+    OPEN_STATUSES,
+    PROMISES,
+    TYPE,
+    IncidentPolicy,
+    Promise,
 )
+from . import Rule, declare
 
-
-@dataclass(frozen=True)
-class IncidentPolicy:
-    """The runbook's promises and the limits the incident and on-call rules apply."""
-
-    # The runbook's severity table: a mapping replaces the default whole, so leaving a
-    # severity out means the runbook promises nothing for it.
-    acknowledge_minutes: Mapping[str, int] = field(
-        default_factory=lambda: {"SEV1": 5, "SEV2": 5, "SEV3": 5}
-    )
-    war_room_minutes: Mapping[str, int] = field(default_factory=lambda: {"SEV1": 15, "SEV2": 60})
-    notify_minutes: Mapping[str, int] = field(default_factory=lambda: {"SEV1": 30, "SEV2": 120})
-    postmortem_business_days: int = 5
-    holidays: str | None = None
-    """ISO 3166 code (`GB`, `US-CA`) whose public holidays are not business days."""
-    breach: Severity = Severity.WARNING
-    """What a missed promise is: a warning the audit shows, or an error that fails CI."""
-    action_item_grace_days: int = 30
-    horizon_days: int = 14
-    audit_period: tuple[dt.date, dt.date] | None = None
-    """None: the 12 months up to today."""
-
-    def promise_minutes(self, promise: Promise, severity: str) -> int | None:
-        minutes: Mapping[str, int] = getattr(self, f"{promise.key}_minutes")
-        return minutes.get(severity)
-
-    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        """The audit period of the incident report."""
-        if self.audit_period:
-            return self.audit_period
-        try:
-            year_ago = today.replace(year=today.year - 1)
-        except ValueError:  # 29 February
-            year_ago = today.replace(year=today.year - 1, day=28)
-        return year_ago, today
-
-    def holiday_dates(self, *days: dt.date | None) -> frozenset[dt.date]:
-        known = [d for d in days if d is not None]
-        return workdays.holidays_for(self.holidays, workdays.years_around(known))
-
-
-# --- the `incidents` option -------------------------------------------------------------
-
-_MINUTE_KEYS = tuple(f"{p.key}_minutes" for p in PROMISES)
-_INT_KEYS = ("postmortem_business_days", "action_item_grace_days", "horizon_days")
-OPTION_KEYS = (*_MINUTE_KEYS, *_INT_KEYS, "breach", "audit_period")
-
-
-def parse_policy(options: Any, errors: list[str], holidays: str | None = None) -> IncidentPolicy:
-    """The `incidents` plugin option as a policy; problems are appended to `errors`.
-    `holidays` is the plugin's one holiday country, checked by the caller."""
-    if options is None:
-        return IncidentPolicy(holidays=holidays)
-    if not isinstance(options, Mapping):
-        errors.append("incidents: expected a mapping of options (see the README)")
-        return IncidentPolicy(holidays=holidays)
-    values: dict[str, Any] = {"holidays": holidays}
-    for key, value in options.items():
-        where = f"incidents: {key}"
-        if key not in OPTION_KEYS:
-            close = difflib.get_close_matches(str(key), OPTION_KEYS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "one of " + ", ".join(OPTION_KEYS)
-            errors.append(f"{where}: unknown option; {hint}")
-        elif key in _MINUTE_KEYS:
-            minutes = _promise_minutes(value, where, errors)
-            if minutes is not None:
-                values[key] = minutes
-        elif key in _INT_KEYS:
-            if _is_count(value, minimum=0 if key == "action_item_grace_days" else 1):
-                values[key] = value
-            else:
-                errors.append(f"{where}: expected a whole number of days, got {value!r}")
-        elif key == "breach":
-            if value in (Severity.WARNING.value, Severity.ERROR.value):
-                values[key] = Severity(value)
-            else:
-                errors.append(f"{where}: expected warning or error, got {value!r}")
-        else:
-            period = _period(value, where, errors)
-            if period:
-                values[key] = period
-    return IncidentPolicy(**values)
-
-
-def _is_count(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _promise_minutes(value: Any, where: str, errors: list[str]) -> dict[str, int] | None:
-    if _is_count(value, 1):
-        return dict.fromkeys(SEVERITIES, value)
-    if not isinstance(value, Mapping):
-        errors.append(f"{where}: expected minutes, or a mapping of SEV1/SEV2/SEV3 to minutes")
-        return None
-    result = {}
-    for severity, minutes in value.items():
-        if severity not in SEVERITIES:
-            errors.append(f"{where}: {severity!r} is not one of {', '.join(SEVERITIES)}")
-        elif not _is_count(minutes, 1):
-            errors.append(f"{where}: {severity}: expected a positive whole number of minutes")
-        else:
-            result[severity] = minutes
-    return result
-
-
-def _period(value: Any, where: str, errors: list[str]) -> tuple[dt.date, dt.date] | None:
-    if not isinstance(value, Mapping) or set(value) != {"start", "end"}:
-        errors.append(f"{where}: expected start and end dates (YYYY-MM-DD)")
-        return None
-    start, end = as_date(value["start"]), as_date(value["end"])
-    if start is None or end is None:
-        errors.append(f"{where}: start and end must be dates written YYYY-MM-DD")
-        return None
-    if end < start:
-        errors.append(f"{where}: end {end} is before start {start}")
-        return None
-    return start, end
-
+RULES: tuple[Rule, ...] = (
+    *declare(
+        "incident",
+        Severity.WARNING,
+        sla_acknowledge="A page acknowledged later than the runbook promises.",
+        sla_war_room="A war room opened later than the runbook promises.",
+        sla_notify="Customers notified later than the runbook promises.",
+        postmortem_deadline="A postmortem held later than its business-day deadline.",
+        action_items_missing="A final postmortem without action items.",
+    ),
+    *declare(
+        "incident",
+        Severity.ERROR,
+        timeline_order="A postmortem timeline out of order.",
+        timeline_window="A timeline event outside the incident.",
+        incident_window="An incident that does not end after it starts.",
+        action_item_overdue="An open action item past its due date.",
+    ),
+)
 
 # --- a postmortem as a record ----------------------------------------------------------
 

@@ -1,0 +1,73 @@
+"""The run's result: the loaded tree, placeholder values, review statuses and every finding."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import fill
+from .loader import Tree
+from .model import Document, Finding
+from .references import References
+from .schemas import SchemaSet
+from .settings import Settings
+from .statuses import Reviews
+
+
+@dataclass
+class Page:
+    """What the builder will render for one document: front matter and markdown body."""
+
+    meta: dict[str, Any]
+    body: str
+
+
+@dataclass
+class Evidence:
+    """One run over the evidence tree. The pipeline fills it stage by stage; rules and pages
+    only read it."""
+
+    settings: Settings
+    schemas: SchemaSet
+    tree: Tree
+    values: dict[str, fill.Value]
+    invalid: frozenset[str] = frozenset()
+    """src_uris of documents and data files that failed their schema."""
+    reviews: Reviews | None = None
+    """Every reviewable document's status; set once, before the rules run."""
+    findings: list[Finding] = field(default_factory=list)
+    generated: dict[str, str] = field(default_factory=dict)
+    """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @property
+    def statuses(self) -> Reviews:
+        """The review statuses every view shows, so they cannot disagree."""
+        if self.reviews is None:
+            raise RuntimeError("review statuses are read before the pipeline assessed them")
+        return self.reviews
+
+    @functools.cached_property
+    def references(self) -> References:
+        """The documents a postmortem's `runbooks:` may name, indexed once per run."""
+        cadence = self.settings.review.cadence
+        targets = {uri: d for uri, d in self.tree.documents.items() if d.doc_type in cadence}
+        return References.of(targets)
+
+    def fill(self, value: Any) -> Any:
+        """`value` (text, or a mapping or list of them) with placeholders filled as plain
+        text, not yet escaped or redacted: pages generated from it are redacted, last."""
+        return fill.fill_meta(value, self.values)
+
+    def filled_meta(self, doc: Document) -> dict[str, Any]:
+        """A document's front matter with placeholders filled (see `fill`)."""
+        meta = self.fill(doc.meta.value)
+        return meta if isinstance(meta, dict) else {}

@@ -1,0 +1,1 @@
+"""Each concern's plugin option, checked and turned into a frozen value of `Settings`."""

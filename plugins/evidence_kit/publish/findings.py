@@ -1,0 +1,278 @@
+"""Source findings of publication: markers, active HTML, external assets, withheld
+documents and links to them, redactions (warnings, never the values), stray files."""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from ..core import mdtext
+from ..core.fill import fill_body, fill_meta
+from ..core.model import Document, Finding, Mark, Severity, strings
+from ..core.options.publish import (
+    NEVER_ASSETS,
+    REDACTED_PREFIX,
+)
+from ..rules import Rule, declare
+from . import detectors
+from .detectors import Detector
+from .html import active_html, external_assets, link_targets, resolve
+from .redact import detector_for
+from .withhold import Blocks, internal_blocks, marker_findings, withheld
+
+RULES: tuple[Rule, ...] = (
+    *declare(
+        "publication",
+        Severity.ERROR,
+        internal_marker="An <!-- internal --> marker without its pair, or nested.",
+        active_html="Raw HTML that would run in readers' browsers: scripts, handlers, js links.",
+        external_asset="An image, script or style loaded from another site.",
+        link_withheld="A published page links to a page the audit edition withholds.",
+        file_name="A file name that contains personal data or a secret, published in a URL.",
+        file_not_published="A file that is not a page, typed data or an allowed asset type.",
+    ),
+    *declare(
+        "publication",
+        Severity.WARNING,
+        postmortem_withheld="A postmortem not marked sanitized: true, left out of the audit site.",
+    ),
+)
+
+if TYPE_CHECKING:
+    from ..core.evidence import Evidence
+
+# ---------------------------------------------------------------- the rule
+
+
+def check(evidence: Evidence) -> list[Finding]:
+    """Source findings of publication: markers, active HTML, external assets, withheld
+    documents and links to them, redactions (warnings, never the values), stray files."""
+    publish = evidence.settings.publish
+    tree = evidence.tree
+    hidden = withheld(evidence)
+    findings: list[Finding] = []
+    for src_uri, doc in sorted(tree.documents.items()):
+        if not doc.publishable or src_uri in tree.unpublishable:
+            continue
+        if src_uri in hidden:
+            tree.unpublishable.add(src_uri)
+            if hidden[src_uri] == "unsanitized":
+                findings.append(_withheld_postmortem(doc))
+            continue
+        blocks = internal_blocks(doc.body)
+        findings.extend(marker_findings(doc, blocks))
+        if publish.audit and blocks.problems:
+            tree.unpublishable.add(src_uri)
+            continue
+        findings.extend(_page_findings(evidence, doc, blocks, hidden))
+    if publish.audit:
+        findings.extend(_data_findings(evidence))
+        findings.extend(_stray_files(evidence))
+    return findings
+
+
+def _withheld_postmortem(doc: Document) -> Finding:
+    at = doc.meta.mark("$.sanitized", Mark(1, 1))
+    return Finding(
+        doc.path,
+        at.line,
+        at.column,
+        "postmortem-withheld",
+        "not published in the audit edition: sanitized is not true; remove customer names, "
+        "personal data and secrets, then set sanitized: true",
+        severity=Severity.WARNING,
+        field="$.sanitized",
+    )
+
+
+def _page_findings(
+    evidence: Evidence, doc: Document, blocks: Blocks, hidden: Mapping[str, str]
+) -> list[Finding]:
+    audit = evidence.settings.publish.audit
+    body = fill_body(doc.body, evidence.values)
+    findings: list[Finding] = []
+
+    def check(text: str, index: int, column: int) -> str:
+        # Tags, attributes, links and images all need one of these characters.
+        if "<" not in text and "]" not in text and "=" not in text:
+            return text
+        if audit and blocks.covers(index):
+            return text
+        line = doc.body_line + index
+        for active in active_html(text):
+            message = f"{active.what} would run in readers' browsers; remove it"
+            findings.append(
+                Finding(doc.path, line, column + active.start + 1, "active-html", message)
+            )
+        for start, host in external_assets(text):
+            message = (
+                f"an asset loaded from {host} would be fetched by readers' browsers; "
+                "copy the file into the evidence folder and link it relatively"
+            )
+            findings.append(Finding(doc.path, line, column + start + 1, "external-asset", message))
+        if audit:
+            for start, target in link_targets(text):
+                findings.extend(_withheld_link(doc, line, column + start + 1, target, hidden))
+        return text
+
+    mdtext.map_prose(body, check)
+    if audit:
+        findings.extend(_redactions(evidence, doc, body, blocks))
+        findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
+    return findings
+
+
+def _withheld_link(
+    doc: Document, line: int, column: int, target: str, hidden: Mapping[str, str]
+) -> list[Finding]:
+    path = resolve(doc.src_uri, target)
+    if path is None or path not in hidden:
+        return []
+    why = "visibility: internal" if hidden[path] == "internal" else "not sanitized: true"
+    message = (
+        f"links to {target.split('#', 1)[0]}, which the audit edition does not publish "
+        f"({why}); remove the link or put it in an <!-- internal --> block"
+    )
+    return [Finding(doc.path, line, column, "link-withheld", message)]
+
+
+def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) -> list[Finding]:
+    detector = detector_for(evidence.settings.publish)
+    findings = []
+    line_starts = _line_starts(body)
+    _, spans = detectors.redact(body, detector, detectors.note_for)
+    for match, start, _ in spans:
+        index = _line_of(line_starts, start)
+        if blocks.covers(index):
+            continue
+        column = start - line_starts[index] + 1
+        findings.append(_redaction(doc.path, doc.body_line + index, column, match))
+    meta = fill_meta(doc.meta.value, evidence.values)
+    for json_path, match in _find_in_strings(detector, list(strings(meta))):
+        at = doc.meta.mark(json_path)
+        findings.append(_redaction(doc.path, at.line, at.column, match, json_path))
+    return findings
+
+
+# Between front-matter strings searched as one text: no pattern matches across a NUL.
+_STRING_SEPARATOR = "\n\x00\n"
+
+
+def _find_in_strings(
+    detector: Detector, strings: list[tuple[str, str]]
+) -> Iterator[tuple[str, detectors.Match]]:
+    """(json path, match) of every sensitive value in (json path, text) pairs.
+
+    One search over the joined texts: a document has dozens of short strings, and a search
+    per string paid the detectors' fixed cost dozens of times.
+    """
+    if not strings:
+        return
+    starts = []
+    offset = 0
+    for _, text in strings:
+        starts.append(offset)
+        offset += len(text) + len(_STRING_SEPARATOR)
+    joined = _STRING_SEPARATOR.join(text for _, text in strings)
+    for match in detector.find(joined):
+        index = bisect.bisect_right(starts, match.start) - 1
+        json_path, text = strings[index]
+        if match.end <= starts[index] + len(text):
+            yield json_path, match
+
+
+def _redaction(
+    path: str, line: int, column: int, match: detectors.Match, json_path: str | None = None
+) -> Finding:
+    rule = match.rule
+    message = (
+        f"{rule.description} is redacted from the audit edition (fingerprint "
+        f"{match.fingerprint}); remove it from the source, or allow the exact value under "
+        f"publish: allow: {rule.id}"
+    )
+    return Finding(
+        path,
+        line,
+        column,
+        REDACTED_PREFIX + rule.id,
+        message,
+        severity=Severity.WARNING,
+        field=json_path,
+    )
+
+
+def _path_findings(evidence: Evidence, src_uri: str, path: str) -> list[Finding]:
+    """A file name is published as a URL, which no redaction can change."""
+    findings = []
+    for match in detector_for(evidence.settings.publish).find(src_uri):
+        message = (
+            f"the file name contains {match.rule.description} (fingerprint "
+            f"{match.fingerprint}), which would be published in the page's URL; rename the file"
+        )
+        findings.append(Finding(path, 1, 1, "file-name", message))
+    return findings
+
+
+def _data_findings(evidence: Evidence) -> list[Finding]:
+    """Values of typed data files that pages made from them would show redacted."""
+    detector = detector_for(evidence.settings.publish)
+    findings = []
+    for src_uri, data in sorted(evidence.tree.data.items()):
+        if src_uri in evidence.invalid:
+            continue
+        for json_path, text in strings(data.data.value):
+            for match in detector.find(text):
+                at = data.data.mark(json_path)
+                findings.append(_redaction(data.path, at.line, at.column, match, json_path))
+    return findings
+
+
+def _stray_files(evidence: Evidence) -> list[Finding]:
+    """Files that are neither pages, typed data nor allowed assets: never copied."""
+    from ..core.loader import MARKDOWN, Tree, _walk, type_for
+
+    settings = evidence.settings
+    publish = settings.publish
+    findings = []
+    # A scratch tree: the real walk has already reported links that leave the repository.
+    for src_uri, path in _walk(settings, Tree()):
+        if src_uri.endswith(MARKDOWN) or src_uri in evidence.tree.data:
+            continue
+        if type_for(src_uri, settings.types):
+            continue
+        ext = src_uri.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(src_uri) else ""
+        if ext in publish.allowed_assets:
+            continue
+        evidence.tree.unpublishable.add(src_uri)
+        if type_for(src_uri, {p: "private" for p in publish.private_files}):
+            continue
+        folder = settings.rel(settings.docs_dir)
+        if ext in NEVER_ASSETS:
+            message = (
+                f"not published: .{ext} files are data and are never copied to the site; "
+                f"move it out of {folder}/ or list it under publish: private_files"
+            )
+        else:
+            kind = f".{ext} files are" if ext else "a file without extension is"
+            message = (
+                f"not published: {kind} not an allowed asset type; add the type to "
+                f"publish: allowed_assets, list the file under publish: private_files, or "
+                f"move it out of {folder}/"
+            )
+        findings.append(Finding(settings.rel(path), 1, 1, "file-not-published", message))
+    return findings
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1

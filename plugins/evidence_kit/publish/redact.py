@@ -1,0 +1,106 @@
+"""Redaction before rendering: every sensitive value replaced by a visible mark in pages,
+front matter and generated pages, and escaping of what reaches HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..core.model import Document, map_strings
+from ..core.options.publish import (
+    REDACTED_PREFIX,
+    Publish,
+)
+from . import detectors
+from .detectors import Detector
+from .html import neutralize
+from .withhold import WITHHELD_PAGE, cut_blocks, internal_blocks
+
+if TYPE_CHECKING:
+    from ..core.evidence import Evidence, Page
+
+# ---------------------------------------------------------------- the page transform
+
+
+def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
+    """The page as the audience may see it; registered last, so it sees every change."""
+    publish = evidence.settings.publish
+    if publish.audit and doc.src_uri in evidence.tree.unpublishable:
+        # Only a generated page that gathers others (a print view) asks for one of these.
+        return dataclasses.replace(page, meta={"title": "Withheld"}, body=WITHHELD_PAGE)
+    body = page.body
+    meta = page.meta
+    if publish.audit:
+        body = cut_blocks(body, internal_blocks(body))
+        body = redact_text(body, detector_for(publish))
+        meta = map_strings(meta, lambda s: redact_text(s, detector_for(publish)))
+    body = neutralize(body)
+    meta = map_strings(meta, lambda s: html.escape(s, quote=True))
+    return dataclasses.replace(page, meta=meta, body=body)
+
+
+def redact_text(text: str, detector: Detector) -> str:
+    """`text` with every sensitive value replaced by a visible redaction mark."""
+    return detectors.redact(text, detector, detectors.note_for)[0]
+
+
+# ---------------------------------------------------------------- generated pages
+
+
+def generated_pages(evidence: Evidence) -> dict[str, str]:
+    """Every generated page as the audience may see it: in the audit edition redacted and
+    with active HTML made inert; the generators' own escaping is kept either way."""
+    publish = evidence.settings.publish
+    if not publish.audit:
+        return dict(evidence.generated)
+    detector = detector_for(publish)
+    return {
+        src_uri: neutralize(redact_text(content, detector))
+        for src_uri, content in evidence.generated.items()
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def detector_for(publish: Publish) -> Detector:
+    """The detectors of one `publish` option, built once (they compile the config's rules)."""
+    return Detector.configure(
+        disabled=publish.disabled,
+        allow=dict(publish.allow),
+        internal_hosts=publish.internal_hosts,
+        deny_terms=publish.deny_terms,
+    )
+
+
+KIND_LABELS = {
+    "internal-block": "Internal blocks",
+    "secret": "Secrets",
+    "email": "Emails",
+    "phone": "Phone numbers",
+    "ip-address": "IP addresses",
+    "card-number": "Card numbers",
+    "iban": "IBANs",
+    "internal-host": "Internal hosts",
+    "deny-term": "Deny-listed terms",
+}
+
+
+def redaction_counts(evidence: Evidence) -> dict[str, Counter[str]]:
+    """Per source path, how many items of each kind the audit edition redacts."""
+    counts: dict[str, Counter[str]] = {}
+    if not evidence.settings.publish.audit:
+        return counts
+    kinds = {r.id: r.kind for r in detector_for(evidence.settings.publish).rules}
+    for finding in evidence.findings:
+        if finding.rule.startswith(REDACTED_PREFIX):
+            kind = kinds.get(finding.rule[len(REDACTED_PREFIX) :], "secret")
+            counts.setdefault(finding.path, Counter())[kind] += 1
+    for src_uri, doc in evidence.tree.documents.items():
+        if src_uri in evidence.tree.unpublishable or not doc.publishable:
+            continue
+        blocks = len(internal_blocks(doc.body).ranges)
+        if blocks:
+            counts.setdefault(doc.path, Counter())["internal-block"] += blocks
+    return counts
