@@ -6,12 +6,13 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 from urllib.parse import quote
 
 from .. import __version__
-from ..core.model import Finding
+from ..core.model import Finding, Severity
+from ..registry import RULES
 
 TOOL = "evidence-kit"
 
@@ -57,75 +58,16 @@ def as_json(
     return json.dumps({"findings": items, "summary": counts}, indent=2) + "\n"
 
 
-# --- rule families and descriptions --------------------------------------------------
+# --- rule families ---------------------------------------------------------------------
 
-RULES = {
-    "file-encoding": "A file is not UTF-8.",
-    "file-too-large": "A file is over the max_file_size limit.",
-    "file-unreadable": "A file cannot be read.",
-    "symlink-outside": "A symlink points outside the repository.",
-    "front-matter-unclosed": "Front matter is opened with --- but never closed.",
-    "front-matter-shape": "Front matter is not a mapping.",
-    "yaml-syntax": "YAML that cannot be parsed.",
-    "yaml-duplicate-key": "A YAML mapping repeats a key.",
-    "yaml-alias": "YAML anchors, aliases or merge keys, which evidence must not use.",
-    "yaml-tag": "A custom YAML tag.",
-    "yaml-too-deep": "YAML nested deeper than the limit.",
-    "schema": "Front matter or data does not match its document type's schema.",
-    "unknown-type": "A document type without a schema.",
-    "placeholder-missing": "A <<placeholder>> without a usable value.",
-    "placeholder-unused": "A placeholder value no page uses.",
-    "placeholder-syntax": "{{Name}} written where <<Name>> was meant.",
-    "control-unknown": "A cited control that is in no catalogue.",
-    "page-name-taken": "A page has the name of a generated page.",
-    "review-overdue": "A document past its review due date.",
-    "review-due-soon": "A document whose review is due soon.",
-    "review-required": "A runbook a later SEV1 or SEV2 postmortem names, not reviewed since.",
-    "review-future": "A last_reviewed date in the future.",
-    "review-data": "Review data that cannot be read.",
-    "runbook-unknown": "A postmortem names a runbook that does not exist.",
-    "waiver-expired": "A waiver past its expiry date.",
-    "waiver-unknown": "A waiver that names no reviewable document.",
-    "sla-acknowledge": "A page acknowledged later than the runbook promises.",
-    "sla-war-room": "A war room opened later than the runbook promises.",
-    "sla-notify": "Customers notified later than the runbook promises.",
-    "postmortem-deadline": "A postmortem held later than its business-day deadline.",
-    "timeline-order": "A postmortem timeline out of order.",
-    "timeline-window": "A timeline event outside the incident.",
-    "incident-window": "An incident that does not end after it starts.",
-    "action-item-overdue": "An open action item past its due date.",
-    "action-items-missing": "A final postmortem without action items.",
-    "oncall-gap": "An hour of the on-call horizon without a primary.",
-    "oncall-overlap": "Two on-call shifts of one role at once.",
-    "oncall-same-person": "One person both primary and secondary.",
-    "oncall-shift-window": "An on-call shift that ends before it starts.",
-    "oncall-ends-soon": "The on-call schedule ends within the horizon.",
-    "oncall-unknown-contact": "An escalation contact that does not exist.",
-}
-"""Short descriptions of the rules, for SARIF; a rule not listed is described by its id."""
-
-# Rule id prefix -> family, longest prefix first; otherwise the id's first word.
-_FAMILY_PREFIXES = (
-    ("front-matter", "front-matter"),
-    ("unknown-type", "schema"),
-    ("action-items", "incident"),
-    ("action-item", "incident"),
-    ("postmortem", "incident"),
-    ("timeline", "incident"),
-    ("sla", "incident"),
-    ("runbook-unknown", "review"),
-    ("waiver", "review"),
-)
 DOCUMENT_FAMILIES = ("file", "yaml", "schema", "placeholder", "control")
 """The checks every document goes through, so JUnit lists them even when they pass."""
 
 
 def family(rule: str) -> str:
     """`placeholder-missing` -> `placeholder`: the rules a CI report shows as one check."""
-    for prefix, name in _FAMILY_PREFIXES:
-        if rule == prefix or rule.startswith(prefix + "-"):
-            return name
-    return rule.split("-", 1)[0]
+    declared = RULES.get(rule)
+    return declared.family if declared else rule.split("-", 1)[0]
 
 
 # --- JUnit XML -----------------------------------------------------------------------
@@ -183,21 +125,24 @@ def junit(findings: Sequence[Finding], *, checked: Sequence[str] = (), strict: b
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _sarif_rules(rule_ids: Iterable[str]) -> list[dict[str, object]]:
-    return [
-        {
-            "id": rule,
-            "name": "".join(part.capitalize() for part in rule.split("-")),
-            "shortDescription": {"text": RULES.get(rule, rule)},
-            "properties": {"family": family(rule)},
-        }
-        for rule in rule_ids
-    ]
+def _sarif_rule(rule: str) -> dict[str, object]:
+    declared = RULES.get(rule)
+    described: dict[str, object] = {
+        "id": rule,
+        "name": "".join(part.capitalize() for part in rule.split("-")),
+        "shortDescription": {"text": declared.summary if declared else rule},
+        "properties": {"family": family(rule)},
+    }
+    if declared:
+        level = "error" if declared.severity is Severity.ERROR else "warning"
+        described["defaultConfiguration"] = {"level": level}
+    return described
 
 
 def sarif(findings: Sequence[Finding], *, checked: Sequence[str] = (), strict: bool = False) -> str:
-    """One SARIF run: the rules that ran into findings, and a result per finding."""
-    rule_ids = sorted({f.rule for f in findings})
+    """One SARIF run: every rule of the registry (and any other a finding carries), and a
+    result per finding."""
+    rule_ids = [*RULES, *sorted({f.rule for f in findings} - set(RULES))]
     index = {rule: i for i, rule in enumerate(rule_ids)}
     results = [
         {
@@ -226,7 +171,7 @@ def sarif(findings: Sequence[Finding], *, checked: Sequence[str] = (), strict: b
                         "name": TOOL,
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": _sarif_rules(rule_ids),
+                        "rules": [_sarif_rule(rule) for rule in rule_ids],
                     }
                 },
                 "columnKind": "unicodeCodePoints",

@@ -1,0 +1,78 @@
+"""One case file per rule id (`cases/<rule-id>.yml`), run in-process by one generic test.
+
+A case writes a small project into tmp_path and runs the stage that reports the rule:
+
+- `check` (the default): the pipeline over `files` (below `docs/`) with the plugin
+  `options`, as `evidence-kit check` and the build run it;
+- `scan`: the post-build gate over `site` (files of a built site), with `options`;
+- `verify`: a built `site` against the manifest it carries.
+
+`expect` lists the exact finding lines of the case's rule, in order; findings of other rules
+are not compared, but every finding of every case must carry a rule id of the registry.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import make_project, write
+from evidence_kit import pipeline, registry
+from evidence_kit.cli import load_settings
+from evidence_kit.core.model import Finding
+from evidence_kit.publish import gate, manifest
+
+CASES = Path(__file__).resolve().parent / "cases"
+CASE_KEYS = {"description", "run", "today", "env", "options", "config", "files", "site", "expect"}
+
+
+def _cases() -> list[Path]:
+    return sorted(CASES.glob("*.yml"))
+
+
+def _run(spec: dict[str, Any], root: Path) -> list[Finding]:
+    config = make_project(
+        root, spec.get("files", {}), spec.get("options"), **spec.get("config", {})
+    )
+    settings = load_settings(config, spec.get("today"))
+    kind = spec.get("run", "check")
+    if kind == "check":
+        return pipeline.assess(settings).findings
+    site = root / "site"
+    files = dict(spec.get("site", {}))
+    if isinstance(files.get(manifest.NAME), dict):
+        files[manifest.NAME] = json.dumps(files[manifest.NAME])
+    write(site, files)
+    if kind == "scan":
+        return gate.scan(site, settings, "site")
+    if kind == "verify":
+        return manifest.verify(site, "site")
+    raise AssertionError(f"unknown run {kind!r}")
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda path: path.stem)
+def test_rule_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = yaml.safe_load(case.read_text(encoding="utf-8"))
+    assert set(spec) <= CASE_KEYS, f"{case.name}: unknown keys {set(spec) - CASE_KEYS}"
+    assert spec.get("expect"), f"{case.name}: a case expects at least one finding"
+    for name, value in (spec.get("env") or {}).items():
+        monkeypatch.setenv(name, str(value))
+    found = _run(spec, tmp_path)
+    assert {f.rule for f in found} <= set(registry.RULES), "a finding's rule is not registered"
+    assert [str(f) for f in found if f.rule == case.stem] == spec["expect"]
+
+
+def test_every_rule_has_a_case_and_every_case_a_rule() -> None:
+    named = {path.stem for path in _cases()}
+    assert sorted(set(registry.RULES) - named) == [], "rules without a case file"
+    assert sorted(named - set(registry.RULES)) == [], "case files for no registered rule"
+
+
+def test_the_registry_describes_every_rule() -> None:
+    for rule in registry.RULES.values():
+        assert rule.summary.endswith("."), rule.id
+        assert rule.family and rule.family == rule.family.lower(), rule.id
