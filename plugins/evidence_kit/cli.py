@@ -233,24 +233,14 @@ def verify(site_dir: Path, output: str) -> None:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(sorted(report.RULE_FORMATS)),
     default="text",
     show_default=True,
-    help="text: a table for people; json: every rule for tools.",
+    help="text: a table for people; json: for tools; markdown: the README's rule table.",
 )
 def list_rules(output: str) -> None:
     """List every rule: id, family, default severity, whether a waiver may cover it, summary."""
-    rules = list(registry.RULES.values())
-    if output == "json":
-        click.echo(json.dumps({"rules": [rule.as_dict() for rule in rules]}, indent=2))
-        return
-    width = max(len(rule.id) for rule in rules)
-    for rule in rules:
-        waivable = "waivable" if rule.waivable else "-"
-        click.echo(
-            f"{rule.id:<{width}}  {rule.family:<12}  {rule.severity.value:<7}  "
-            f"{waivable:<8}  {rule.summary}"
-        )
+    click.echo(report.RULE_FORMATS[output](list(registry.RULES.values())), nl=False)
 
 
 @main.command("controls")

@@ -6,13 +6,14 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 from urllib.parse import quote
 
 from .. import __version__
 from ..core.model import Finding, Severity
 from ..registry import RULES
+from ..rules import Rule
 
 TOOL = "evidence-kit"
 
@@ -222,4 +223,45 @@ FORMATS: dict[str, Reporter] = {
     "junit": junit,
     "sarif": sarif,
     "github": github,
+}
+
+
+# --- the rule registry -----------------------------------------------------------------
+
+
+def rules_text(rules: Sequence[Rule]) -> str:
+    """One aligned line per rule: id, family, severity, waivable, summary."""
+    width = max(len(rule.id) for rule in rules)
+    family_width = max(len(rule.family) for rule in rules)
+    return "".join(
+        f"{rule.id:<{width}}  {rule.family:<{family_width}}  {rule.severity.value:<7}  "
+        f"{'waivable' if rule.waivable else '-':<8}  {rule.summary}\n"
+        for rule in rules
+    )
+
+
+def rules_json(rules: Sequence[Rule]) -> str:
+    """`{"rules": [{id, family, severity, summary, waivable}, ...]}`."""
+    return json.dumps({"rules": [rule.as_dict() for rule in rules]}, indent=2) + "\n"
+
+
+def rules_markdown(rules: Sequence[Rule]) -> str:
+    """The README's rule table."""
+    lines = [
+        "| Rule | Family | Severity | Waivable | What it finds |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in rules:
+        summary = rule.summary.replace("|", "\\|")
+        waivable = "yes" if rule.waivable else ""
+        lines.append(
+            f"| `{rule.id}` | {rule.family} | {rule.severity.value} | {waivable} | {summary} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+RULE_FORMATS: dict[str, Callable[[Sequence[Rule]], str]] = {
+    "text": rules_text,
+    "json": rules_json,
+    "markdown": rules_markdown,
 }
