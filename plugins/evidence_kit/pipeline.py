@@ -9,11 +9,9 @@ rules can run in any order.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import functools
 import gc
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import yaml
 
@@ -21,7 +19,7 @@ from . import registry
 from .core import fill
 from .core.evidence import Evidence, Page
 from .core.loader import load_tree
-from .core.model import Document, Finding, Mark
+from .core.model import Document, Finding
 from .core.schemas import SchemaSet, builtin_dir
 from .core.settings import Settings, build_settings
 from .pages import controls as controls_pages
@@ -64,25 +62,9 @@ PAGE_TRANSFORMS: tuple[PageTransform, ...] = (
 """Changes to a document's own page after its placeholders are filled; redaction comes last."""
 
 
-def settings(
-    options: Mapping[str, Any],
-    *,
-    root: Path,
-    docs_dir: Path,
-    today: dt.date,
-    config_file: str = "mkdocs.yml",
-    option_marks: Mapping[str, Mark] | None = None,
-) -> Settings:
-    """The plugin options checked and turned into `Settings`; raises SettingsError."""
-    return build_settings(
-        options,
-        root=root,
-        docs_dir=docs_dir,
-        today=today,
-        config_file=config_file,
-        option_marks=option_marks,
-        detector_rules=registry.DETECTOR_RULE_IDS,
-    )
+# The plugin options checked and turned into `Settings` (raises SettingsError), with the
+# detector rules that `publish: rules:` and `publish: allow:` may name.
+settings = functools.partial(build_settings, detector_rules=registry.DETECTOR_RULE_IDS)
 
 
 def load_schemas(settings: Settings) -> SchemaSet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
 import re
@@ -19,6 +18,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .model import Finding, Mark, Parsed, child_path
+from .moments import as_date, moment
 from .settings import is_safe_url
 
 SUFFIX = ".schema.json"
@@ -36,30 +36,22 @@ def builtin_dir() -> Path:
 
 
 FORMATS = FormatChecker(formats=())
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$"
 )
 
 
-@FORMATS.checks("date", raises=ValueError)
+@FORMATS.checks("date")
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _DATE.match(value):
-        return False
-    dt.date.fromisoformat(value)
-    return True
+    return not isinstance(value, str) or as_date(value) is not None
 
 
-@FORMATS.checks("date-time", raises=ValueError)
+@FORMATS.checks("date-time")
 def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _DATE_TIME.match(value):
-        return False
-    dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
-    return True
+    # The offset is required: a time without one is ambiguous evidence.
+    return not isinstance(value, str) or (
+        bool(_DATE_TIME.match(value)) and moment(value) is not None
+    )
 
 
 @FORMATS.checks("uri")

@@ -106,13 +106,7 @@ def build_settings(
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     holidays = _holidays(options.get("holidays"), errors)
-    review = parse_settings(options.get("review"), errors, holidays)
-    incidents = parse_policy(options.get("incidents"), errors, holidays)
-    publish = parse_publish(options.get("publish"), errors, detector_rules)
-    controls = parse_scope(options.get("controls"), errors)
-    if errors:
-        raise SettingsError(errors)
-    return Settings(
+    settings = Settings(
         root=root,
         docs_dir=docs_dir,
         today=today,
@@ -121,11 +115,15 @@ def build_settings(
         types=types,
         placeholders=placeholders,
         max_file_size=max_size,
-        review=review,
-        incidents=incidents,
-        publish=publish,
-        controls=controls,
+        # Each concern checks its own option block, adding to `errors`.
+        review=parse_settings(options.get("review"), errors, holidays),
+        incidents=parse_policy(options.get("incidents"), errors, holidays),
+        publish=parse_publish(options.get("publish"), errors, detector_rules),
+        controls=parse_scope(options.get("controls"), errors),
     )
+    if errors:
+        raise SettingsError(errors)
+    return settings
 
 
 def _holidays(value: Any, errors: list[str]) -> str | None:

@@ -15,29 +15,30 @@ from ..core.options.publish import (
     NEVER_ASSETS,
     REDACTED_PREFIX,
 )
-from ..rules import Rule, declare
+from ..rules import Rule, table
 from . import detectors
 from .detectors import Detector
 from .html import active_html, external_assets, link_targets, resolve
 from .redact import detector_for
 from .withhold import Blocks, internal_blocks, marker_findings, withheld
 
-RULES: tuple[Rule, ...] = (
-    *declare(
-        "publication",
-        Severity.ERROR,
-        internal_marker="An <!-- internal --> marker without its pair, or nested.",
-        active_html="Raw HTML that would run in readers' browsers: scripts, handlers, js links.",
-        external_asset="An image, script or style loaded from another site.",
-        link_withheld="A published page links to a page the audit edition withholds.",
-        file_name="A file name that contains personal data or a secret, published in a URL.",
-        file_not_published="A file that is not a page, typed data or an allowed asset type.",
-    ),
-    *declare(
-        "publication",
-        Severity.WARNING,
-        postmortem_withheld="A postmortem not marked sanitized: true, left out of the audit site.",
-    ),
+RULES: tuple[Rule, ...] = table(
+    """
+    internal-marker      publication  error
+        An <!-- internal --> marker without its pair, or nested.
+    active-html          publication  error
+        Raw HTML that would run in readers' browsers: scripts, handlers, js links.
+    external-asset       publication  error
+        An image, script or style loaded from another site.
+    link-withheld        publication  error
+        A published page links to a page the audit edition withholds.
+    file-name            publication  error
+        A file name that contains personal data or a secret, published in a URL.
+    file-not-published   publication  error
+        A file that is not a page, typed data or an allowed asset type.
+    postmortem-withheld  publication  warning
+        A postmortem not marked sanitized: true, left out of the audit site.
+    """
 )
 
 if TYPE_CHECKING:

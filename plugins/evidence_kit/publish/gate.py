@@ -23,17 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core import mkdocs_yml
-from ..core.model import Finding, Mark, Severity
-from ..rules import Rule, declare
+from ..core.model import Finding, Mark
+from ..rules import Rule, table
 from . import manifest
 from .detectors import PLACEHOLDER_RULE, Detector, Match
 from .redact import detector_for
 
-RULES: tuple[Rule, ...] = declare(
-    "gate",
-    Severity.ERROR,
-    audience_internal="The site is the internal edition, which must not be published.",
-    allowlist_expired="A publish: gate_allow exception past its expiry date.",
+RULES: tuple[Rule, ...] = table(
+    """
+    audience-internal  gate  error
+        The site is the internal edition, which must not be published.
+    allowlist-expired  gate  error
+        A publish: gate_allow exception past its expiry date.
+    """
 )
 """The gate's own rules; what it finds in the site carries the detectors' rule ids."""
 

@@ -23,19 +23,23 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import gitdates
-from ..core.model import Finding, Severity
+from ..core.model import Finding
 from ..core.statuses import ReviewStatus
-from ..rules import Rule, declare
+from ..rules import Rule, table
 from .redact import redaction_counts
 from .withhold import withheld
 
-RULES: tuple[Rule, ...] = declare(
-    "manifest",
-    Severity.ERROR,
-    manifest_missing="The site has no manifest: the evidence plugin did not build it.",
-    file_changed="A site file differs from the hash its manifest records.",
-    file_added="A site file its manifest does not list.",
-    file_removed="A file the manifest lists is missing from the site.",
+RULES: tuple[Rule, ...] = table(
+    """
+    manifest-missing  manifest  error
+        The site has no manifest: the evidence plugin did not build it.
+    file-changed      manifest  error
+        A site file differs from the hash its manifest records.
+    file-added        manifest  error
+        A site file its manifest does not list.
+    file-removed      manifest  error
+        A file the manifest lists is missing from the site.
+    """
 )
 
 if TYPE_CHECKING:

@@ -34,9 +34,16 @@ class Rule:
         }
 
 
-def declare(family: str, severity: Severity, **summaries: str) -> tuple[Rule, ...]:
-    """Rules of one family and severity, by id (`review_overdue=` declares `review-overdue`)."""
-    return tuple(
-        Rule(name.replace("_", "-"), family, severity, summary)
-        for name, summary in summaries.items()
-    )
+def table(text: str) -> tuple[Rule, ...]:
+    """Rules written as a table: a line `id  family  severity  [waivable]` per rule, its
+    one-line summary indented below it. It reads like the README's table, so a module's rules
+    are easy to scan and to review."""
+    rules: list[Rule] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    indent = min(len(line) - len(line.lstrip()) for line in lines)
+    heads = [i for i, line in enumerate(lines) if len(line) - len(line.lstrip()) == indent]
+    for start, end in zip(heads, [*heads[1:], len(lines)], strict=True):
+        rule_id, family, severity, *flags = lines[start].split()
+        summary = " ".join(line.strip() for line in lines[start + 1 : end])
+        rules.append(Rule(rule_id, family, Severity(severity), summary, flags == ["waivable"]))
+    return tuple(rules)

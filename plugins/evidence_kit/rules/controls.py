@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ..core.evidence import Evidence
 from ..core.model import Finding, Severity
 from ..core.options.controls import Catalogue, catalogues
-from . import Rule, declare
+from . import Rule, table
 
 MATRIX_PAGE = "controls.md"
 INDEX_PAGE = "evidence-index.md"
@@ -17,9 +17,13 @@ INDEX_PAGE = "evidence-index.md"
 # CATALOGUE:ID; the schema's `control` pattern checks the finer form.
 _REF = re.compile(r"^([A-Z0-9]+):(\S+)$")
 
-RULES: tuple[Rule, ...] = (
-    *declare("control", Severity.ERROR, control_unknown="A cited control that is in no catalogue."),
-    *declare("page", Severity.WARNING, page_name_taken="A page has the name of a generated page."),
+RULES: tuple[Rule, ...] = table(
+    """
+    control-unknown  control  error
+        A cited control that is in no catalogue.
+    page-name-taken  page     warning
+        A page has the name of a generated page.
+    """
 )
 
 

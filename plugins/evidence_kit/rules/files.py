@@ -7,33 +7,34 @@ it cannot read has nothing for the other rules to check; this module declares th
 from __future__ import annotations
 
 from ..core.evidence import Evidence
-from ..core.model import Finding, Severity
-from . import Rule, declare
+from ..core.model import Finding
+from . import Rule, table
 
-RULES: tuple[Rule, ...] = (
-    *declare(
-        "file",
-        Severity.ERROR,
-        file_encoding="A file is not UTF-8.",
-        file_too_large="A file is over the max_file_size limit.",
-        file_unreadable="A file cannot be read.",
-    ),
-    *declare("symlink", Severity.ERROR, symlink_outside="A symlink points outside the repository."),
-    *declare(
-        "front-matter",
-        Severity.ERROR,
-        front_matter_unclosed="Front matter is opened with --- but never closed.",
-        front_matter_shape="Front matter is not a mapping.",
-    ),
-    *declare(
-        "yaml",
-        Severity.ERROR,
-        yaml_syntax="YAML that cannot be parsed.",
-        yaml_duplicate_key="A YAML mapping repeats a key.",
-        yaml_alias="YAML anchors, aliases or merge keys, which evidence must not use.",
-        yaml_tag="A custom YAML tag.",
-        yaml_too_deep="YAML nested deeper than the limit.",
-    ),
+RULES: tuple[Rule, ...] = table(
+    """
+    file-encoding          file          error
+        A file is not UTF-8.
+    file-too-large         file          error
+        A file is over the max_file_size limit.
+    file-unreadable        file          error
+        A file cannot be read.
+    symlink-outside        symlink       error
+        A symlink points outside the repository.
+    front-matter-unclosed  front-matter  error
+        Front matter is opened with --- but never closed.
+    front-matter-shape     front-matter  error
+        Front matter is not a mapping.
+    yaml-syntax            yaml          error
+        YAML that cannot be parsed.
+    yaml-duplicate-key     yaml          error
+        A YAML mapping repeats a key.
+    yaml-alias             yaml          error
+        YAML anchors, aliases or merge keys, which evidence must not use.
+    yaml-tag               yaml          error
+        A custom YAML tag.
+    yaml-too-deep          yaml          error
+        YAML nested deeper than the limit.
+    """
 )
 
 

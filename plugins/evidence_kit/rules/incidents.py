@@ -24,26 +24,29 @@ from ..core.options.incidents import (
     IncidentPolicy,
     Promise,
 )
-from . import Rule, declare
+from . import Rule, table
 
-RULES: tuple[Rule, ...] = (
-    *declare(
-        "incident",
-        Severity.WARNING,
-        sla_acknowledge="A page acknowledged later than the runbook promises.",
-        sla_war_room="A war room opened later than the runbook promises.",
-        sla_notify="Customers notified later than the runbook promises.",
-        postmortem_deadline="A postmortem held later than its business-day deadline.",
-        action_items_missing="A final postmortem without action items.",
-    ),
-    *declare(
-        "incident",
-        Severity.ERROR,
-        timeline_order="A postmortem timeline out of order.",
-        timeline_window="A timeline event outside the incident.",
-        incident_window="An incident that does not end after it starts.",
-        action_item_overdue="An open action item past its due date.",
-    ),
+RULES: tuple[Rule, ...] = table(
+    """
+    sla-acknowledge       incident  warning
+        A page acknowledged later than the runbook promises.
+    sla-war-room          incident  warning
+        A war room opened later than the runbook promises.
+    sla-notify            incident  warning
+        Customers notified later than the runbook promises.
+    postmortem-deadline   incident  warning
+        A postmortem held later than its business-day deadline.
+    action-items-missing  incident  warning
+        A final postmortem without action items.
+    timeline-order        incident  error
+        A postmortem timeline out of order.
+    timeline-window       incident  error
+        A timeline event outside the incident.
+    incident-window       incident  error
+        An incident that does not end after it starts.
+    action-item-overdue   incident  error
+        An open action item past its due date.
+    """
 )
 
 # --- a postmortem as a record ----------------------------------------------------------

@@ -14,25 +14,27 @@ from typing import Any
 from ..core.evidence import Evidence
 from ..core.model import DataFile, Finding, Severity
 from ..core.moments import duration, moment, start_of, utc
-from . import Rule, declare
+from . import Rule, table
 
 TYPE = "oncall"
 ROLES = ("primary", "secondary")
 """Escalation contacts that mean whoever holds the role in the current shift."""
 
-RULES: tuple[Rule, ...] = (
-    *declare(
-        "oncall",
-        Severity.ERROR,
-        oncall_gap="An hour of the on-call horizon without a primary.",
-        oncall_overlap="Two on-call shifts of one role at once.",
-        oncall_same_person="One person both primary and secondary.",
-        oncall_shift_window="An on-call shift that ends before it starts.",
-        oncall_unknown_contact="An escalation contact that does not exist.",
-    ),
-    *declare(
-        "oncall", Severity.WARNING, oncall_ends_soon="The on-call schedule ends within the horizon."
-    ),
+RULES: tuple[Rule, ...] = table(
+    """
+    oncall-gap              oncall  error
+        An hour of the on-call horizon without a primary.
+    oncall-overlap          oncall  error
+        Two on-call shifts of one role at once.
+    oncall-same-person      oncall  error
+        One person both primary and secondary.
+    oncall-shift-window     oncall  error
+        An on-call shift that ends before it starts.
+    oncall-unknown-contact  oncall  error
+        An escalation contact that does not exist.
+    oncall-ends-soon        oncall  warning
+        The on-call schedule ends within the horizon.
+    """
 )
 
 

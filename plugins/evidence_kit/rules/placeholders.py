@@ -12,24 +12,21 @@ from ..core.evidence import Evidence
 from ..core.fill import PATTERN, Value
 from ..core.model import Document, Finding, Severity, strings
 from ..core.settings import Settings, is_safe_url
-from . import Rule, declare
+from . import Rule, table
 
 # The seed style, recognised only when it looks like a placeholder name (a capital first),
 # so Jinja such as `{{ page.title }}` in an ordinary site is left alone.
 SEED_PATTERN = re.compile(r"\{\{\s?([A-Z][A-Za-z0-9 _-]{0,78}?)\s?\}\}")
 
-RULES: tuple[Rule, ...] = (
-    *declare(
-        "placeholder",
-        Severity.ERROR,
-        placeholder_missing="A <<placeholder>> without a usable value.",
-        placeholder_syntax="{{Name}} written where <<Name>> was meant.",
-    ),
-    *declare(
-        "placeholder",
-        Severity.WARNING,
-        placeholder_unused="A placeholder value no page uses.",
-    ),
+RULES: tuple[Rule, ...] = table(
+    """
+    placeholder-missing  placeholder  error
+        A <<placeholder>> without a usable value.
+    placeholder-syntax   placeholder  error
+        {{Name}} written where <<Name>> was meant.
+    placeholder-unused   placeholder  warning
+        A placeholder value no page uses.
+    """
 )
 
 

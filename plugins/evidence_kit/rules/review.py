@@ -27,7 +27,7 @@ from ..core.options.review import (
 from ..core.references import References
 from ..core.settings import Settings
 from ..core.statuses import Reviews, ReviewStatus, Status, Trigger
-from . import Rule
+from . import Rule, table
 
 DUE_SOON = "review-due-soon"
 FUTURE = "review-future"
@@ -40,23 +40,27 @@ POSTMORTEM = "postmortem"
 _FIX = "review it and set last_reviewed"
 _START = Mark(1, 1)
 
-_SUMMARIES = {
-    OVERDUE: ("A document past its review due date.", Severity.ERROR),
-    DUE_SOON: ("A document whose review is due soon.", Severity.WARNING),
-    REQUIRED: (
-        "A runbook a later SEV1 or SEV2 postmortem names, not reviewed since.",
-        Severity.ERROR,
-    ),
-    FUTURE: ("A last_reviewed date in the future.", Severity.ERROR),
-    REVIEW_DATA: ("Review data that cannot be read.", Severity.ERROR),
-    RUNBOOK_UNKNOWN: ("A postmortem names a runbook that does not exist.", Severity.ERROR),
-    WAIVER_EXPIRED: ("A waiver past its expiry date.", Severity.ERROR),
-    WAIVER_UNKNOWN: ("A waiver that names no reviewable document.", Severity.ERROR),
-}
-RULES: tuple[Rule, ...] = tuple(
-    Rule(rule_id, "review", severity, summary, waivable=rule_id in WAIVABLE)
-    for rule_id, (summary, severity) in _SUMMARIES.items()
+RULES: tuple[Rule, ...] = table(
+    """
+    review-overdue   review  error  waivable
+        A document past its review due date.
+    review-due-soon  review  warning
+        A document whose review is due soon.
+    review-required  review  error  waivable
+        A runbook a later SEV1 or SEV2 postmortem names, not reviewed since.
+    review-future    review  error
+        A last_reviewed date in the future.
+    review-data      review  error
+        Review data that cannot be read.
+    runbook-unknown  review  error
+        A postmortem names a runbook that does not exist.
+    waiver-expired   review  error
+        A waiver past its expiry date.
+    waiver-unknown   review  error
+        A waiver that names no reviewable document.
+    """
 )
+assert {r.id for r in RULES if r.waivable} == set(WAIVABLE), "waivable rules disagree"
 
 
 def assess(evidence: Evidence) -> Reviews:
@@ -136,32 +140,19 @@ def _review_data(
     """Review data a project's own schema let through but the lifecycle cannot use."""
     problems = []
     if last is None:
-        at = doc.meta.mark("$.last_reviewed", Mark(2))
         raw = doc.field("last_reviewed")
         what = "is missing" if raw is None else f"{raw!r} is not a date"
-        problems.append(
-            Finding(
-                doc.path,
-                at.line,
-                at.column,
-                REVIEW_DATA,
-                f"last_reviewed {what}; a {doc.doc_type} needs last_reviewed: YYYY-MM-DD",
-                field="$.last_reviewed",
-            )
-        )
+        message = f"last_reviewed {what}; a {doc.doc_type} needs last_reviewed: YYYY-MM-DD"
+        problems.append(_review_data_finding(doc, "$.last_reviewed", message))
     if cadence is None:
-        at = doc.meta.mark("$.review_every", Mark(2))
-        problems.append(
-            Finding(
-                doc.path,
-                at.line,
-                at.column,
-                REVIEW_DATA,
-                f"{every!r} is not a cadence; write a number and a unit, e.g. '12 months'",
-                field="$.review_every",
-            )
-        )
+        message = f"{every!r} is not a cadence; write a number and a unit, e.g. '12 months'"
+        problems.append(_review_data_finding(doc, "$.review_every", message))
     return problems
+
+
+def _review_data_finding(doc: Document, field: str, message: str) -> Finding:
+    at = doc.meta.mark(field, Mark(2))
+    return Finding(doc.path, at.line, at.column, REVIEW_DATA, message, field=field)
 
 
 def _triggers(

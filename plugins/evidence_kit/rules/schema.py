@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from ..core.evidence import Evidence
-from ..core.model import Finding, Mark, Parsed, Severity
+from ..core.model import Finding, Mark, Parsed
 from ..core.schemas import SchemaSet
-from . import Rule, declare
+from . import Rule, table
 
-RULES: tuple[Rule, ...] = declare(
-    "schema",
-    Severity.ERROR,
-    schema="Front matter or data does not match its document type's schema.",
-    unknown_type="A document type without a schema.",
+RULES: tuple[Rule, ...] = table(
+    """
+    schema        schema  error
+        Front matter or data does not match its document type's schema.
+    unknown-type  schema  error
+        A document type without a schema.
+    """
 )
 
 

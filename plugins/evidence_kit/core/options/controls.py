@@ -19,12 +19,14 @@ class Control:
 
     catalogue: str
     id: str
+    """As the catalogue numbers it: `CC7.3`, `A.5.24`."""
     title: str
+    """What the control asks, in our own words."""
 
     @property
     def ref(self) -> str:
         """How documents cite it: `SOC2:CC7.3`."""
-        return f"{self.catalogue}:{self.id}"
+        return ":".join((self.catalogue, self.id))
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Catalogue:
     """A control framework shipped as data (`catalogues/*.yml`)."""
 
     id: str
+    """How documents cite it, before the colon: `SOC2`."""
     name: str
     controls: tuple[Control, ...]
 
