@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,13 +63,19 @@ today_option = click.option(
 )
 
 
-format_option = click.option(
-    "--format",
-    "output",
-    type=click.Choice(sorted(report.FORMATS)),
-    default="text",
-    show_default=True,
-)
+def choose_format(formats: Iterable[str], help: str | None = None) -> Any:
+    """A `--format` option over `formats`, text by default."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(sorted(formats)),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+format_option = choose_format(report.FORMATS)
 
 
 @click.group()
@@ -114,13 +121,7 @@ def check(
 @main.command()
 @config_option
 @today_option
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(sorted(dashboard.STATUS_FORMATS)),
-    default="text",
-    show_default=True,
-)
+@choose_format(dashboard.STATUS_FORMATS)
 def status(config: Path, today: str | None, output: str) -> None:
     """Every reviewable document by due date; exit 1 if a review is overdue (or required
     past its grace period) and not waived, or a document's review data cannot be read."""
@@ -230,13 +231,8 @@ def verify(site_dir: Path, output: str) -> None:
 
 
 @main.command("rules")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(sorted(report.RULE_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text: a table for people; json: for tools; markdown: the README's rule table.",
+@choose_format(
+    report.RULE_FORMATS, "text: a table for people; json: for tools; markdown: the README's table."
 )
 def list_rules(output: str) -> None:
     """List every rule: id, family, default severity, whether a waiver may cover it, summary."""

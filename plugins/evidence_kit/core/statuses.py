@@ -46,15 +46,7 @@ class Trigger:
     """Older than the grace period: the review is an error now, not a warning."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "src_uri": self.src_uri,
-            "title": self.title,
-            "severity": self.severity,
-            "date": self.date.isoformat(),
-            "review_by": self.review_by.isoformat(),
-            "late": self.late,
-        }
+        return _record(self, "path", "src_uri", "title", "severity", "date", "review_by", "late")
 
 
 @dataclass(frozen=True)
@@ -98,18 +90,11 @@ class ReviewStatus:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path,
-            "src_uri": self.src_uri,
+            **_record(self, "path", "src_uri"),
             "type": self.doc_type,
-            "title": self.title,
-            "owner": self.owner,
-            "last_reviewed": self.last_reviewed.isoformat(),
-            "reviewed_by": self.reviewed_by,
+            **_record(self, "title", "owner", "last_reviewed", "reviewed_by"),
             "review_every": str(self.cadence),
-            "due": self.due.isoformat(),
-            "status": self.status.value,
-            "days_left": self.days_left,
-            "last_changed": self.last_changed.isoformat() if self.last_changed else None,
+            **_record(self, "due", "status", "days_left", "last_changed"),
             "last_changed_unknown": self.last_changed_unknown or None,
             "triggered_by": [t.as_dict() for t in self.triggers],
             "waivers": [
@@ -159,3 +144,16 @@ class Reviews:
             "waivers": [w.as_dict(self.today) for w in self.waivers],
             "unassessed": list(self.unassessed),
         }
+
+
+def _record(record: object, *names: str) -> dict[str, Any]:
+    """Fields of `record` as JSON values: dates in ISO form, enums by value."""
+    result: dict[str, Any] = {}
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        result[name] = value
+    return result

@@ -11,8 +11,8 @@ import html
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 PRINT_PAGE = "print/index.html"
@@ -27,8 +27,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9]+")
 _H1 = re.compile(r"\s*<h1[\s>]")
 
 
-@dataclass(frozen=True)
-class PrintedPage:
+class PrintedPage(NamedTuple):
     """One rendered page of the site: its title (text), URL (as MkDocs gives it) and HTML."""
 
     title: str

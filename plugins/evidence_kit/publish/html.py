@@ -7,8 +7,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import mdtext
 
@@ -32,8 +31,7 @@ _SCRIPT_SCHEME = re.compile(r"((?:java|vb)script|data):", re.IGNORECASE)
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
 
 
-@dataclass(frozen=True)
-class Active:
+class Active(NamedTuple):
     """Raw active HTML at one place in a line of prose."""
 
     start: int

@@ -189,17 +189,15 @@ def _person(name: str) -> str:
 
 def same_person(data: DataFile, found: list[Shift]) -> list[Finding]:
     """Primary and secondary of a shift are two people, so a page always has a fallback."""
-    return [
-        _finding(
-            data,
-            s.field("secondary"),
-            "oncall-same-person",
-            f"{s.primary} is both primary and secondary of the shift from {s.span()}; "
-            "name another secondary",
-        )
-        for s in found
-        if s.primary.strip() and _person(s.primary) == _person(s.secondary)
-    ]
+    findings = []
+    for shift in found:
+        if shift.primary.strip() and _person(shift.primary) == _person(shift.secondary):
+            message = (
+                f"{shift.primary} is both primary and secondary of the shift from "
+                f"{shift.span()}; name another secondary"
+            )
+            findings.append(_finding(data, shift.field("secondary"), "oncall-same-person", message))
+    return findings
 
 
 def unknown_contacts(data: DataFile, rotation: Mapping[str, Any]) -> list[Finding]:

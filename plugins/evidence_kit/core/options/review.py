@@ -94,10 +94,10 @@ class Waiver:
     """A time-boxed exception: until `expires` (inclusive), `rule` on `document` is a warning."""
 
     document: str
+    expires: dt.date
     rule: str
     reason: str
     approver: str
-    expires: dt.date
     index: int = 0
     """Position in `review.waivers`, so a finding can point at the entry in the config."""
 
