@@ -7,6 +7,13 @@ A case writes a small project into tmp_path and runs the stage that reports the 
 - `scan`: the post-build gate over `site` (files of a built site), with `options`;
 - `verify`: a built `site` against the manifest it carries.
 
+A file's content (in `files` or `site`) is text, written as UTF-8, or a mapping with one key
+for what text cannot say:
+
+- `{bytes_hex: "2320ff0a"}`: these exact bytes (hex digits, spaces ignored);
+- `{symlink: "../../outside.md"}`: a symbolic link with this target, written as given
+  (relative to the link's folder, or absolute); the target need not exist.
+
 `expect` lists the exact finding lines of the case's rule, in order; findings of other rules
 are not compared, but every finding of every case must carry a rule id of the registry.
 """
@@ -14,6 +21,7 @@ are not compared, but every finding of every case must carry a rule id of the re
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +42,33 @@ def _cases() -> list[Path]:
     return sorted(CASES.glob("*.yml"))
 
 
+def _contents(files: dict[str, Any]) -> tuple[dict[str, str | bytes], dict[str, str]]:
+    """Files to write (text or bytes) and symlinks to make (path -> target)."""
+    written: dict[str, str | bytes] = {}
+    links: dict[str, str] = {}
+    for name, content in files.items():
+        if isinstance(content, (str, bytes)):  # bytes: YAML's !!binary
+            written[name] = content
+        elif isinstance(content, dict) and set(content) == {"bytes_hex"}:
+            written[name] = bytes.fromhex(content["bytes_hex"])
+        elif isinstance(content, dict) and set(content) == {"symlink"}:
+            links[name] = content["symlink"]
+        else:
+            raise AssertionError(f"{name}: content is text, {{bytes_hex}} or {{symlink}}")
+    return written, links
+
+
+def _link(root: Path, links: dict[str, str]) -> None:
+    for name, target in links.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, path)
+
+
 def _run(spec: dict[str, Any], root: Path) -> list[Finding]:
-    config = make_project(
-        root, spec.get("files", {}), spec.get("options"), **spec.get("config", {})
-    )
+    docs, links = _contents(spec.get("files", {}))
+    config = make_project(root, docs, spec.get("options"), **spec.get("config", {}))
+    _link(config.parent / spec.get("config", {}).get("docs_dir", "docs"), links)
     # YAML reads an unquoted date as a date; the clock takes the text, as --today does.
     today = spec.get("today")
     settings = load_settings(config, None if today is None else str(today))
@@ -48,7 +79,9 @@ def _run(spec: dict[str, Any], root: Path) -> list[Finding]:
     files = dict(spec.get("site", {}))
     if isinstance(files.get(manifest.NAME), dict):
         files[manifest.NAME] = json.dumps(files[manifest.NAME])
-    write(site, files)
+    site_files, site_links = _contents(files)
+    write(site, site_files)
+    _link(site, site_links)
     if kind == "scan":
         return gate.scan(site, settings, "site")
     if kind == "verify":
