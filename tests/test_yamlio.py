@@ -52,7 +52,7 @@ def findings(text: str) -> list[str]:
         ),
         (
             "a: &x [1, 2]\nb: *x\n",
-            "f.yml:1:4: yaml-alias: $.b: anchors and aliases are not allowed in evidence files; "
+            "f.yml:2:1: yaml-alias: $.b: anchors and aliases are not allowed in evidence files; "
             "write the value out",
         ),
         (

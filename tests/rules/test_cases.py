@@ -14,8 +14,10 @@ for what text cannot say:
 - `{symlink: "../../outside.md"}`: a symbolic link with this target, written as given
   (relative to the link's folder, or absolute); the target need not exist.
 
-`expect` lists the exact finding lines of the case's rule, in order; findings of other rules
-are not compared, but every finding of every case must carry a rule id of the registry.
+`expect` lists the exact finding lines of the case's rule, in order, each reported with the
+rule's default severity from the registry unless the case says `severity:` (some options
+change it). Findings of other rules are not compared, but every finding of every case must
+carry a rule id of the registry.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ import yaml
 from conftest import make_project, write
 from evidence_kit import pipeline, registry
 from evidence_kit.cli import load_settings
-from evidence_kit.core.model import Finding
+from evidence_kit.core.model import Finding, Severity
 from evidence_kit.publish import gate, manifest
 
 CASES = Path(__file__).resolve().parent / "cases"
-CASE_KEYS = {"description", "run", "today", "env", "options", "config", "files", "site", "expect"}
+CASE_KEYS = {"severity", "description", "run", "today", "env", "options", "config", "files", "site", "expect"}
 
 
 def _cases() -> list[Path]:
@@ -98,7 +100,11 @@ def test_rule_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setenv(name, str(value))
     found = _run(spec, tmp_path)
     assert {f.rule for f in found} <= set(registry.RULES), "a finding's rule is not registered"
-    assert [str(f) for f in found if f.rule == case.stem] == spec["expect"]
+    mine = [f for f in found if f.rule == case.stem]
+    assert [str(f) for f in mine] == spec["expect"]
+    # What the registry (so `evidence-kit rules` and SARIF) says a rule reports.
+    severity = Severity(spec.get("severity", registry.RULES[case.stem].severity))
+    assert {f.severity for f in mine} == {severity}
 
 
 def test_every_rule_has_a_case_and_every_case_a_rule() -> None:

@@ -89,11 +89,11 @@ class _Walk:
         if json_path not in self.marks:  # a mapping value keeps the mark of its key
             self.marks[json_path] = self.mark(node)
         if id(node) in self.seen:
-            self.fail(
-                node,
-                "yaml-alias",
-                "anchors and aliases are not allowed in evidence files; write the value out",
-                json_path,
+            # An alias is the anchored node itself: name the place that uses it, not the anchor.
+            at = self.marks[json_path]
+            message = "anchors and aliases are not allowed in evidence files; write the value out"
+            self.findings.append(
+                Finding(self.path, at.line, at.column, "yaml-alias", message, field=json_path)
             )
             return None
         self.seen.add(id(node))

@@ -207,7 +207,8 @@ def _redaction(
 def _path_findings(evidence: Evidence, src_uri: str, path: str) -> list[Finding]:
     """A file name is published as a URL, which no redaction can change."""
     findings = []
-    for match in detector_for(evidence.settings.publish).find(src_uri):
+    # Without the extension: `.md` would read as part of an address's domain.
+    for match in detector_for(evidence.settings.publish).find(posixpath.splitext(src_uri)[0]):
         message = (
             f"the file name contains {match.rule.description} (fingerprint "
             f"{match.fingerprint}), which would be published in the page's URL; rename the file"

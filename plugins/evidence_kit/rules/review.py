@@ -48,7 +48,7 @@ RULES: tuple[Rule, ...] = table(
         A document whose review is due soon.
     review-required  review  error  waivable
         A runbook a later SEV1 or SEV2 postmortem names, not reviewed since.
-    review-future    review  error
+    review-future    review  warning
         A last_reviewed date in the future.
     review-data      review  error
         Review data that cannot be read.
@@ -56,7 +56,7 @@ RULES: tuple[Rule, ...] = table(
         A postmortem names a runbook that does not exist.
     waiver-expired   review  error
         A waiver past its expiry date.
-    waiver-unknown   review  error
+    waiver-unknown   review  warning
         A waiver that names no reviewable document.
     """
 )
