@@ -37,8 +37,10 @@ from evidence_kit.core.model import Finding, Severity
 from evidence_kit.publish import gate, manifest
 
 CASES = Path(__file__).resolve().parent / "cases"
-CASE_KEYS = {"description", "run", "today", "env", "options", "config"}
-CASE_KEYS |= {"files", "site", "expect", "severity"}
+CASE_KEYS = {
+    *("description", "run", "today", "env", "severity"),
+    *("options", "config", "files", "site", "expect"),
+}
 
 
 def _cases() -> list[Path]:
