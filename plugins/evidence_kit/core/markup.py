@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,11 @@ def text(value: Any) -> str:
 def attribute(value: Any) -> str:
     """`value` inside a quoted HTML attribute or an SVG text node."""
     return html.escape(str(value), quote=True)
+
+
+def relative(target: str, origin: str) -> str:
+    """The path of source file `target` seen from source file `origin` (both `src_uri`s)."""
+    return posixpath.relpath(target, posixpath.dirname(origin) or ".")
 
 
 def link(label: Any, target: str) -> str:

@@ -92,6 +92,14 @@ def strings(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:
             yield from strings(item, child_path(path, index))
 
 
+def text_of(value: Any) -> str | None:
+    """A front-matter value shown as text: a string or number, stripped; None for anything
+    else (missing, empty, a mapping, a list, true/false)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value).strip() or None
+
+
 def map_strings(value: Any, change: Callable[[str], str]) -> Any:
     """A JSON-shaped value with `change` applied to each of its strings."""
     if isinstance(value, str):

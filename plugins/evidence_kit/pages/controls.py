@@ -14,7 +14,7 @@ import yaml
 
 from ..core import markup, yamlio
 from ..core.evidence import Evidence
-from ..core.model import Document
+from ..core.model import Document, text_of
 from ..core.options.controls import Catalogue, Control, catalogues
 from ..core.options.incidents import TYPE as POSTMORTEM
 from ..rules.controls import INDEX_PAGE, MATRIX_PAGE
@@ -77,8 +77,8 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
                 doc.src_uri,
                 evidence.fill(_title(meta, doc.body, doc.src_uri)),
                 doc.doc_type or "page",
-                _text(meta.get("owner")),
-                _text(meta.get("last_reviewed") or meta.get("date")),
+                text_of(meta.get("owner")) or "",
+                text_of(meta.get("last_reviewed") or meta.get("date")) or "",
                 status(doc),
                 tuple(r for r in refs if isinstance(r, str)) if isinstance(refs, list) else (),
             )
@@ -96,10 +96,6 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
         title = html.unescape(_title(meta, split.body, page_uri))
         items.append(Item(page_uri, title, data_types.get(page_uri, "generated")))
     return items
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or isinstance(value, (dict, list)) else str(value)
 
 
 def _title(meta: Mapping[str, Any], body: str, src_uri: str) -> str:
@@ -155,8 +151,7 @@ def matrix(scope: Iterable[str], items: Iterable[Item]) -> list[tuple[Catalogue,
 
 
 def _link(item: Item, from_uri: str) -> str:
-    target = posixpath.relpath(item.src_uri, posixpath.dirname(from_uri) or ".")
-    return f"[{markup.text(item.title)}]({quote(target)})"
+    return markup.link(item.title, markup.relative(item.src_uri, from_uri))
 
 
 def _shown_status(status: str) -> str:

@@ -36,11 +36,6 @@ _STATUS_TITLES = {
 }
 
 
-def _link(target: str, origin: str) -> str:
-    """The Markdown link target of source file `target` from source file `origin`."""
-    return quote(posixpath.relpath(target, posixpath.dirname(origin) or "."), safe="/")
-
-
 def badge(status: Status) -> str:
     return (
         f'<span class="evidence-badge evidence-badge--{status.value}">'
@@ -103,7 +98,7 @@ def card(status: ReviewStatus) -> str:
     if status.triggers:
         links = [
             f"[{markup.text(t.severity)} postmortem of {t.date}: {markup.text(t.title)}]"
-            f"({_link(t.src_uri, status.src_uri)})"
+            f"({quote(markup.relative(t.src_uri, status.src_uri))})"
             for t in status.triggers
         ]
         items.append(("Review triggered by", "; ".join(links)))
@@ -245,7 +240,7 @@ def _row(status: ReviewStatus) -> str:
         f'<span class="evidence-row" data-src-uri="{markup.text(status.src_uri)}" '
         f'data-review-status="{status.status.value}" data-review-due="{status.due}"></span>'
     )
-    document = f"{marker}[{markup.text(status.title)}]({_link(status.src_uri, PAGE)})"
+    document = marker + markup.link(status.title, markup.relative(status.src_uri, PAGE))
     state = badge(status.status)
     if status.waivers:
         state += " waived"

@@ -87,10 +87,6 @@ def _responses(incident: Incident, today: dt.date) -> str:
     return ", ".join(parts) or DASH
 
 
-def _link_to(from_src_uri: str, to_src_uri: str) -> str:
-    return posixpath.relpath(to_src_uri, posixpath.dirname(from_src_uri) or ".")
-
-
 # --- the postmortem page ----------------------------------------------------------------
 
 
@@ -132,7 +128,7 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
             # The one rule that reports unknown runbooks (review.py) says what a name means.
             targets = refs.resolve(name, doc.src_uri)
             if len(targets) == 1 and refs.targets[targets[0]].publishable:
-                shown.append(markup.link(name, _link_to(doc.src_uri, targets[0])))
+                shown.append(markup.link(name, markup.relative(targets[0], doc.src_uri)))
             else:
                 shown.append(markup.text(name))
         lines += ["", f"**Runbooks:** {', '.join(shown)}"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core import gitdates
-from ..core.model import Finding
+from ..core.model import Finding, text_of
 from ..core.statuses import ReviewStatus
 from ..rules import Rule, table
 from .redact import redaction_counts
@@ -179,8 +179,8 @@ def documents(evidence: Evidence, commit: str) -> list[dict[str, Any]]:
         result.append(
             _document(evidence, src_uri, doc.path, doc.doc_type, commit)
             | {
-                "owner": _text(doc.field("owner")),
-                "last_reviewed": _text(doc.field("last_reviewed")),
+                "owner": text_of(doc.field("owner")),
+                "last_reviewed": text_of(doc.field("last_reviewed")),
                 "review_status": _status(statuses.get(src_uri)),
             }
         )
@@ -202,10 +202,6 @@ def _document(
         "schema": schema.schema_id if schema else None,
         "commit": commit,
     }
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def dumps(manifest: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core import workdays
 from ..core.evidence import Evidence
-from ..core.model import Document, Finding, Severity
+from ..core.model import Document, Finding, Severity, text_of
 from ..core.moments import as_date, duration, moment, utc
 from ..core.options.incidents import (
     ALERT,
@@ -150,10 +150,6 @@ class Incident:
         return [a for a in self.action_items if a.is_open]
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -171,20 +167,20 @@ def read_incident(
     if start is None:
         return None
     end = moment(incident.get("end"))
-    severity = _text(meta.get("severity"))
+    severity = text_of(meta.get("severity")) or ""
     timeline = tuple(
-        Entry(i, _text(e.get("event")), moment(e.get("at")), _text(e.get("note")))
+        Entry(i, text_of(e.get("event")) or "", moment(e.get("at")), text_of(e.get("note")) or "")
         for i, e in enumerate(_list(meta.get("timeline")))
         if isinstance(e, Mapping)
     )
     items = tuple(
         ActionItem(
             i,
-            _text(a.get("item")),
-            _text(a.get("owner")),
+            text_of(a.get("item")) or "",
+            text_of(a.get("owner")) or "",
             as_date(a.get("due")),
-            _text(a.get("status")),
-            _text(a.get("ticket")) or None,
+            text_of(a.get("status")) or "",
+            text_of(a.get("ticket")),
         )
         for i, a in enumerate(_list(meta.get("action_items")))
         if isinstance(a, Mapping)
@@ -193,15 +189,15 @@ def read_incident(
     return Incident(
         src_uri=doc.src_uri,
         path=doc.path,
-        title=_text(meta.get("title")) or doc.src_uri,
+        title=text_of(meta.get("title")) or doc.src_uri,
         severity=severity,
-        status=_text(meta.get("status")),
+        status=text_of(meta.get("status")) or "",
         start=start,
         end=end,
         held=held,
         sanitized=meta.get("sanitized") is True,
-        customer_impact=_text(meta.get("customer_impact")),
-        runbooks=tuple(_text(r) for r in _list(meta.get("runbooks")) if _text(r)),
+        customer_impact=text_of(meta.get("customer_impact")) or "",
+        runbooks=tuple(r for r in map(text_of, _list(meta.get("runbooks"))) if r),
         timeline=timeline,
         action_items=items,
         measured=_measure(timeline, start, severity, policy),

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core import gitdates, mkdocs_yml, workdays
 from ..core.evidence import Evidence
-from ..core.model import Document, Finding, Mark, Severity
+from ..core.model import Document, Finding, Mark, Severity, text_of
 from ..core.moments import as_date
 from ..core.options.review import (
     OPTION,
@@ -97,9 +97,9 @@ def assess(evidence: Evidence) -> Reviews:
                 src_uri=uri,
                 path=doc.path,
                 doc_type=str(doc.doc_type),
-                title=_text(meta.get("title")) or PurePosixPath(uri).stem.replace("-", " "),
-                owner=_text(meta.get("owner")),
-                reviewed_by=_text(meta.get("reviewed_by")),
+                title=text_of(meta.get("title")) or PurePosixPath(uri).stem.replace("-", " "),
+                owner=text_of(meta.get("owner")),
+                reviewed_by=text_of(meta.get("reviewed_by")),
                 last_reviewed=last,
                 cadence=cadence,
                 due=due,
@@ -128,10 +128,6 @@ def _status(days_left: int, triggers: tuple[Trigger, ...], due_soon_days: int) -
     if days_left <= due_soon_days:
         return Status.DUE_SOON
     return Status.CURRENT
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if isinstance(value, (str, int, float)) and str(value).strip() else None
 
 
 def _review_data(
@@ -187,7 +183,7 @@ def _triggers(
                 date=day,
                 src_uri=doc.src_uri,
                 path=doc.path,
-                title=_text(evidence.filled_meta(doc).get("title"))
+                title=text_of(evidence.filled_meta(doc).get("title"))
                 or PurePosixPath(doc.src_uri).stem,
                 severity=str(severity),
                 review_by=workdays.add_business_days(day, grace, holidays),

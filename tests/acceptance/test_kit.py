@@ -133,7 +133,7 @@ def test_ordinary_site_builds_unchanged_without_findings(tmp_path: Path) -> None
             "data/settings.yml": "key: value\n",
         },
         # The internal edition copies every file, as plain MkDocs does; the audit
-        # edition never publishes data files (tests/test_sanitize.py).
+        # edition never publishes data files (tests/publish/test_sanitize.py).
         {"publish": {"audience": "internal"}},
     )
     result = build(config)

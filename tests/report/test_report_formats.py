@@ -15,7 +15,7 @@ from evidence_kit import registry
 from evidence_kit.core.model import Finding, Severity
 from evidence_kit.report import formats as report
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 POSTMORTEM = "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
 KIT_FILES = [
