@@ -12,6 +12,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import yaml
+
 from conftest import REPO, TODAY, build, edit, run_cli
 from evidence_kit.authoring import starter
 
@@ -180,7 +182,7 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     probe = (
         "import datetime, json, evidence_kit.authoring.starter as s, evidence_kit.rules.controls as c;"
         "print(json.dumps([str(s.kit_dir()), sorted(s.files(datetime.date(2026, 1, 2))),"
-        " sorted(c.catalogues())]))"
+        " {k: [x.ref for x in v.controls] for k, v in c.catalogues().items()}]))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -193,6 +195,14 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     kit_dir, names, catalogues = json.loads(out)
     assert kit_dir == str(unpacked / "evidence_kit/authoring/kit")
     assert names == CREATED
-    assert catalogues == ["ISO27001", "SOC2"]
+    shipped = {}
+    for source in sorted((REPO / "plugins/evidence_kit/rules/catalogues").glob("*.yml")):
+        packed = unpacked / "evidence_kit/rules/catalogues" / source.name
+        assert packed.read_bytes() == source.read_bytes(), source.name
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        shipped[data["id"]] = [f"{data['id']}:{c['id']}" for c in data["controls"]]
+    assert list(shipped) == ["ISO27001", "SOC2"]
+    assert catalogues == shipped
+    assert [len(refs) for refs in catalogues.values()] == [12, 9]
     assert "evidence_kit/pages/print.css" in zipfile.ZipFile(wheel).namelist()
     assert sorted(starter.files(dt.date(2026, 1, 2))) == CREATED

@@ -318,6 +318,75 @@ def test_data_files_and_unexpected_types_are_never_copied(tmp_path: Path) -> Non
     ]
 
 
+# A typed data file with contact details: an email in free text (line 16) and as a contact's
+# email (line 21), a phone number (line 22). Findings point at the field's key, as every
+# finding about a field of a YAML file does.
+ONCALL_WITH_CONTACTS = f"""rotation:
+  name: Platform on-call
+  url: https://oncall.example.com/platform
+shifts:
+  - start: 2026-11-23T09:00:00+00:00
+    end: 2026-12-14T09:00:00+00:00
+    primary: Alex Rivera
+    secondary: Sam Chen
+escalation:
+  - level: 1
+    contact: primary
+    after_minutes: 0
+  - level: 2
+    contact: engineering_lead
+    after_minutes: 15
+    when: if the primary is silent, write to {EMAIL}
+contacts:
+  engineering_lead:
+    name: Dana Whitfield
+    role: Engineering lead
+    email: {EMAIL}
+    phone: "{PHONE}"
+"""
+
+
+def test_contact_details_in_typed_data_are_reported_at_their_field_and_never_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = {"index.md": "# Home\n", "oncall.yml": ONCALL_WITH_CONTACTS}
+    config = make_project(tmp_path, docs, {"types": {"oncall.yml": "oncall"}})
+    email = (
+        "an email address is redacted from the audit edition (fingerprint 8f28912c5ecfcdf7); "
+        "remove it from the source, or allow the exact value under publish: allow: email"
+    )
+    phone = (
+        "a phone number is redacted from the audit edition (fingerprint 8326724cd3e7c541); "
+        "remove it from the source, or allow the exact value under publish: allow: phone"
+    )
+    expected = [
+        f"docs/oncall.yml:16:5: redacted-email: $.escalation[1].when: {email}",
+        f"docs/oncall.yml:21:5: redacted-email: $.contacts.engineering_lead.email: {email}",
+        f"docs/oncall.yml:22:5: redacted-phone: $.contacts.engineering_lead.phone: {phone}",
+    ]
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.output.splitlines()) == (0, [*expected, "0 errors, 3 warnings"])
+
+    audit = build(config)
+    assert audit.returncode == 0, audit.log
+    assert [line for line in audit.log.splitlines() if ": redacted-" in line] == [
+        f"INFO    -  evidence: {line}" for line in expected
+    ]
+    assert (
+        "INFO    -  evidence: audit edition: 0 documents withheld; redacted: 2 emails, "
+        "1 phone numbers"
+    ) in audit.log.splitlines()
+    published = everything(audit.site)
+    assert "Dana Whitfield (Engineering lead)" in html.unescape(audit.page("oncall/index.html"))
+    assert "write to \u27e6redacted-email\u27e7" in published
+    for value in (EMAIL, PHONE, "7946", "corp-mail"):
+        assert value not in published, value
+
+    monkeypatch.setenv("EVIDENCE_AUDIENCE", "internal")
+    internal = run_cli("check", "--config", str(config))
+    assert (internal.exit_code, internal.output) == (0, "0 errors, 0 warnings\n")
+
+
 def test_the_internal_edition_copies_assets_but_never_typed_data(tmp_path: Path) -> None:
     docs = {"index.md": "# Home\n", "notes.txt": "plain\n", "rota.yml": "rotation: {}\n"}
     config = make_project(tmp_path, docs, {"types": {"rota.yml": "oncall"}})

@@ -309,42 +309,55 @@ def test_postmortem_9_business_days_after_is_late_and_the_friday_after_is_not(
 
 
 @pytest.mark.parametrize(
-    ("held", "holidays", "late_by"),
+    ("held", "late_by"),
     [
-        ("2026-11-23", None, None),  # Monday to Monday: exactly 5 business days
-        ("2026-11-24", None, 6),
-        # US Thanksgiving (Thursday 26 November) is not a business day there.
-        ("2026-11-24", "US", 6),
-        ("2026-11-24", "GB", 6),
+        ("2026-11-23", None),  # Monday to Monday: exactly 5 business days
+        ("2026-11-24", 6),
     ],
 )
 def test_postmortem_deadline_at_five_business_days(
-    tmp_path: Path, held: str, holidays: str | None, late_by: int | None
+    tmp_path: Path, held: str, late_by: int | None
 ) -> None:
     text = postmortem(date=held, **_on("2026-11-16"))
-    config = project(tmp_path, text, holidays=holidays)
-    lines = check(config)[1]
+    lines = check(project(tmp_path, text))[1]
     if late_by is None:
         assert lines == ["0 errors, 0 warnings"]
     else:
-        assert lines[0].endswith(
-            f"postmortem held {late_by} business days after the incident ended on 2026-11-16; "
-            "the promise is 5 business days (by 2026-11-23)"
-        )
+        assert lines == [
+            f"docs/{PM}:{line_of(text, 'date:')}:1: postmortem-deadline: $.date: postmortem "
+            f"held {late_by} business days after the incident ended on 2026-11-16; the promise "
+            "is 5 business days (by 2026-11-23)",
+            "0 errors, 1 warning",
+        ]
 
 
-def test_a_holiday_in_between_moves_the_deadline(tmp_path: Path) -> None:
-    # Ended Monday 23 November; Tuesday 1 December is the 6th business day, or the 5th in
-    # the US, where Thanksgiving is a holiday.
-    text = postmortem(date="2026-12-01", **_on("2026-11-23"))
-    text = text.replace("due: 2026-12-15", "due: 2026-12-16")
-    plain = check(project(tmp_path / "plain", text))[1]
-    assert plain[0].endswith(
-        "postmortem held 6 business days after the incident ended on 2026-11-23; "
-        "the promise is 5 business days (by 2026-11-30)"
+@pytest.mark.parametrize(
+    ("ended", "held", "on_time_under", "late_under", "by"),
+    [
+        # US Thanksgiving, Thursday 26 November, is a working day in Great Britain: held on
+        # Tuesday 1 December is the 5th business day in the US, the 6th in GB.
+        ("2026-11-23", "2026-12-01", "US", "GB", "2026-11-30"),
+        # The early May bank holiday, Monday 4 May, is a working day in the US: held on
+        # Friday 8 May is the 5th business day in GB, the 6th in the US.
+        ("2026-04-30", "2026-05-08", "GB", "US", "2026-05-07"),
+    ],
+)
+def test_the_holiday_calendar_decides_whether_a_postmortem_is_late(
+    tmp_path: Path, ended: str, held: str, on_time_under: str, late_under: str, by: str
+) -> None:
+    text = postmortem(date=held, **_on(ended))
+    late = [
+        f"docs/{PM}:{line_of(text, 'date:')}:1: postmortem-deadline: $.date: postmortem held "
+        f"6 business days after the incident ended on {ended}; the promise is 5 business "
+        f"days (by {by})",
+        "0 errors, 1 warning",
+    ]
+    assert check(project(tmp_path / "on-time", text, holidays=on_time_under)) == (
+        0,
+        ["0 errors, 0 warnings"],
     )
-    us = check(project(tmp_path / "us", text, holidays="US"))[1]
-    assert us == ["0 errors, 0 warnings"]
+    assert check(project(tmp_path / "late", text, holidays=late_under)) == (0, late)
+    assert check(project(tmp_path / "none", text)) == (0, late)
 
 
 def test_the_deadline_counts_from_the_day_the_incident_ended_where_it_ended(
