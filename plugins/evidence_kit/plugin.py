@@ -106,8 +106,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return None
         self.evidence = evidence = pipeline.run(self.settings, self.schemas)
         _report(evidence.findings)
-        hidden = withhold.withheld(evidence)
-        for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
+        hidden = evidence.publication.withheld
+        for src_uri in (*sorted(evidence.publication.unpublished), *evidence.tree.data):
             file = files.get_file_from_path(src_uri)
             if file is None:
                 continue

@@ -4,12 +4,12 @@ documents and links to them, redactions (warnings, never the values), stray file
 from __future__ import annotations
 
 import bisect
-import posixpath
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..core import mdtext
 from ..core.fill import fill_body, fill_meta
+from ..core.loader import type_for
 from ..core.model import Document, Finding, Mark, Severity, strings
 from ..core.options.publish import (
     NEVER_ASSETS,
@@ -20,7 +20,7 @@ from . import detectors
 from .detectors import Detector
 from .html import active_html, external_assets, link_targets, resolve
 from .redact import detector_for
-from .withhold import Blocks, internal_blocks, marker_findings, withheld
+from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = (
     *declare(
@@ -51,20 +51,18 @@ def check(evidence: Evidence) -> list[Finding]:
     documents and links to them, redactions (warnings, never the values), stray files."""
     publish = evidence.settings.publish
     tree = evidence.tree
-    hidden = withheld(evidence)
+    hidden = evidence.publication.withheld
     findings: list[Finding] = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:
             continue
         if src_uri in hidden:
-            tree.unpublishable.add(src_uri)
             if hidden[src_uri] == "unsanitized":
                 findings.append(_withheld_postmortem(doc))
             continue
         blocks = internal_blocks(doc.body)
         findings.extend(marker_findings(doc, blocks))
         if publish.audit and blocks.problems:
-            tree.unpublishable.add(src_uri)
             continue
         findings.extend(_page_findings(evidence, doc, blocks, hidden))
     if publish.audit:
@@ -231,21 +229,12 @@ def _data_findings(evidence: Evidence) -> list[Finding]:
 
 def _stray_files(evidence: Evidence) -> list[Finding]:
     """Files that are neither pages, typed data nor allowed assets: never copied."""
-    from ..core.loader import MARKDOWN, Tree, _walk, type_for
-
     settings = evidence.settings
     publish = settings.publish
     findings = []
-    # A scratch tree: the real walk has already reported links that leave the repository.
-    for src_uri, path in _walk(settings, Tree()):
-        if src_uri.endswith(MARKDOWN) or src_uri in evidence.tree.data:
-            continue
-        if type_for(src_uri, settings.types):
-            continue
-        ext = src_uri.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(src_uri) else ""
-        if ext in publish.allowed_assets:
-            continue
-        evidence.tree.unpublishable.add(src_uri)
+    for src_uri in evidence.publication.stray:
+        path = settings.docs_dir / src_uri
+        ext = extension(src_uri)
         if type_for(src_uri, {p: "private" for p in publish.private_files}):
             continue
         folder = settings.rel(settings.docs_dir)
