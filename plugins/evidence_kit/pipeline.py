@@ -24,6 +24,7 @@ from .core.loader import load_tree
 from .core.model import Document, Finding, Mark
 from .core.schemas import SchemaSet, builtin_dir
 from .core.settings import Settings, build_settings
+from .core.yamlio import reads_as_metadata
 from .pages import controls as controls_pages
 from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
@@ -152,7 +153,8 @@ def page_source(evidence: Evidence, src_uri: str) -> str | None:
     if result is None:
         return None
     if not result.meta:
-        return result.body
+        # An empty header, so the builder cannot read the body's first line as metadata.
+        return f"---\n{{}}\n---\n\n{result.body}" if reads_as_metadata(result.body) else result.body
     # The meta is already escaped for HTML (redact.transform): themes print titles and
     # descriptions as they are.
     header = yaml.dump(

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import yamlio
-from .model import DataFile, Document, Finding, Parsed
+from .model import DataFile, Document, Finding, Mark, Parsed
 from .settings import Settings
 
 MARKDOWN = (".md", ".markdown")
@@ -150,6 +150,14 @@ def read_document(
     text = read_text(path, rel, settings.max_file_size, findings)
     if text is None:
         return None
+    return parse_document(text, src_uri, rel, settings.types, findings)
+
+
+def parse_document(
+    text: str, src_uri: str, rel: str, types: Mapping[str, str], findings: list[Finding]
+) -> Document:
+    """A document from its text (LF newlines), with its metadata read as MkDocs reads it:
+    a YAML block between --- lines, or unfenced `key: value` lines at the very top."""
     split = yamlio.split_front_matter(text)
     if split.unclosed:
         findings.append(
@@ -162,13 +170,17 @@ def read_document(
             )
         )
         return Document(src_uri, rel, None, Parsed({}), text, 1, False, publishable=False)
+    if split.lines is not None:
+        return _unfenced(split, src_uri, rel, types)
     if split.yaml_text is None:
-        return Document(src_uri, rel, type_for(src_uri, settings.types), Parsed({}), text, 1)
+        doc_type = type_for(src_uri, types)
+        return Document(src_uri, rel, doc_type, Parsed({}), split.body, split.body_line)
     loaded = yamlio.load(split.yaml_text, rel, line_offset=1)
     findings.extend(loaded.findings)
     meta = loaded.parsed
-    if meta is not None and meta.value is None:
-        meta = Parsed({}, meta.marks)
+    if meta is not None and meta.value is None and not loaded.findings:
+        # An empty block (or only comments): MkDocs keeps it as page text, and so do we.
+        return Document(src_uri, rel, type_for(src_uri, types), Parsed({}), text, 1)
     if meta is not None and not isinstance(meta.value, dict):
         findings.append(
             Finding(
@@ -185,9 +197,22 @@ def read_document(
             src_uri, rel, None, Parsed({}), split.body, split.body_line, True, publishable=False
         )
     declared = meta.value.get("type")
-    doc_type = declared if isinstance(declared, str) else type_for(src_uri, settings.types)
+    doc_type = declared if isinstance(declared, str) else type_for(src_uri, types)
     readable = not loaded.findings
     return Document(src_uri, rel, doc_type, meta, split.body, split.body_line, True, readable)
+
+
+def _unfenced(
+    split: yamlio.FrontMatter, src_uri: str, rel: str, types: Mapping[str, str]
+) -> Document:
+    """A document with MultiMarkdown-style metadata: every value is text, as MkDocs reads it."""
+    value = split.fields()
+    marks: dict[str, Mark] = {}
+    for item in split.lines or ():
+        marks.setdefault(f"$.{item.key}", Mark(item.line, item.column))
+    declared = value.get("type")
+    doc_type = declared if declared else type_for(src_uri, types)
+    return Document(src_uri, rel, doc_type, Parsed(value, marks), split.body, split.body_line)
 
 
 def read_data(
