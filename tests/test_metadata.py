@@ -15,7 +15,7 @@ from evidence_kit.core.model import Finding, Mark
 
 # Text of one line: letters, punctuation that means something to either syntax, and the
 # odd whitespace `str.strip` and `\s` treat as space.
-_CHARS = st.sampled_from(list("abcXYZ019 :-_#>*<'\"\t\x0b\x0c\xa0\u2028\u3000") + ["<<x>>"])
+_CHARS = st.sampled_from([*"abcXYZ019 :-_#>*<'\"\t\x0b\x0c\xa0\u2028\u3000", "<<x>>"])
 _TEXT = st.lists(_CHARS, max_size=12).map("".join)
 _KEY = st.text("abcAB09_-", min_size=1, max_size=6)
 _META_LINE = st.builds(

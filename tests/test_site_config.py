@@ -73,7 +73,7 @@ def test_every_string_of_the_config_is_redacted_and_escaped_in_the_audit_edition
     redacted = publish_config(config, _publish(tmp_path, "audit"), "0" * 40, "2026-11-26", False)
     checked = 0
     for path, text in _strings(config):
-        if path in NOT_TEXT or path.startswith("$.extra.") and path.endswith("#key"):
+        if path in NOT_TEXT or (path.startswith("$.extra.") and path.endswith("#key")):
             continue
         checked += 1
         assert TOKEN not in text, path
