@@ -18,7 +18,7 @@ from ..core.options.publish import (
 from ..rules import Rule, declare
 from . import detectors
 from .detectors import Detector
-from .html import active_html, external_assets, link_targets, resolve
+from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
 from .redact import detector_for
 from .withhold import Blocks, extension, internal_blocks, marker_findings
 
@@ -37,6 +37,7 @@ RULES: tuple[Rule, ...] = (
         "publication",
         Severity.WARNING,
         postmortem_withheld="A postmortem not marked sanitized: true, left out of the audit site.",
+        external_embed="A video or iframe from another site, shown as a link in the audit site.",
     ),
 )
 
@@ -91,6 +92,14 @@ def _page_findings(
     audit = evidence.settings.publish.audit
     body = fill_body(doc.body, evidence.values)
     findings: list[Finding] = []
+    embeds = external_embeds(body)
+    line_starts = _line_starts(body) if embeds else [0]
+    if audit:
+        findings.extend(_embed_findings(doc, embeds, line_starts, blocks))
+
+    def embedded(index: int, column: int) -> bool:
+        offset = line_starts[index] + column if embeds else 0
+        return any(e.start <= offset < e.end for e in embeds)
 
     def check(text: str, index: int, column: int) -> str:
         # Tags, attributes, links and images all need one of these characters.
@@ -105,6 +114,8 @@ def _page_findings(
                 Finding(doc.path, line, column + active.start + 1, "active-html", message)
             )
         for start, host in external_assets(text):
+            if embeds and embedded(index, column + start):
+                continue  # an embed's source: left as written, or a link (audit edition)
             message = (
                 f"an asset loaded from {host} would be fetched by readers' browsers; "
                 "copy the file into the evidence folder and link it relatively"
@@ -119,6 +130,33 @@ def _page_findings(
     if audit:
         findings.extend(_redactions(evidence, doc, body, blocks))
         findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
+    return findings
+
+
+def _embed_findings(
+    doc: Document, embeds: list[Embed], line_starts: list[int], blocks: Blocks
+) -> list[Finding]:
+    findings = []
+    for embed in embeds:
+        index = _line_of(line_starts, embed.start)
+        if blocks.covers(index):
+            continue
+        message = (
+            f"the <{embed.tag}> from {embed.host} is published as a link in the audit edition, "
+            "so readers' browsers load nothing from elsewhere; copy the file into the evidence "
+            "folder to embed it"
+        )
+        column = embed.start - line_starts[index] + 1
+        findings.append(
+            Finding(
+                doc.path,
+                doc.body_line + index,
+                column,
+                "external-embed",
+                message,
+                severity=Severity.WARNING,
+            )
+        )
     return findings
 
 

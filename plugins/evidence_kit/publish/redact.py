@@ -16,7 +16,7 @@ from ..core.options.publish import (
 )
 from . import detectors
 from .detectors import Detector
-from .html import neutralize
+from .html import link_embeds, neutralize
 from .withhold import WITHHELD_PAGE, cut_blocks, internal_blocks
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
     body = page.body
     meta = page.meta
     if publish.audit:
-        body = cut_blocks(body, internal_blocks(body))
+        body = link_embeds(cut_blocks(body, internal_blocks(body)))
         body = redact_text(body, detector_for(publish))
         meta = map_strings(meta, lambda s: redact_text(s, detector_for(publish)))
     body = neutralize(body)
