@@ -1,7 +1,7 @@
 """The one place the stages are composed; both front doors call it.
 
-load -> parse -> validate -> fill -> assess (review statuses, then every rule) -> decide
-publication -> render pages -> redact. After the build: manifest -> gate (`publish.gate`).
+load -> parse -> validate -> fill -> assess (review statuses, then what is published,
+then every rule) -> render pages -> redact. After the build: manifest -> gate (`publish.gate`).
 Each stage reads what the stages before it produced and changes nothing they made, so the
 rules can run in any order.
 """
@@ -22,11 +22,12 @@ from .core.loader import load_tree
 from .core.model import Document, Finding
 from .core.schemas import SchemaSet, builtin_dir
 from .core.settings import Settings, build_settings
+from .core.yamlio import reads_as_metadata
 from .pages import controls as controls_pages
 from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
 from .publish import findings as publication_findings
-from .publish import redact
+from .publish import redact, withhold
 from .rules import controls, files, incidents, placeholders, review, schema
 from .rules import oncall as oncall_rules
 
@@ -97,6 +98,7 @@ def assess(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
         evidence = Evidence(settings, schemas, tree, fill.resolve(settings, tree.data))
         found, evidence.invalid = schema.validate(evidence)
         evidence.reviews = review.assess(evidence)
+        evidence.decided = withhold.decide(evidence)
         for check in CHECKS:
             found.extend(check(evidence))
         evidence.findings = sorted(set(found), key=Finding.sort_key)
@@ -133,7 +135,8 @@ def page_source(evidence: Evidence, src_uri: str) -> str | None:
     if result is None:
         return None
     if not result.meta:
-        return result.body
+        # An empty header, so the builder cannot read the body's first line as metadata.
+        return f"---\n{{}}\n---\n\n{result.body}" if reads_as_metadata(result.body) else result.body
     # The meta is already escaped for HTML (redact.transform): themes print titles and
     # descriptions as they are.
     header = yaml.dump(

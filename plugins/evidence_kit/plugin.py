@@ -11,12 +11,17 @@ Hooks used, and why:
   redacted for the audience, last, by the pipeline).
 - on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
   all pages are rendered and nothing is written, so MkDocs copies it like any other file).
-- on_post_build: write the manifest, then run the post-build gate on the finished site.
+- on_post_build: write the manifest, then run the post-build gate on the finished site; fail
+  the build (PluginError, last, after every finding is printed) when the gate finds anything
+  in the audit edition, or, with --strict, when there is any error finding. MkDocs' own
+  --strict counts warnings, and -q hides them from it, so the plugin counts its own errors.
 - on_serve: rebuild when the project's own schemas change.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,13 +50,35 @@ if TYPE_CHECKING:
 log = get_plugin_logger("evidence")
 
 
-def _report(findings: Iterable[Finding]) -> None:
-    """Errors as warnings, so `--strict` fails on them; warnings as INFO, so it does not."""
+def _report(findings: Iterable[Finding]) -> int:
+    """Errors as warnings, so `--strict` fails on them; warnings as INFO, so it does not.
+    Under -q (the log shows errors only) errors are logged as errors, so the reader still
+    sees what failed the build. Returns the number of errors."""
+    errors = 0
+    quiet = not log.isEnabledFor(logging.WARNING)
     for finding in findings:
         if finding.is_error:
-            log.warning(str(finding))
+            errors += 1
+            if quiet:
+                log.error(str(finding))
+            else:
+                log.warning(str(finding))
         else:
             log.info(str(finding))
+    return errors
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _quarantine(site: Path) -> None:
+    """Remove everything the build wrote: a site the gate rejects must not be deployable."""
+    for path in site.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 class EvidencePlugin(BasePlugin[EvidenceConfig]):
@@ -64,11 +91,13 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.nav_urls: list[str] = []
+        self.errors = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
         self.settings = self.evidence = self.origin = self.print_file = None
         self.nav_urls = []
+        self.errors = 0
         if not self.config.enabled:
             return None
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
@@ -105,9 +134,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.settings is None:
             return None
         self.evidence = evidence = pipeline.run(self.settings, self.schemas)
-        _report(evidence.findings)
-        hidden = withhold.withheld(evidence)
-        for src_uri in (*evidence.tree.unpublishable, *evidence.tree.data):
+        self.errors = _report(evidence.findings)
+        hidden = evidence.publication.withheld
+        for src_uri in (*sorted(evidence.publication.unpublished), *evidence.tree.data):
             file = files.get_file_from_path(src_uri)
             if file is None:
                 continue
@@ -161,14 +190,34 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     # Last: the search index and the sitemap must be written before they are hashed and scanned.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the manifest; in the audit edition, run the gate over the finished site."""
+        """Write the manifest; in the audit edition, run the gate over the finished site.
+        Fail the build, after every finding is printed, on a gate finding (any mode) or on
+        an error finding (--strict)."""
         if self.settings is None or self.evidence is None or self.origin is None:
             return
         site = Path(config.site_dir)
-        manifest.write(site, manifest.build(self.evidence, site, self.origin))
+        written = manifest.write(site, manifest.build(self.evidence, site, self.origin))
         log.info(publication.summary(self.evidence))
         if self.settings.publish.audit:
-            _report(gate.scan(site, self.settings, self.settings.rel(site)))
+            found = gate.scan(site, self.settings, self.settings.rel(site))
+            self.errors += _report(found)
+            if found:
+                # Not only the manifest: a deploy step that ignores the exit code would
+                # still publish the leaking pages.
+                _quarantine(site)
+                raise PluginError(
+                    f"evidence: the post-build gate found {_plural(len(found), 'problem')} in "
+                    f"the audit edition (listed above); {self.settings.rel(site)}/ was emptied "
+                    "so that nothing of it can be deployed"
+                )
+        if config.strict and self.errors:
+            # The pages stay for inspection; without a manifest `evidence-kit scan` and
+            # `verify` refuse the site.
+            written.unlink()
+            raise PluginError(
+                f"evidence: {_plural(self.errors, 'error')} in the evidence (listed above); "
+                "aborted in strict mode, and the site has no manifest"
+            )
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""

@@ -646,7 +646,8 @@ def test_the_build_makes_no_network_call(tmp_path: Path) -> None:
     assert log.exists(), "the hook must catch connections, or this test proves nothing"
     log.unlink()
     result = build(config, strict=False, env=env)
-    assert result.returncode == 0, result.log
+    # The gate finds the image in the site, which fails even a build without --strict.
+    assert result.returncode == 1, result.log
     assert any(": external-asset: " in w for w in result.warnings())
     assert not log.exists()
 

@@ -44,7 +44,9 @@ def test_code_is_left_alone_and_escapes_are_literal(tmp_path: Path) -> None:
     )
     config = make_project(tmp_path, {"index.md": "# Home\n\n" + body})
     assert check_lines(config) == ["0 errors, 0 warnings"]
-    html = build(config).page("index.html")
+    # The internal edition: the audit edition's gate rejects any <<...>> left in the site,
+    # even a literal one, and leaves nothing to read.
+    html = build(config, env={"EVIDENCE_AUDIENCE": "internal"}).page("index.html")
     assert "<code>&lt;&lt;Not filled&gt;&gt;</code>" in html
     assert "&lt;&lt;Template blank&gt;&gt;" in html
     assert "&lt;&lt;Still code&gt;&gt;" in html

@@ -9,6 +9,7 @@ from typing import Any
 from . import fill
 from .loader import Tree
 from .model import Document, Finding
+from .publication import Publication
 from .references import References
 from .schemas import SchemaSet
 from .settings import Settings
@@ -36,6 +37,8 @@ class Evidence:
     """src_uris of documents and data files that failed their schema."""
     reviews: Reviews | None = None
     """Every reviewable document's status; set once, before the rules run."""
+    decided: Publication | None = None
+    """What the build publishes; decided once, before the rules run (see `publication`)."""
     findings: list[Finding] = field(default_factory=list)
     generated: dict[str, str] = field(default_factory=dict)
     """Pages made from data (src_uri -> markdown), e.g. the on-call rotation."""
@@ -54,6 +57,13 @@ class Evidence:
         if self.reviews is None:
             raise RuntimeError("review statuses are read before the pipeline assessed them")
         return self.reviews
+
+    @property
+    def publication(self) -> Publication:
+        """Whether each source is published, as every later step must read it."""
+        if self.decided is None:
+            raise RuntimeError("publication is read before the pipeline decided it")
+        return self.decided
 
     @functools.cached_property
     def references(self) -> References:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import yamlio
-from .model import DataFile, Document, Finding, Parsed
+from .model import DataFile, Document, Finding, Mark, Parsed
 from .settings import Settings
 
 MARKDOWN = (".md", ".markdown")
@@ -23,35 +23,43 @@ class Tree:
 
     documents: dict[str, Document] = field(default_factory=dict)
     data: dict[str, DataFile] = field(default_factory=dict)
-    unpublishable: set[str] = field(default_factory=set)
-    """src_uris that must not be published whatever happens (unreadable, outside links)."""
+    unpublishable: frozenset[str] = frozenset()
+    """src_uris the loader could not read safely (unreadable, links outside the repository):
+    never published, whatever the edition (`publish.withhold.decide` starts from these)."""
     findings: list[Finding] = field(default_factory=list)
 
 
 def load_tree(settings: Settings) -> Tree:
     """Read every markdown file and every typed YAML file below the docs dir."""
     tree = Tree()
-    for src_uri, abs_path in _walk(settings, tree):
+    unreadable: set[str] = set()
+    for src_uri, abs_path in walk(settings, tree.findings, unreadable):
         rel = settings.rel(abs_path)
         if src_uri.endswith(MARKDOWN):
             doc = read_document(abs_path, src_uri, rel, settings, tree.findings)
             if doc is None or not doc.publishable:
-                tree.unpublishable.add(src_uri)
+                unreadable.add(src_uri)
             if doc is not None:
                 tree.documents[src_uri] = doc
         elif src_uri.endswith(YAML) and (doc_type := type_for(src_uri, settings.types)):
             data = read_data(abs_path, src_uri, rel, doc_type, settings, tree.findings)
             if data is not None:
                 tree.data[src_uri] = data
+    tree.unpublishable = frozenset(unreadable)
     return tree
 
 
-def _walk(settings: Settings, tree: Tree) -> Iterator[tuple[str, Path]]:
+def walk(
+    settings: Settings, findings: list[Finding] | None = None, outside: set[str] | None = None
+) -> Iterator[tuple[str, Path]]:
     """(src_uri, path) of every file MkDocs would see, in a stable order.
 
     MkDocs follows symlinks, so a link that leaves the project would publish whatever it
-    points at: such a link is an error and its target is never read.
+    points at: such a link is an error (added to `findings`, its src_uri to `outside`) and
+    its target is never read.
     """
+    findings = [] if findings is None else findings
+    outside = set() if outside is None else outside
     docs = settings.docs_dir
     root = settings.root.resolve()
     for dirpath, dirnames, filenames in os.walk(docs, followlinks=True):
@@ -59,7 +67,7 @@ def _walk(settings: Settings, tree: Tree) -> Iterator[tuple[str, Path]]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         kept = []
         for name in dirnames:
-            if _outside(here / name, root, settings, tree):
+            if _outside(here / name, root, settings, findings, outside):
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -67,20 +75,22 @@ def _walk(settings: Settings, tree: Tree) -> Iterator[tuple[str, Path]]:
             if name.startswith("."):
                 continue
             path = here / name
-            if _outside(path, root, settings, tree):
+            if _outside(path, root, settings, findings, outside):
                 continue
             yield path.relative_to(docs).as_posix(), path
 
 
-def _outside(path: Path, root: Path, settings: Settings, tree: Tree) -> bool:
+def _outside(
+    path: Path, root: Path, settings: Settings, findings: list[Finding], outside: set[str]
+) -> bool:
     if not path.is_symlink():
         return False
     target = path.resolve()
     if target == root or root in target.parents:
         return False
     src_uri = path.relative_to(settings.docs_dir).as_posix()
-    tree.unpublishable.add(src_uri)
-    tree.findings.append(
+    outside.add(src_uri)
+    findings.append(
         Finding(
             settings.rel(path),
             1,
@@ -140,6 +150,14 @@ def read_document(
     text = read_text(path, rel, settings.max_file_size, findings)
     if text is None:
         return None
+    return parse_document(text, src_uri, rel, settings.types, findings)
+
+
+def parse_document(
+    text: str, src_uri: str, rel: str, types: Mapping[str, str], findings: list[Finding]
+) -> Document:
+    """A document from its text (LF newlines), with its metadata read as MkDocs reads it:
+    a YAML block between --- lines, or unfenced `key: value` lines at the very top."""
     split = yamlio.split_front_matter(text)
     if split.unclosed:
         findings.append(
@@ -152,13 +170,17 @@ def read_document(
             )
         )
         return Document(src_uri, rel, None, Parsed({}), text, 1, False, publishable=False)
+    if split.lines is not None:
+        return _unfenced(split, src_uri, rel, types)
     if split.yaml_text is None:
-        return Document(src_uri, rel, type_for(src_uri, settings.types), Parsed({}), text, 1)
+        doc_type = type_for(src_uri, types)
+        return Document(src_uri, rel, doc_type, Parsed({}), split.body, split.body_line)
     loaded = yamlio.load(split.yaml_text, rel, line_offset=1)
     findings.extend(loaded.findings)
     meta = loaded.parsed
-    if meta is not None and meta.value is None:
-        meta = Parsed({}, meta.marks)
+    if meta is not None and meta.value is None and not loaded.findings:
+        # An empty block (or only comments): MkDocs keeps it as page text, and so do we.
+        return Document(src_uri, rel, type_for(src_uri, types), Parsed({}), text, 1)
     if meta is not None and not isinstance(meta.value, dict):
         findings.append(
             Finding(
@@ -175,9 +197,22 @@ def read_document(
             src_uri, rel, None, Parsed({}), split.body, split.body_line, True, publishable=False
         )
     declared = meta.value.get("type")
-    doc_type = declared if isinstance(declared, str) else type_for(src_uri, settings.types)
+    doc_type = declared if isinstance(declared, str) else type_for(src_uri, types)
     readable = not loaded.findings
     return Document(src_uri, rel, doc_type, meta, split.body, split.body_line, True, readable)
+
+
+def _unfenced(
+    split: yamlio.FrontMatter, src_uri: str, rel: str, types: Mapping[str, str]
+) -> Document:
+    """A document with MultiMarkdown-style metadata: every value is text, as MkDocs reads it."""
+    value = split.fields()
+    marks: dict[str, Mark] = {}
+    for item in split.lines or ():
+        marks.setdefault(f"$.{item.key}", Mark(item.line, item.column))
+    declared = value.get("type")
+    doc_type = declared if declared else type_for(src_uri, types)
+    return Document(src_uri, rel, doc_type, Parsed(value, marks), split.body, split.body_line)
 
 
 def read_data(

@@ -42,14 +42,44 @@ _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOT
 _OPENING = re.compile(r"^-{3}[ \t]*\n")
 
 
+# MkDocs' MultiMarkdown-style metadata (mkdocs.utils.meta.META_RE, META_MORE_RE): without
+# a YAML fence, `key: value` lines at the very top are metadata up to the first blank line
+# or the first line that is neither a key nor an indented continuation.
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+
+
+@dataclass(frozen=True)
+class MetaLine:
+    """One `key: value` line of unfenced metadata, where its key starts (1-based)."""
+
+    key: str
+    value: str
+    line: int
+    column: int
+
+
 @dataclass
 class FrontMatter:
-    """The YAML block of a markdown file and the body after it."""
+    """The metadata of a markdown file (a YAML block, or unfenced `key: value` lines) and
+    the body after it."""
 
     yaml_text: str | None
     body: str
     body_line: int
     unclosed: bool = False
+    lines: tuple[MetaLine, ...] | None = None
+    """Unfenced metadata, as MkDocs reads it; None when the file has none."""
+
+    def fields(self) -> dict[str, str]:
+        """Unfenced metadata as MkDocs reads it: keys in lower case, a repeated key's
+        values and continuation lines joined by a space."""
+        result: dict[str, str] = {}
+        for item in self.lines or ():
+            result[item.key] = (
+                f"{result[item.key]} {item.value}" if item.key in result else item.value
+            )
+        return result
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -60,13 +90,48 @@ def split_front_matter(text: str) -> FrontMatter:
         # the YAML as text, so it is reported rather than guessed at.
         lines = text.split("\n", 2)
         unclosed = bool(_OPENING.match(text)) and len(lines) > 1 and ":" in lines[1]
-        return FrontMatter(None, text, 1, unclosed=unclosed)
+        if unclosed:
+            return FrontMatter(None, text, 1, unclosed=True)
+        return _unfenced(text)
     body = text[match.end() :]
     lines_before = text[: match.end()].count("\n")
     # MkDocs strips blank lines after the block; keep counting them for positions.
     stripped = body.lstrip("\n")
     lines_before += len(body) - len(stripped)
     return FrontMatter(match.group(1), stripped, lines_before + 1)
+
+
+def reads_as_metadata(text: str) -> bool:
+    """Whether MkDocs would read the start of `text` as metadata (fenced or not)."""
+    return bool(_FRONT_MATTER.match(text) or _META_LINE.match(text))
+
+
+def _unfenced(text: str) -> FrontMatter:
+    """MultiMarkdown-style metadata read exactly as `mkdocs.utils.meta.get_data` reads it
+    (which also drops a first blank line and the newlines after it when there is none)."""
+    lines = text.split("\n")
+    found: list[MetaLine] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.strip() == "":
+            break
+        if meta := _META_LINE.match(line):
+            key = meta.group("key").lower().strip()
+            found.append(MetaLine(key, meta.group("value").strip(), index, meta.start("key") + 1))
+            continue
+        more = _META_MORE.match(line)
+        if more and found:
+            last = found[-1]
+            found.append(MetaLine(last.key, more.group("value").strip(), index, last.column))
+            continue
+        index -= 1
+        break
+    rest = "\n".join(lines[index:])
+    body = rest.lstrip("\n")
+    body_line = index + 1 + (len(rest) - len(body))
+    return FrontMatter(None, body, body_line, lines=tuple(found) if found else None)
 
 
 @dataclass

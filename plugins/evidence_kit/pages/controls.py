@@ -35,7 +35,7 @@ def status_of(evidence: Evidence, doc: Document) -> str:
 def published(evidence: Evidence, doc: Document) -> bool:
     """Whether the auditor's pages may list `doc`: published, and a postmortem only once
     it is marked `sanitized: true` (as the postmortem index does)."""
-    if not doc.publishable or doc.src_uri in evidence.tree.unpublishable:
+    if not evidence.publication.publishes(doc.src_uri):
         return False
     return doc.doc_type != POSTMORTEM or doc.field("sanitized") is True
 

@@ -9,7 +9,6 @@ from ..core.options.publish import (
     REPORT_PAGE,
 )
 from ..publish.redact import KIND_LABELS, redaction_counts
-from ..publish.withhold import withheld
 
 if TYPE_CHECKING:
     from ..core.evidence import Evidence
@@ -42,7 +41,7 @@ def report_page(evidence: Evidence) -> str:
         "## Withheld documents",
         "",
     ]
-    hidden = withheld(evidence)
+    hidden = evidence.publication.withheld
     internal = sum(1 for why in hidden.values() if why == "internal")
     lines.append(f"- Pages marked `visibility: internal`: {internal}.")
     for src_uri, why in sorted(hidden.items()):
@@ -71,7 +70,7 @@ def summary(evidence: Evidence) -> str:
     totals: Counter[str] = Counter()
     for counts in redaction_counts(evidence).values():
         totals.update(counts)
-    hidden = withheld(evidence)
+    hidden = evidence.publication.withheld
     parts = [f"{n} {KIND_LABELS[k].lower()}" for k, n in sorted(totals.items())]
     redacted = ", ".join(parts) if parts else "nothing"
     return f"audit edition: {len(hidden)} documents withheld; redacted: {redacted}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..core import mdtext
 from ..core.fill import fill_body, fill_meta
+from ..core.loader import type_for
 from ..core.model import Document, Finding, Mark, Severity, strings
 from ..core.options.publish import (
     NEVER_ASSETS,
@@ -18,9 +19,9 @@ from ..core.options.publish import (
 from ..rules import Rule, table
 from . import detectors
 from .detectors import Detector
-from .html import active_html, external_assets, link_targets, resolve
+from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
 from .redact import detector_for
-from .withhold import Blocks, internal_blocks, marker_findings, withheld
+from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = table(
     """
@@ -38,6 +39,8 @@ RULES: tuple[Rule, ...] = table(
         A file that is not a page, typed data or an allowed asset type.
     postmortem-withheld  publication  warning
         A postmortem not marked sanitized: true, left out of the audit site.
+    external-embed       publication  warning
+        A video or iframe from another site, shown as a link in the audit site.
     """
 )
 
@@ -52,20 +55,18 @@ def check(evidence: Evidence) -> list[Finding]:
     documents and links to them, redactions (warnings, never the values), stray files."""
     publish = evidence.settings.publish
     tree = evidence.tree
-    hidden = withheld(evidence)
+    hidden = evidence.publication.withheld
     findings: list[Finding] = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:
             continue
         if src_uri in hidden:
-            tree.unpublishable.add(src_uri)
             if hidden[src_uri] == "unsanitized":
                 findings.append(_withheld_postmortem(doc))
             continue
         blocks = internal_blocks(doc.body)
         findings.extend(marker_findings(doc, blocks))
         if publish.audit and blocks.problems:
-            tree.unpublishable.add(src_uri)
             continue
         findings.extend(_page_findings(evidence, doc, blocks, hidden))
     if publish.audit:
@@ -94,6 +95,14 @@ def _page_findings(
     audit = evidence.settings.publish.audit
     body = fill_body(doc.body, evidence.values)
     findings: list[Finding] = []
+    embeds = external_embeds(body)
+    line_starts = _line_starts(body) if embeds else [0]
+    if audit:
+        findings.extend(_embed_findings(doc, embeds, line_starts, blocks))
+
+    def embedded(index: int, column: int) -> bool:
+        offset = line_starts[index] + column if embeds else 0
+        return any(e.start <= offset < e.end for e in embeds)
 
     def check(text: str, index: int, column: int) -> str:
         # Tags, attributes, links and images all need one of these characters.
@@ -108,6 +117,8 @@ def _page_findings(
                 Finding(doc.path, line, column + active.start + 1, "active-html", message)
             )
         for start, host in external_assets(text):
+            if embeds and embedded(index, column + start):
+                continue  # an embed's source: left as written, or a link (audit edition)
             message = (
                 f"an asset loaded from {host} would be fetched by readers' browsers; "
                 "copy the file into the evidence folder and link it relatively"
@@ -122,6 +133,33 @@ def _page_findings(
     if audit:
         findings.extend(_redactions(evidence, doc, body, blocks))
         findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
+    return findings
+
+
+def _embed_findings(
+    doc: Document, embeds: list[Embed], line_starts: list[int], blocks: Blocks
+) -> list[Finding]:
+    findings = []
+    for embed in embeds:
+        index = _line_of(line_starts, embed.start)
+        if blocks.covers(index):
+            continue
+        message = (
+            f"the <{embed.tag}> from {embed.host} is published as a link in the audit edition, "
+            "so readers' browsers load nothing from elsewhere; copy the file into the evidence "
+            "folder to embed it"
+        )
+        column = embed.start - line_starts[index] + 1
+        findings.append(
+            Finding(
+                doc.path,
+                doc.body_line + index,
+                column,
+                "external-embed",
+                message,
+                severity=Severity.WARNING,
+            )
+        )
     return findings
 
 
@@ -233,21 +271,12 @@ def _data_findings(evidence: Evidence) -> list[Finding]:
 
 def _stray_files(evidence: Evidence) -> list[Finding]:
     """Files that are neither pages, typed data nor allowed assets: never copied."""
-    from ..core.loader import MARKDOWN, Tree, _walk, type_for
-
     settings = evidence.settings
     publish = settings.publish
     findings = []
-    # A scratch tree: the real walk has already reported links that leave the repository.
-    for src_uri, path in _walk(settings, Tree()):
-        if src_uri.endswith(MARKDOWN) or src_uri in evidence.tree.data:
-            continue
-        if type_for(src_uri, settings.types):
-            continue
-        ext = src_uri.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(src_uri) else ""
-        if ext in publish.allowed_assets:
-            continue
-        evidence.tree.unpublishable.add(src_uri)
+    for src_uri in evidence.publication.stray:
+        path = settings.docs_dir / src_uri
+        ext = extension(src_uri)
         if type_for(src_uri, {p: "private" for p in publish.private_files}):
             continue
         folder = settings.rel(settings.docs_dir)

@@ -7,6 +7,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import mdtext
@@ -16,8 +17,11 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------- active HTML
 
+# Embeds (<iframe>, <object>, <embed>, <video>, <audio>) are not here: what they load is
+# their source, which `external_embeds` handles by edition; script URLs in them are caught
+# below like any other.
 _ACTIVE_TAG = re.compile(
-    r"<(?=[A-Za-z])(script|iframe|frame|frameset|object|embed|applet|base|meta)(?![A-Za-z0-9-])",
+    r"<(?=[A-Za-z])(script|frame|frameset|applet|base|meta)(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
 # A raw start tag; an event handler is active only inside one.
@@ -113,6 +117,103 @@ def external_assets(line: str) -> Iterator[tuple[int, str]]:
             url = m.group(1)
             host = url.split("//", 1)[1].split("/", 1)[0]
             yield m.start(1), host
+
+
+# ---------------------------------------------------------------- embeds
+
+# One embed element, over lines: its start tag, then (unless it is a void <embed>) what it
+# holds up to its end tag (a <video>'s <source>s, an <iframe>'s fallback text).
+_EMBED = re.compile(
+    r"<(iframe|video|audio|embed|object)(?![A-Za-z0-9-])([^<>]{0,4000})>"
+    r"(?:(?:(?!</?\1\b).){0,20000}?</\1[ \t\n]{0,10}>)?",
+    re.IGNORECASE | re.DOTALL,
+)
+_EMBED_URL = re.compile(
+    r"\b(src|data|poster)[ \t\n]{0,10}=[ \t\n]{0,10}[\"']?[ \t\n]{0,10}"
+    r"((?:https?:)?//[^\s\"'<>]{1,2000})",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(
+    r"\btitle[ \t\n]{0,10}=[ \t\n]{0,10}(?:\"([^\"]{1,500})\"|'([^']{1,500})')", re.I
+)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """An element of a body that embeds content from another site."""
+
+    start: int
+    end: int
+    tag: str
+    url: str
+    host: str
+    title: str
+
+    def link(self) -> str:
+        """The plain link and visible note the audit edition shows instead of the embed."""
+        href = html.escape(self.url, quote=True)
+        label = html.escape(self.title or self.url, quote=False)
+        return (
+            f'<span class="evidence-embed"><a href="{href}">{label}</a> '
+            f"<em>(embedded from {html.escape(self.host)}; the audit edition links to it "
+            "instead of loading it)</em></span>"
+        )
+
+
+def external_embeds(body: str) -> list[Embed]:
+    """Every <iframe>, <video>, <audio>, <embed> or <object> in the prose of `body` that
+    loads something from another site, in order."""
+    if "<" not in body:
+        return []
+    prose = _prose_ranges(body)
+    found = []
+    for m in _EMBED.finditer(body):
+        if not any(start <= m.start() < end for start, end in prose):
+            continue
+        # The content itself rather than a video's poster image, when both are external.
+        urls = sorted(_EMBED_URL.finditer(m.group()), key=lambda u: u.group(1).lower() == "poster")
+        if not urls:
+            continue
+        target = html.unescape(urls[0].group(2))
+        if target.startswith("//"):
+            target = "https:" + target
+        host = target.split("//", 1)[1].split("/", 1)[0]
+        title = _TITLE.search(m.group(2))
+        label = html.unescape(title.group(1) or title.group(2)) if title else ""
+        found.append(Embed(m.start(), m.end(), m.group(1).lower(), target, host, label))
+    return found
+
+
+def link_embeds(body: str) -> str:
+    """`body` with every external embed replaced by a plain link to it and a note."""
+    embeds = external_embeds(body)
+    if not embeds:
+        return body
+    out, last = [], 0
+    for embed in embeds:
+        out.append(body[last : embed.start])
+        out.append(embed.link())
+        last = embed.end
+    out.append(body[last:])
+    return "".join(out)
+
+
+def _prose_ranges(body: str) -> list[tuple[int, int]]:
+    """Offsets (start, end) of the runs of prose of `body`: outside code blocks and spans."""
+    starts = [0]
+    newline = body.find("\n")
+    while newline >= 0:
+        starts.append(newline + 1)
+        newline = body.find("\n", newline + 1)
+    ranges: list[tuple[int, int]] = []
+
+    def collect(text: str, index: int, column: int) -> str:
+        start = starts[index] + column
+        ranges.append((start, start + len(text)))
+        return text
+
+    mdtext.map_prose(body, collect)
+    return ranges
 
 
 def link_targets(line: str) -> Iterator[tuple[int, str]]:

@@ -27,7 +27,6 @@ from ..core.model import Finding, text_of
 from ..core.statuses import ReviewStatus
 from ..rules import Rule, table
 from .redact import redaction_counts
-from .withhold import withheld
 
 RULES: tuple[Rule, ...] = table(
     """
@@ -138,7 +137,7 @@ def site_files(site_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, Any]:
     """The manifest of a finished site."""
-    hidden = withheld(evidence)
+    hidden = evidence.publication.withheld
     redactions: Counter[str] = Counter()
     for counts in redaction_counts(evidence).values():
         redactions.update(counts)
@@ -174,7 +173,7 @@ def documents(evidence: Evidence, commit: str) -> list[dict[str, Any]]:
     statuses = evidence.statuses
     result = []
     for src_uri, doc in sorted(tree.documents.items()):
-        if not doc.publishable or src_uri in tree.unpublishable:
+        if not evidence.publication.publishes(src_uri):
             continue
         result.append(
             _document(evidence, src_uri, doc.path, doc.doc_type, commit)

@@ -16,7 +16,7 @@ from ..core.options.publish import (
 )
 from . import detectors
 from .detectors import Detector
-from .html import neutralize
+from .html import link_embeds, neutralize
 from .withhold import WITHHELD_PAGE, cut_blocks, internal_blocks
 
 if TYPE_CHECKING:
@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
     """The page as the audience may see it; registered last, so it sees every change."""
     publish = evidence.settings.publish
-    if publish.audit and doc.src_uri in evidence.tree.unpublishable:
+    if publish.audit and not evidence.publication.publishes(doc.src_uri):
         # Only a generated page that gathers others (a print view) asks for one of these.
         return dataclasses.replace(page, meta={"title": "Withheld"}, body=WITHHELD_PAGE)
     body = page.body
     meta = page.meta
     if publish.audit:
-        body = cut_blocks(body, internal_blocks(body))
+        body = link_embeds(cut_blocks(body, internal_blocks(body)))
         body = redact_text(body, detector_for(publish))
         meta = map_strings(meta, lambda s: redact_text(s, detector_for(publish)))
     body = neutralize(body)
@@ -98,7 +98,7 @@ def redaction_counts(evidence: Evidence) -> dict[str, Counter[str]]:
             kind = kinds.get(finding.rule[len(REDACTED_PREFIX) :], "secret")
             counts.setdefault(finding.path, Counter())[kind] += 1
     for src_uri, doc in evidence.tree.documents.items():
-        if src_uri in evidence.tree.unpublishable or not doc.publishable:
+        if not evidence.publication.publishes(src_uri):
             continue
         blocks = len(internal_blocks(doc.body).ranges)
         if blocks:

@@ -1,18 +1,21 @@
-"""What the audit edition leaves out: pages marked internal, postmortems not sanitized,
-and blocks between `<!-- internal -->` markers."""
+"""What a build leaves out, decided once (`decide`): pages marked internal, postmortems not
+sanitized, unreadable pages and stray files; and blocks between `<!-- internal -->` markers."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core import mdtext
+from ..core.loader import MARKDOWN, type_for, walk
 from ..core.model import Document, Finding
 from ..core.options.publish import (
     INTERNAL,
 )
+from ..core.publication import Publication, frozen
 
 if TYPE_CHECKING:
     from ..core.evidence import Evidence
@@ -20,10 +23,26 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- what is withheld
 
 
-def withheld(evidence: Evidence) -> dict[str, str]:
-    """Documents the audit edition leaves out, with the reason (src_uri -> reason)."""
+def decide(evidence: Evidence) -> Publication:
+    """Whether each source is published: the pipeline's one decision, made before the
+    checks run; nothing changes it afterwards."""
+    tree = evidence.tree
+    unpublished = set(tree.unpublishable)
+    unpublished.update(uri for uri, doc in tree.documents.items() if not doc.publishable)
     if not evidence.settings.publish.audit:
-        return {}
+        return Publication(unpublished=frozenset(unpublished))
+    withheld = _withheld(evidence)
+    unpublished.update(withheld)
+    for src_uri, doc in tree.documents.items():
+        if src_uri not in unpublished and internal_blocks(doc.body).problems:
+            unpublished.add(src_uri)
+    stray = tuple(_stray(evidence))
+    unpublished.update(stray)
+    return Publication(frozen(withheld), frozenset(unpublished), stray)
+
+
+def _withheld(evidence: Evidence) -> dict[str, str]:
+    """Documents the audit edition leaves out, with the reason (src_uri -> reason)."""
     result = {}
     for src_uri, doc in evidence.tree.documents.items():
         if doc.field("visibility") == INTERNAL:
@@ -31,6 +50,28 @@ def withheld(evidence: Evidence) -> dict[str, str]:
         elif doc.doc_type == "postmortem" and doc.field("sanitized") is not True:
             result[src_uri] = "unsanitized"
     return result
+
+
+def _stray(evidence: Evidence) -> list[str]:
+    """Files that are neither pages, typed data nor an allowed asset type: never copied."""
+    settings = evidence.settings
+    allowed = settings.publish.allowed_assets
+    found = []
+    # The loader has already reported links that leave the repository.
+    for src_uri, _ in walk(settings):
+        if src_uri.endswith(MARKDOWN) or src_uri in evidence.tree.data:
+            continue
+        if type_for(src_uri, settings.types):
+            continue
+        if extension(src_uri) not in allowed:
+            found.append(src_uri)
+    return found
+
+
+def extension(src_uri: str) -> str:
+    """The lower-case extension of a file name, empty when it has none."""
+    name = posixpath.basename(src_uri)
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 # ---------------------------------------------------------------- internal blocks
