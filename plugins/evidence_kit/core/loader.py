@@ -46,6 +46,12 @@ def load_tree(settings: Settings) -> Tree:
     return tree
 
 
+def walk(settings: Settings) -> Iterator[tuple[str, Path]]:
+    """(src_uri, path) of every file below the docs dir a builder would see, in order;
+    symlinks that leave the repository are left out."""
+    return _walk(settings, Tree())
+
+
 def _walk(settings: Settings, tree: Tree) -> Iterator[tuple[str, Path]]:
     """(src_uri, path) of every file MkDocs would see, in a stable order.
 
