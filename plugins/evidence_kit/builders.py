@@ -275,7 +275,9 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     folder, name = posixpath.split(stem)
     index = name.lower() in ("index", "readme")
     if index:
-        return f"{folder}/" if folder else ("" if directory_urls else "index.html")
+        if directory_urls:
+            return f"{folder}/" if folder else ""
+        return posixpath.join(folder, "index.html")
     if directory_urls:
         return f"{stem}/"
     return f"{stem}.html"
