@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -228,6 +229,17 @@ class Runner:
 
         self.run(f"{variant}-{documents}", what, documents, command, project, clean)
 
+    def zensical(self, project: Path, documents: int) -> None:
+        """`evidence-kit build --builder zensical`: the same audit site without MkDocs."""
+        site = project / "site-zensical"
+        command = [self.kit, "build", "--builder", "zensical", "-f", corpus.CONFIG]
+        command += ["--site-dir", str(site)]
+        id, what = f"zensical-{documents}", "audit build with Zensical (evidence-kit build)"
+        if importlib.util.find_spec("zensical") is None:
+            self.unavailable(id, what, documents, "zensical is not installed")
+            return
+        self.run(id, what, documents, command, project)
+
 
 BUILD = ("build", corpus.CONFIG, "audit build (plugin, small nav)")
 PLAIN = ("plain", corpus.CONFIG_PLAIN, "plain Material (small nav)")
@@ -270,6 +282,7 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
         for size in (small, large):
             runner.build(projects[size], size, *PLAIN)
             runner.build(projects[size], size, *BUILD)
+            runner.zensical(projects[size], size)
     for rep in range(plan.full_nav_repeat):
         runner.log(f"full nav, run {rep + 1} of {plan.full_nav_repeat}")
         runner.build(projects[large], large, *FULL_NAV)

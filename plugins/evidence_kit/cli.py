@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__, pipeline, registry
+from . import __version__, builders, pipeline, registry
 from .authoring import scaffold, starter
 from .core import changed, clock, editor, mkdocs_yml, moments
 from .core.loader import load_tree
@@ -217,6 +217,51 @@ def scan(site_dir: Path, config: Path, today: str | None, output: str) -> None:
     findings = gate.scan(site_dir, settings, site_dir.as_posix())
     click.echo(report.FORMATS[output](findings), nl=False)
     sys.exit(1 if any(f.is_error for f in findings) else 0)
+
+
+@main.command("build")
+@config_option
+@today_option
+@click.option(
+    "--builder",
+    type=click.Choice(sorted(builders.BUILDERS)),
+    default="mkdocs",
+    show_default=True,
+    help="The program that renders the staged site.",
+)
+@click.option(
+    "--site-dir",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: site_dir of the config).",
+)
+def build_site(config: Path, today: str | None, builder: str, site_dir: Path | None) -> None:
+    """Build the site with any builder, sanitized before it runs: the pipeline's pages are
+    staged with a config that needs no plugin, the builder runs, then the print page, the
+    manifest and the gate. Exit 1 on errors (nothing is built) or gate findings."""
+    settings = load_settings(config, today)
+    try:
+        target = site_dir if site_dir is not None else mkdocs_yml.read(config).site_dir
+        result = builders.build(settings, builders.BUILDERS[builder], config, target)
+    except (SchemaError, mkdocs_yml.ConfigFileError) as exc:
+        _fail(str(exc))
+    except builders.BuildError as exc:
+        if exc.output:
+            click.echo(exc.output.rstrip("\n"), err=True)
+        click.echo(f"evidence-kit: error: {exc}", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(note, err=True)
+    click.echo(report.FORMATS["text"](result.findings), nl=False)
+    shown = settings.rel(result.site_dir)
+    if not result.built:
+        click.echo(f"evidence-kit: errors in the evidence; {builder} did not run", err=True)
+    elif result.failed:
+        click.echo(f"evidence-kit: the gate failed the site {shown} built by {builder}", err=True)
+    else:
+        edition = settings.publish.audience
+        click.echo(f"evidence-kit: {builder} built the {edition} edition into {shown}", err=True)
+    sys.exit(1 if result.failed else 0)
 
 
 @main.command()

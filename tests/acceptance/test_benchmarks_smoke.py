@@ -22,6 +22,8 @@ EXPECTED_ROWS = {
     "build-20",
     "plain-10",
     "plain-20",
+    "zensical-10",
+    "zensical-20",
     "full-nav-20",
     "scan-20",
 }

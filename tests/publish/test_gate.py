@@ -188,6 +188,21 @@ def rules() -> gate.Detectors:
         ),
         ("prose.html", "<p>Ask &lt;&lt;Security lead&gt;&gt;.</p>", [("placeholder", 1)]),
         ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>", []),
+        # Zensical escapes only the outer brackets in prose, and puts front matter raw
+        # into <meta name="description">.
+        ("zensical.html", "<p>Ask\n&lt;<Security lead>&gt;.</p>", [("placeholder", 2)]),
+        ("zensical-code.html", "<pre><code>&lt;<Summary>&gt;</code></pre>", []),
+        (
+            "meta.html",
+            '<p>x</p>\n<meta name="description" content="Runbook of <<Company name>>.">',
+            [("placeholder", 2)],
+        ),
+        ("tag.html", "<p>a &lt;<em>b</em>&gt; c</p>", []),
+        (
+            "search.json",
+            json.dumps({"items": [{"text": "<p>mail alice.canary@corp-mail.com</p>"}]}),
+            [("email", 1)],
+        ),
         ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>", []),
         (
             "bundle.js",

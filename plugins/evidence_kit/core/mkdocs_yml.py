@@ -155,3 +155,85 @@ def item_marks(path: Path, *keys: str) -> list[Mark]:
     if not isinstance(node, yaml.SequenceNode):
         return []
     return [Mark(item.start_mark.line + 1, item.start_mark.column + 1) for item in node.value]
+
+
+# ---------------------------------------------------------------- the whole config, kept
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a tag this reader does not resolve (`!!python/name:...`), written back
+    as it was so the builder resolves it."""
+
+    tag: str
+    value: Any
+
+
+class _KeepingLoader(yaml.SafeLoader):
+    """SafeLoader that resolves `!ENV` like MkDocs and keeps every other tag as `Tagged`."""
+
+
+def _keep(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    value: Any
+    if isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return Tagged(node.tag, value)
+
+
+_KeepingLoader.add_constructor("!ENV", _env)
+_KeepingLoader.add_multi_constructor("!", _keep)
+_KeepingLoader.add_multi_constructor("tag:yaml.org,2002:python/", _keep)
+
+
+class _KeepingDumper(yaml.SafeDumper):
+    """SafeDumper that writes `Tagged` values under their own tag."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_KeepingDumper.add_representer(Tagged, _represent_tagged)
+
+
+def load_whole(path: Path) -> dict[str, Any]:
+    """The whole MkDocs config at `path`, tags kept (see `Tagged`); raises ConfigFileError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read the MkDocs config: {exc}") from None
+    try:
+        config = yaml.load(text, Loader=_KeepingLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ConfigFileError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(config, dict):
+        raise ConfigFileError(f"{path}: a MkDocs config is a mapping")
+    if "INHERIT" in config:
+        raise ConfigFileError(f"{path}: INHERIT is not supported here; merge the files")
+    return config
+
+
+def dump_whole(config: dict[str, Any]) -> str:
+    """A config read by `load_whole`, as YAML text, tags as they were."""
+    return yaml.dump(
+        config, Dumper=_KeepingDumper, sort_keys=False, allow_unicode=True, width=10_000
+    )
+
+
+def without_plugin(plugins: Any) -> Any:
+    """The `plugins` config without the evidence plugin (a list or a mapping)."""
+    if isinstance(plugins, dict):
+        return {k: v for k, v in plugins.items() if k != PLUGIN_NAME}
+    return [
+        entry
+        for entry in plugins or []
+        if entry != PLUGIN_NAME and not (isinstance(entry, dict) and PLUGIN_NAME in entry)
+    ]

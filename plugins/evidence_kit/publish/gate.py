@@ -265,15 +265,18 @@ class _Markup:
         self._read(text)
 
     def _read(self, text: str) -> None:
-        pos = 0
+        pos = start = 0
         while pos < len(text):
             token = _TOKEN.search(text, pos)
+            if token is not None and _written_as_text(text, token):
+                pos = token.end()
+                continue
             stop = token.start() if token else len(text)
-            if stop > pos:
-                self._data(pos, html.unescape(text[pos:stop]))
+            if stop > start:
+                self._data(start, html.unescape(text[start:stop]))
             if token is None:
                 break
-            pos = token.end()
+            pos = start = token.end()
             if token.group(2) is None:
                 continue  # a comment, doctype or processing instruction
             tag = token.group(2).lower()
@@ -291,7 +294,7 @@ class _Markup:
                 stop = close.start() if close else len(text)
                 if stop > pos:
                     self._data(pos, text[pos:stop])
-                pos = stop
+                pos = start = stop
 
     def _tag(self, offset: int, tag: str, attributes: str) -> None:
         line, column = self._lines.at(offset)
@@ -321,6 +324,17 @@ class _Markup:
 
     def close(self) -> None:
         self._flush()
+
+
+def _written_as_text(text: str, token: re.Match[str]) -> bool:
+    """A start tag between `&lt;` and `&gt;` is text: how a builder that escapes only the
+    outer brackets renders `<<Name>>` (`&lt;<Name>&gt;`)."""
+    return (
+        token.group(2) is not None
+        and not token.group(1)
+        and text.endswith("&lt;", 0, token.start())
+        and text.startswith("&gt;", token.end())
+    )
 
 
 @dataclass(frozen=True)
@@ -392,7 +406,11 @@ def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
         page.segments.append(_Segment(joined, tuple(starts), tuple(lines), 1, field))
     for line, column, tag, name, values in parser.attrs:
         at = first + line - 1
-        page.segments.append(_Segment(values[name], (0,), (at,), column, field))
+        segment = _Segment(values[name], (0,), (at,), column, field)
+        page.segments.append(segment)
+        if "<<" in segment.text:
+            # Builders put front matter raw into attributes (`<meta name="description">`).
+            page.prose.append(segment)
         page.external.extend(_external(tag, name, values, at, column, field))
     return page
 
