@@ -131,7 +131,11 @@ def status(config: Path, today: str | None, output: str) -> None:
     except SchemaError as exc:
         _fail(str(exc))
     result = evidence.statuses
-    click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
+    if output == "json":
+        # The audit period's facts too: review verdicts, on-call gaps, restore tests.
+        click.echo(dashboard.status_json_with_period(evidence), nl=False)
+    else:
+        click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
     sys.exit(1 if result.failing else 0)
 
 

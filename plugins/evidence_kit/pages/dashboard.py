@@ -22,6 +22,8 @@ from ..core.evidence import Evidence, Page
 from ..core.history import Attested
 from ..core.model import Document
 from ..core.statuses import STATUS_ORDER, Reviews, ReviewStatus, Status
+from ..rules.oncall import period_coverage
+from ..rules.restore import record as restore_record
 from ..rules.review import days_text
 
 PAGE = "review-status.md"
@@ -442,6 +444,32 @@ def status_json(result: Reviews) -> str:
 
 
 STATUS_FORMATS = {"text": status_text, "json": status_json}
+
+
+def period_facts(evidence: Evidence) -> dict[str, object]:
+    """The audit period's facts: review verdicts, on-call coverage and gaps, restore tests."""
+    first, last = evidence.settings.incidents.period(evidence.settings.today)
+    return {
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "reviews": [
+            {"path": s.path, **s.history.as_dict()}
+            for s in sorted(evidence.statuses.statuses, key=lambda s: s.path)
+            if s.history is not None
+        ],
+        "oncall": [c.as_dict() for c in period_coverage(evidence)],
+        "restore_tests": restore_record(evidence).as_dict(),
+    }
+
+
+def status_json_with_period(evidence: Evidence) -> str:
+    """`status --format json`: the review statuses and the audit period's facts."""
+    return (
+        json.dumps(
+            {**evidence.statuses.as_dict(), "audit_period": period_facts(evidence)}, indent=2
+        )
+        + "\n"
+    )
 
 
 # --- assets -------------------------------------------------------------------------------
