@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from conftest import build, chromium, required_tool, run_cli
 
-
 # The kit's nav, in order (tests/test_print.py prints the same pages).
 KIT_TITLES = [
     "Home",
