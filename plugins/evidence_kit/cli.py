@@ -21,6 +21,7 @@ from .core.schemas import SchemaError, SchemaSet, builtin_dir
 from .core.settings import Settings, SettingsError
 from .pages import dashboard
 from .publish import gate, manifest
+from .report import bundle as auditor_bundle
 from .report import formats as report
 
 CONFIG_ERROR = 2
@@ -131,7 +132,11 @@ def status(config: Path, today: str | None, output: str) -> None:
     except SchemaError as exc:
         _fail(str(exc))
     result = evidence.statuses
-    click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
+    if output == "json":
+        # The audit period's facts too: review verdicts, on-call gaps, restore tests.
+        click.echo(dashboard.status_json_with_period(evidence), nl=False)
+    else:
+        click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
     sys.exit(1 if result.failing else 0)
 
 
@@ -273,6 +278,28 @@ def verify(site_dir: Path, output: str) -> None:
     findings = manifest.verify(site_dir, site_dir.as_posix())
     click.echo(report.FORMATS[output](findings), nl=False)
     sys.exit(1 if findings else 0)
+
+
+@main.command("bundle")
+@site_argument
+@click.option(
+    "--output",
+    "-o",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The zip to write, e.g. evidence-2026.zip.",
+)
+def bundle(site_dir: Path, out: Path) -> None:
+    """Bundle a built audit site for the auditor: the whole site as one PDF (cover, numbered
+    contents, every page in nav order, an outline), the manifest, the controls matrix and
+    the incident population as CSV, a README. SOURCE_DATE_EPOCH fixes every timestamp."""
+    try:
+        content = auditor_bundle.bundle(site_dir)
+    except auditor_bundle.BundleError as exc:
+        _fail(str(exc))
+    out.write_bytes(content)
+    click.echo(f"wrote {out.as_posix()} ({len(content):,} bytes)")
 
 
 @main.command("rules")

@@ -50,3 +50,7 @@ class EvidenceConfig(base.Config):
     controls = c.Type(dict, default={})
     """`catalogues: [SOC2, ISO27001]`: the control catalogues the controls matrix covers, in
     order (default: every shipped catalogue)."""
+    restore_tests = c.Type(dict, default={})
+    """`cadence` (monthly | quarterly | half-yearly | yearly; quarterly by default): each
+    window of the audit period needs a `restore-test` record of a procedure that states
+    `recovery_targets`."""

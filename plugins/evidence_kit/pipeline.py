@@ -26,10 +26,12 @@ from .core.yamlio import reads_as_metadata
 from .pages import controls as controls_pages
 from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
+from .pages import restore as restore_pages
 from .publish import findings as publication_findings
 from .publish import redact, withhold
 from .rules import controls, files, incidents, placeholders, review, schema
 from .rules import oncall as oncall_rules
+from .rules import restore as restore_rules
 
 # libyaml's emitter: the pure-Python one was a sixth of an audit build of 2,000 pages.
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -45,6 +47,7 @@ CHECKS: tuple[Check, ...] = (
     incidents.check,
     oncall_rules.check,
     controls.check,
+    restore_rules.check,
     publication_findings.check,
 )
 """Every rule module's check over the assessed tree (schema validation runs before them)."""
@@ -53,6 +56,7 @@ GENERATORS: tuple[Generator, ...] = (
     oncall.pages,
     dashboard.pages,
     incident_pages.pages,
+    restore_pages.pages,
     controls_pages.pages,
     publication.pages,
 )

@@ -12,7 +12,7 @@ from .core.model import Severity
 from .core.options.publish import REDACTED_PREFIX
 from .publish import detectors, gate, manifest
 from .publish import findings as publication
-from .rules import Rule, controls, files, incidents, oncall, placeholders, review, schema
+from .rules import Rule, controls, files, incidents, oncall, placeholders, restore, review, schema
 
 _CONFIG_DETECTORS = {
     "internal-host": "an internal host name from publish: internal_hosts.",
@@ -70,6 +70,7 @@ RULES: Mapping[str, Rule] = _gather(
     incidents.RULES,
     oncall.RULES,
     controls.RULES,
+    restore.RULES,
     publication.RULES,
     manifest.RULES,
     gate.RULES,

@@ -117,6 +117,7 @@ def test_config_class_matches_engine_defaults() -> None:
         "incidents": {},
         "publish": {},
         "controls": {},
+        "restore_tests": {},
     }
     assert isinstance(plugin.config, EvidenceConfig)
 

@@ -92,7 +92,7 @@ def test_unknown_type_exits_2_naming_the_known_ones() -> None:
     assert (run.exit_code, run.stderr) == (
         2,
         "evidence-kit: error: unknown type 'playbook'; "
-        "use one of oncall, postmortem, procedure, runbook, section\n",
+        "use one of oncall, postmortem, procedure, restore-test, runbook, section\n",
     )
     shared = run_cli("schema", "_defs", "--config", str(REPO / "nope.yml"))
     assert shared.exit_code == 2
@@ -133,7 +133,7 @@ def test_project_types_are_bundled_too(tmp_path: Path) -> None:
     listed = run_cli("schema", "nope", "--config", str(config))
     assert listed.stderr == (
         "evidence-kit: error: unknown type 'nope'; use one of change, local, oncall, "
-        "postmortem, procedure, runbook, section\n"
+        "postmortem, procedure, restore-test, runbook, section\n"
     )
 
 

@@ -137,7 +137,11 @@ def test_one_git_log_for_the_whole_tree(repo: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert calls.read_text().splitlines() == ["rev-parse --is-shallow-repository", "log -z"]
+    # One log for the last changes, one for the attested reviews: never one per file.
+    assert calls.read_text().splitlines() == [
+        *("rev-parse --is-shallow-repository", "log -z"),
+        *("rev-parse --is-shallow-repository", "log -p"),
+    ]
 
 
 def test_card_and_status_show_git_last_changed(repo: Path) -> None:

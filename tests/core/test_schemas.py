@@ -105,7 +105,7 @@ def test_unknown_type_names_the_known_ones(tmp_path: Path) -> None:
     assert check(config) == (
         1,
         [
-            "docs/x.md:3:1: unknown-type: $.type: no schema for document type 'runbok'; use one of oncall, postmortem, procedure, runbook, section or add a schema",
+            "docs/x.md:3:1: unknown-type: $.type: no schema for document type 'runbok'; use one of oncall, postmortem, procedure, restore-test, runbook, section or add a schema",
             "1 error, 0 warnings",
         ],
     )

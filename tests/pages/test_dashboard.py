@@ -139,7 +139,10 @@ def test_dashboard_groups_by_folder_sorted_by_due_date(mixed: Path) -> None:
     result = build(mixed, strict=False, env={"EVIDENCE_TODAY": TODAY})
     html = result.page("review-status/index.html")
     headings = re.findall(r'<h2 id="[^"]*">([^<]*)<', html)
-    assert headings == ["Upcoming reviews", "Top level", "Operations", "Waivers"]
+    assert headings == [
+        *("Upcoming reviews", "Top level", "Operations", "Waivers"),
+        "Reviews in the audit period",
+    ]
     order = [a["data-src-uri"] for a in parse(html).with_class("evidence-row")]
     assert order == ["current.md", "ops/overdue.md", "ops/soon.md", "ops/required.md"]
     assert '<a href="../ops/overdue/">Overdue runbook</a>' in html

@@ -140,22 +140,29 @@ def test_a_schedule_that_starts_after_today_leaves_today_uncovered(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("ended", "shown"),
+    ("ended", "shown", "past"),
     [
-        ("2026-11-23T09:00:00+00:00", "2026-11-23 09:00 UTC"),
+        # The days between its end and today were a gap of the audit period too.
+        ("2026-11-23T09:00:00+00:00", "2026-11-23 09:00 UTC", "2 days 15 h"),
         # Ending exactly as today begins still leaves all of today uncovered.
-        ("2026-11-26T01:00:00+01:00", "2026-11-26 00:00 UTC"),
+        ("2026-11-26T01:00:00+01:00", "2026-11-26 00:00 UTC", ""),
     ],
 )
 def test_a_schedule_that_already_ended_covers_nothing(
-    tmp_path: Path, ended: str, shown: str
+    tmp_path: Path, ended: str, shown: str, past: str
 ) -> None:
     data = rotation([week("2026-11-16T09:00:00+00:00", ended)])
+    period_gap = [
+        f"{ONCALL}:4:1: oncall-period-gap: $.shifts: no primary on call from {shown} to "
+        f"2026-11-26 00:00 UTC ({past}), as the file has it now (history unavailable: not a "
+        "git checkout) in the audit period; say in the incident report how the gap was covered"
+    ]
     assert check(project(tmp_path, data))[1] == [
+        *(period_gap if past else []),
         f"{ONCALL}:{line_of(data, 'end:')}:5: oncall-gap: $.shifts[0].end: no primary on call "
         "from 2026-11-26 00:00 UTC to 2026-12-10 00:00 UTC (14 days): the schedule ended "
         f"{shown}; add shifts",
-        "1 error, 0 warnings",
+        f"1 error, {1 if past else 0} warning{'' if past else 's'}",
     ]
 
 

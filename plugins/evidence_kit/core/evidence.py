@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fill
+from . import fill, history
 from .loader import Tree
 from .model import Document, Finding
 from .publication import Publication
@@ -71,6 +71,12 @@ class Evidence:
         cadence = self.settings.review.cadence
         targets = {uri: d for uri, d in self.tree.documents.items() if d.doc_type in cadence}
         return References.of(targets)
+
+    @functools.cached_property
+    def data_history(self) -> history.FileLog:
+        """Every recorded version of the tree's typed data files (the on-call schedule as it
+        stood at each commit), from one `git log` per run."""
+        return history.file_log(self.settings.docs_dir, self.tree.data)
 
     def fill(self, value: Any) -> Any:
         """`value` (text, or a mapping or list of them) with placeholders filled as plain

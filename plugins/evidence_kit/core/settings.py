@@ -15,6 +15,7 @@ from .model import Mark
 from .options.controls import ControlScope, parse_scope
 from .options.incidents import IncidentPolicy, parse_policy
 from .options.publish import Publish, parse_publish
+from .options.restore import RestoreSettings, parse_restore
 from .options.review import ReviewSettings, parse_settings
 
 _START = Mark(1, 1)
@@ -68,6 +69,7 @@ class Settings:
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
     publish: Publish = field(default_factory=Publish)
     controls: ControlScope = field(default_factory=ControlScope)
+    restore: RestoreSettings = field(default_factory=RestoreSettings)
 
     def rel(self, path: Path) -> str:
         """`path` as findings print it: relative to the project root when inside it."""
@@ -120,6 +122,7 @@ def build_settings(
         incidents=parse_policy(options.get("incidents"), errors, holidays),
         publish=parse_publish(options.get("publish"), errors, detector_rules),
         controls=parse_scope(options.get("controls"), errors),
+        restore=parse_restore(options.get("restore_tests"), errors),
     )
     if errors:
         raise SettingsError(errors)

@@ -9,6 +9,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
+from .history import ReviewHistory
 from .model import Finding, Mark
 from .options.review import OVERDUE, REQUIRED, Cadence, Waiver
 
@@ -73,6 +74,8 @@ class ReviewStatus:
     """Waivers in force for this document today."""
     mark: Mark = _START
     """Where `last_reviewed` is in the file, for findings."""
+    history: ReviewHistory | None = None
+    """Every attested review from git and the verdict over the audit period."""
 
     @property
     def folder(self) -> str:
@@ -106,6 +109,7 @@ class ReviewStatus:
                 }
                 for w in self.waivers
             ],
+            "history": self.history.as_dict() if self.history else None,
         }
 
 

@@ -19,8 +19,11 @@ from urllib.parse import quote
 
 from ..core import markup
 from ..core.evidence import Evidence, Page
+from ..core.history import Attested
 from ..core.model import Document
 from ..core.statuses import STATUS_ORDER, Reviews, ReviewStatus, Status
+from ..rules.oncall import period_coverage
+from ..rules.restore import record as restore_record
 from ..rules.review import days_text
 
 PAGE = "review-status.md"
@@ -102,6 +105,7 @@ def card(status: ReviewStatus) -> str:
             for t in status.triggers
         ]
         items.append(("Review triggered by", "; ".join(links)))
+    items += history_items(status)
     for label, value in items:
         lines.append(
             f'<span class="evidence-card__item"><span class="evidence-card__label">{label}'
@@ -109,6 +113,33 @@ def card(status: ReviewStatus) -> str:
         )
     lines.append("</span>")
     return "\n".join(lines)
+
+
+def attested(review: Attested) -> str:
+    """One attested review: its date, who, and the commit that recorded it."""
+    said = str(review.reviewed)
+    if review.reviewed_by:
+        said += f" by {markup.text(review.reviewed_by)}"
+    if review.commit:
+        said += f" (commit {markup.text(review.commit)}, {review.committed})"
+    else:
+        said += " (not committed yet)"
+    return said
+
+
+def history_items(status: ReviewStatus) -> list[tuple[str, str]]:
+    """The card's review history: every attested review and the audit period's verdict."""
+    history = status.history
+    if history is None:
+        return []
+    first, last = history.period
+    reviews = "; ".join(attested(r) for r in history.reviews) or "none recorded"
+    if history.unknown:
+        reviews = markup.text(history.verdict)
+    return [
+        ("Review history", reviews),
+        (f"Audit period {first} to {last}", markup.text(history.verdict)),
+    ]
 
 
 def _banner(status: ReviewStatus) -> str:
@@ -225,7 +256,35 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
         ]
         lines += [f"- {markup.text(path)}" for path in result.unassessed]
         lines.append("")
+    lines += period_section(result)
     return "\n".join(lines)
+
+
+def period_section(result: Reviews) -> list[str]:
+    """Every document's attested reviews and its verdict over the audit period."""
+    judged = [s for s in result.statuses if s.history is not None]
+    if not judged:
+        return []
+    first, last = judged[0].history.period if judged[0].history else (None, None)
+    lines = [
+        "## Reviews in the audit period",
+        "",
+        f"Audit period {first} to {last}: every review attested in git (each change of "
+        "`last_reviewed`, with `reviewed_by` and the commit that recorded it), and whether the "
+        "document was reviewed within the period and never overdue during it.",
+        "",
+        "| Document | Reviews | Verdict |",
+        "| --- | --- | --- |",
+    ]
+    for status in sorted(judged, key=lambda s: s.path):
+        history = status.history
+        assert history is not None
+        reviews = "<br>".join(attested(r) for r in history.reviews) or "none recorded"
+        if history.unknown:
+            reviews = "unknown"
+        link = f"[{markup.text(status.title)}]({_link(status.src_uri, PAGE)})"
+        lines.append(f"| {link} | {reviews} | {markup.text(history.verdict)} |")
+    return [*lines, ""]
 
 
 def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewStatus]]]:
@@ -380,6 +439,32 @@ def status_json(result: Reviews) -> str:
 
 
 STATUS_FORMATS = {"text": status_text, "json": status_json}
+
+
+def period_facts(evidence: Evidence) -> dict[str, object]:
+    """The audit period's facts: review verdicts, on-call coverage and gaps, restore tests."""
+    first, last = evidence.settings.incidents.period(evidence.settings.today)
+    return {
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "reviews": [
+            {"path": s.path, **s.history.as_dict()}
+            for s in sorted(evidence.statuses.statuses, key=lambda s: s.path)
+            if s.history is not None
+        ],
+        "oncall": [c.as_dict() for c in period_coverage(evidence)],
+        "restore_tests": restore_record(evidence).as_dict(),
+    }
+
+
+def status_json_with_period(evidence: Evidence) -> str:
+    """`status --format json`: the review statuses and the audit period's facts."""
+    return (
+        json.dumps(
+            {**evidence.statuses.as_dict(), "audit_period": period_facts(evidence)}, indent=2
+        )
+        + "\n"
+    )
 
 
 # --- assets -------------------------------------------------------------------------------

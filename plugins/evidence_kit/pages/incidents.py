@@ -24,6 +24,8 @@ from ..core.moments import UTC, duration, utc
 from ..core.options.incidents import ALERT, PROMISES, SEVERITIES, TYPE, IncidentPolicy
 from ..core.settings import Settings, is_safe_url
 from ..rules.incidents import ActionItem, Deadline, Incident, Measured, read_incident
+from ..rules.oncall import period_coverage
+from .oncall import coverage_section
 
 INDEX = "index.md"
 REPORT = "incident-report.md"
@@ -287,7 +289,18 @@ def pages(evidence: Evidence) -> dict[str, str]:
             src_uri = posixpath.join(folder, name)
             if src_uri not in evidence.tree.documents:
                 result[src_uri] = render(listed, held_back, evidence.settings)
+        report = posixpath.join(folder, REPORT)
+        if report in result:
+            result[report] += _oncall_coverage(evidence)
     return result
+
+
+def _oncall_coverage(evidence: Evidence) -> str:
+    """The on-call coverage of the audit period, for the incident report."""
+    lines = []
+    for found in period_coverage(evidence):
+        lines += ["", *coverage_section(found)]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _held_back(count: int) -> list[str]:

@@ -9,13 +9,54 @@ from typing import Any
 from ..core import markup
 from ..core.evidence import Evidence
 from ..core.loader import Tree
-from ..core.moments import start_of, utc
-from ..rules.oncall import ROLES, TYPE, Shift, shifts
+from ..core.moments import duration, start_of, utc
+from ..rules.oncall import ROLES, TYPE, PeriodCoverage, Shift, period_coverage, shifts
 
 
 def pages(evidence: Evidence) -> dict[str, str]:
-    """The on-call page of every valid on-call data file."""
-    return oncall_pages(evidence.tree, evidence.invalid, evidence.settings.today)
+    """The on-call page of every valid on-call data file, with its audit-period coverage."""
+    result = oncall_pages(evidence.tree, evidence.invalid, evidence.settings.today)
+    for found in period_coverage(evidence):
+        page = found.src_uri.rsplit(".", 1)[0] + ".md"
+        if page in result:
+            result[page] += "\n" + "\n".join(coverage_section(found)) + "\n"
+    return result
+
+
+def coverage_section(found: PeriodCoverage, level: str = "##") -> list[str]:
+    """The audit period's hours with a primary and each gap, with when it was recorded."""
+    total, gaps = found.total_hours, found.gap_hours
+    lines = [
+        f"{level} Coverage over the audit period",
+        "",
+        f"From {utc(found.start)} to {utc(found.end)} (the audit period up to today), the "
+        "schedule as it was recorded at each moment: "
+        f"{total - gaps:,.0f} of {total:,.0f} hours had a primary on call, "
+        f"{len(found.gaps)} gap{'s' * (len(found.gaps) != 1)}.",
+    ]
+    if found.unknown:
+        lines += [
+            "",
+            f"History unavailable ({markup.text(found.unknown)}): this is the schedule as the "
+            "file has it now, not as it stood at each moment.",
+        ]
+    elif found.versions:
+        lines += ["", f"{found.versions} recorded version{'s' * (found.versions != 1)} in git."]
+    if found.unrecorded is not None:
+        lines += ["", f"Judged from {utc(found.unrecorded)}, when the record begins."]
+    if found.gaps:
+        rows = [
+            [
+                utc(g.start),
+                utc(g.end),
+                duration(g.seconds),
+                utc(g.recorded) if g.recorded else "not known",
+                markup.text(g.commit) if g.commit else "",
+            ]
+            for g in found.gaps
+        ]
+        lines += ["", *markup.table(["From", "To", "Length", "Recorded", "Commit"], rows)]
+    return lines
 
 
 def oncall_pages(tree: Tree, invalid: Iterable[str], today: dt.date) -> dict[str, str]:

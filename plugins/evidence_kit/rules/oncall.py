@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import yamlio
 from ..core.evidence import Evidence
+from ..core.history import Version
 from ..core.model import DataFile, Finding, Severity
-from ..core.moments import duration, moment, start_of, utc
+from ..core.moments import UTC, duration, moment, start_of, utc
 from . import Rule, table
 
 TYPE = "oncall"
@@ -34,6 +36,8 @@ RULES: tuple[Rule, ...] = table(
         An escalation contact that does not exist.
     oncall-ends-soon        oncall  warning
         The on-call schedule ends within the horizon.
+    oncall-period-gap       oncall  warning
+        An hour of the audit period without a primary, as the schedule stood then.
     """
 )
 
@@ -94,6 +98,8 @@ def check(evidence: Evidence) -> list[Finding]:
         findings += overlaps(data, sound)
         findings += same_person(data, found)
         findings += unknown_contacts(data, rotation)
+    for found_coverage in period_coverage(evidence):
+        findings += period_gaps(evidence, found_coverage)
     return findings
 
 
@@ -217,3 +223,194 @@ def unknown_contacts(data: DataFile, rotation: Mapping[str, Any]) -> list[Findin
             _finding(data, f"$.escalation[{index}].contact", "oncall-unknown-contact", message)
         )
     return findings
+
+
+# --- coverage over the audit period -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodGap:
+    """Time of the audit period without a primary, in the schedule as it stood then."""
+
+    start: dt.datetime
+    end: dt.datetime
+    recorded: dt.datetime | None
+    """When the schedule in force during the gap was committed (None: the file as it is)."""
+    commit: str
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.astimezone(UTC).isoformat(),
+            "to": self.end.astimezone(UTC).isoformat(),
+            "hours": round(self.seconds / 3600, 2),
+            "recorded": self.recorded.astimezone(UTC).isoformat() if self.recorded else None,
+            "commit": self.commit or None,
+        }
+
+
+@dataclass(frozen=True)
+class PeriodCoverage:
+    """One on-call file over the audit period (up to today): the hours with a primary and
+    the gaps, each in the schedule as it was recorded at that moment."""
+
+    src_uri: str
+    path: str
+    start: dt.datetime
+    end: dt.datetime
+    gaps: tuple[PeriodGap, ...]
+    unrecorded: dt.datetime | None = None
+    """When the record begins, if after the period's start: the file's first commit or the
+    first shift it ever listed, whichever is later. Time before it is not judged."""
+    unknown: str = ""
+    """Why git history is unavailable: the coverage is then the file as it is now."""
+    versions: int = 0
+
+    @property
+    def judged_start(self) -> dt.datetime:
+        return max(self.start, self.unrecorded) if self.unrecorded else self.start
+
+    @property
+    def total_hours(self) -> float:
+        return max((self.end - self.judged_start).total_seconds(), 0) / 3600
+
+    @property
+    def gap_hours(self) -> float:
+        return sum(g.seconds for g in self.gaps) / 3600
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "from": self.start.astimezone(UTC).isoformat(),
+            "to": self.end.astimezone(UTC).isoformat(),
+            "recorded_from": self.unrecorded.astimezone(UTC).isoformat()
+            if self.unrecorded
+            else None,
+            "history": "unavailable: " + self.unknown if self.unknown else "git",
+            "versions": self.versions,
+            "hours": round(self.total_hours, 2),
+            "hours_with_primary": round(self.total_hours - self.gap_hours, 2),
+            "gaps": [g.as_dict() for g in self.gaps],
+        }
+
+
+def _version_shifts(version: Version, path: str) -> list[Shift] | None:
+    """The sound shifts of a recorded version; None when it cannot be read."""
+    if version.text is None:
+        return []
+    loaded = yamlio.load(version.text, path)
+    value = loaded.parsed.value if loaded.parsed is not None else None
+    if not isinstance(value, Mapping):
+        return None
+    return [s for s in shifts(value) if s.end > s.start]
+
+
+def uncovered(
+    sound: list[Shift], start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The spans of `start`..`end` no shift covers."""
+    spans = []
+    cursor = start
+    for shift in sorted(sound, key=lambda s: (s.start, s.end)):
+        if shift.end <= cursor:
+            continue
+        if shift.start >= end:
+            break
+        if shift.start > cursor:
+            spans.append((cursor, shift.start))
+        cursor = max(cursor, shift.end)
+        if cursor >= end:
+            break
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def period_coverage(evidence: Evidence) -> list[PeriodCoverage]:
+    """Coverage of every valid on-call file over the audit period up to today (pure over
+    `Evidence.data_history`, which runs git once per run)."""
+    settings = evidence.settings
+    first, last = settings.incidents.period(settings.today)
+    start = start_of(first)
+    end = min(start_of(last + dt.timedelta(days=1)), start_of(settings.today))
+    log = evidence.data_history
+    result = []
+    for data in _files(evidence):
+        if end <= start:
+            continue
+        versions = log.versions.get(data.src_uri, ())
+        if log.unknown or not versions:
+            why = log.unknown or "not committed"
+            sound = [s for s in shifts(data.data.value) if s.end > s.start]
+            begins = min((s.start for s in sound), default=end)
+            judged = max(start, begins)
+            gaps = tuple(PeriodGap(a, b, None, "") for a, b in uncovered(sound, judged, end))
+            result.append(
+                PeriodCoverage(
+                    data.src_uri,
+                    data.path,
+                    start,
+                    end,
+                    gaps,
+                    unrecorded=judged if judged > start else None,
+                    unknown=why,
+                )
+            )
+            continue
+        gaps_found: list[PeriodGap] = []
+        recorded_shifts = [_version_shifts(v, data.path) or [] for v in versions]
+        begins = min((s.start for found in recorded_shifts for s in found), default=end)
+        judged = max(start, versions[0].committed, begins)
+        for index, version in enumerate(versions):
+            seg_start = max(judged, version.committed)
+            following = versions[index + 1].committed if index + 1 < len(versions) else None
+            seg_end = min(end, following) if following else end
+            if seg_start >= seg_end:
+                continue
+            for a, b in uncovered(recorded_shifts[index], seg_start, seg_end):
+                before = gaps_found[-1] if gaps_found else None
+                if before is not None and before.end == a:
+                    gaps_found[-1] = PeriodGap(before.start, b, before.recorded, before.commit)
+                else:
+                    gaps_found.append(PeriodGap(a, b, version.committed, version.commit))
+        result.append(
+            PeriodCoverage(
+                data.src_uri,
+                data.path,
+                start,
+                end,
+                tuple(gaps_found),
+                unrecorded=judged if judged > start else None,
+                versions=len(versions),
+            )
+        )
+    return result
+
+
+def gap_text(gap: PeriodGap, unknown: str = "") -> str:
+    """`from .. to .. (6 h), as the schedule recorded 2026-03-15 14:00 UTC (commit abc) had it`."""
+    said = f"from {utc(gap.start)} to {utc(gap.end)} ({duration(gap.seconds)})"
+    if gap.recorded is not None:
+        said += f", as the schedule recorded {utc(gap.recorded)} (commit {gap.commit}) had it"
+    elif unknown:
+        said += f", as the file has it now (history unavailable: {unknown})"
+    return said
+
+
+def period_gaps(evidence: Evidence, coverage: PeriodCoverage) -> list[Finding]:
+    """A warning per gap of the audit period: it happened, so only the record can show it."""
+    data = evidence.tree.data[coverage.src_uri]
+    return [
+        _finding(
+            data,
+            "$.shifts",
+            "oncall-period-gap",
+            f"no primary on call {gap_text(gap, coverage.unknown)} in the audit period; "
+            "say in the incident report how the gap was covered",
+            Severity.WARNING,
+        )
+        for gap in coverage.gaps
+    ]

@@ -6,12 +6,15 @@ and git's last change is only shown beside it. Every date is measured from `sett
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..core import gitdates, mkdocs_yml, workdays
+from ..core import history as review_history
 from ..core.evidence import Evidence
 from ..core.model import Document, Finding, Mark, Severity, text_of
 from ..core.moments import as_date
@@ -74,6 +77,10 @@ def assess(evidence: Evidence) -> Reviews:
     problems: list[Finding] = []
     triggers = _triggers(evidence, refs, problems)
     history = gitdates.history(settings.docs_dir) if reviewable else gitdates.History()
+    attested = (
+        review_history.review_log(settings.docs_dir) if reviewable else review_history.ReviewLog()
+    )
+    period = settings.incidents.period(today)
     statuses: list[ReviewStatus] = []
     unassessed: list[str] = []
     for uri, doc in reviewable.items():
@@ -112,12 +119,43 @@ def assess(evidence: Evidence) -> Reviews:
                     w for w in config.waivers if w.active(today) and w.document in (uri, doc.path)
                 ),
                 mark=doc.meta.mark("$.last_reviewed", Mark(2)),
+                history=_history(
+                    attested,
+                    uri,
+                    last,
+                    _text(meta.get("reviewed_by")),
+                    cadence,
+                    period,
+                    today,
+                    evidence.fill,
+                ),
             )
         )
     statuses.sort(key=lambda s: (s.due, s.path))
     return Reviews(
         today, tuple(statuses), tuple(sorted(unassessed)), config.waivers, tuple(problems)
     )
+
+
+def _history(
+    log: review_history.ReviewLog,
+    uri: str,
+    last: dt.date,
+    reviewed_by: str | None,
+    cadence: Cadence,
+    period: tuple[dt.date, dt.date],
+    today: dt.date,
+    fill: Callable[[Any], Any],
+) -> review_history.ReviewHistory:
+    """The document's attested reviews (its current one too, when not committed yet) and
+    the verdict over the audit period."""
+    reviews = [
+        dataclasses.replace(r, reviewed_by=_text(fill(r.reviewed_by)) if r.reviewed_by else None)
+        for r in log.reviews.get(uri, ())
+    ]
+    if not log.unknown and all(r.reviewed != last for r in reviews):
+        reviews.append(review_history.Attested(last, reviewed_by, "", None))
+    return review_history.judge(reviews, cadence, period, today, log.unknown)
 
 
 def _status(days_left: int, triggers: tuple[Trigger, ...], due_soon_days: int) -> Status:
