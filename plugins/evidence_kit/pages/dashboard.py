@@ -282,7 +282,7 @@ def period_section(result: Reviews) -> list[str]:
         reviews = "<br>".join(attested(r) for r in history.reviews) or "none recorded"
         if history.unknown:
             reviews = "unknown"
-        link = f"[{markup.text(status.title)}]({_link(status.src_uri, PAGE)})"
+        link = markup.link(status.title, markup.relative(status.src_uri, PAGE))
         lines.append(f"| {link} | {reviews} | {markup.text(history.verdict)} |")
     return [*lines, ""]
 

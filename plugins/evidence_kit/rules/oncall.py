@@ -7,7 +7,7 @@ change or midnight compares correctly; gaps and overlaps are named in UTC.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,6 +297,30 @@ class PeriodCoverage:
         }
 
 
+def _recorded_gaps(
+    versions: Sequence[Version], path: str, start: dt.datetime, end: dt.datetime
+) -> tuple[dt.datetime, tuple[PeriodGap, ...]]:
+    """When the record begins, and the hours without a primary as each recorded version of
+    the schedule stood until the next was committed."""
+    gaps: list[PeriodGap] = []
+    recorded_shifts = [_version_shifts(v, path) or [] for v in versions]
+    begins = min((s.start for found in recorded_shifts for s in found), default=end)
+    judged = max(start, versions[0].committed, begins)
+    for index, version in enumerate(versions):
+        seg_start = max(judged, version.committed)
+        following = versions[index + 1].committed if index + 1 < len(versions) else None
+        seg_end = min(end, following) if following else end
+        if seg_start >= seg_end:
+            continue
+        for a, b in uncovered(recorded_shifts[index], seg_start, seg_end):
+            before = gaps[-1] if gaps else None
+            if before is not None and before.end == a:
+                gaps[-1] = PeriodGap(before.start, b, before.recorded, before.commit)
+            else:
+                gaps.append(PeriodGap(a, b, version.committed, version.commit))
+    return judged, tuple(gaps)
+
+
 def _version_shifts(version: Version, path: str) -> list[Shift] | None:
     """The sound shifts of a recorded version; None when it cannot be read."""
     if version.text is None:
@@ -343,48 +367,24 @@ def period_coverage(evidence: Evidence) -> list[PeriodCoverage]:
             continue
         versions = log.versions.get(data.src_uri, ())
         if log.unknown or not versions:
-            why = log.unknown or "not committed"
+            # No recorded history: judge the schedule as it is now, and say so.
             sound = [s for s in shifts(data.data.value) if s.end > s.start]
-            begins = min((s.start for s in sound), default=end)
-            judged = max(start, begins)
+            judged = max(start, min((s.start for s in sound), default=end))
             gaps = tuple(PeriodGap(a, b, None, "") for a, b in uncovered(sound, judged, end))
-            result.append(
-                PeriodCoverage(
-                    data.src_uri,
-                    data.path,
-                    start,
-                    end,
-                    gaps,
-                    unrecorded=judged if judged > start else None,
-                    unknown=why,
-                )
-            )
-            continue
-        gaps_found: list[PeriodGap] = []
-        recorded_shifts = [_version_shifts(v, data.path) or [] for v in versions]
-        begins = min((s.start for found in recorded_shifts for s in found), default=end)
-        judged = max(start, versions[0].committed, begins)
-        for index, version in enumerate(versions):
-            seg_start = max(judged, version.committed)
-            following = versions[index + 1].committed if index + 1 < len(versions) else None
-            seg_end = min(end, following) if following else end
-            if seg_start >= seg_end:
-                continue
-            for a, b in uncovered(recorded_shifts[index], seg_start, seg_end):
-                before = gaps_found[-1] if gaps_found else None
-                if before is not None and before.end == a:
-                    gaps_found[-1] = PeriodGap(before.start, b, before.recorded, before.commit)
-                else:
-                    gaps_found.append(PeriodGap(a, b, version.committed, version.commit))
+            why = log.unknown or "not committed"
+        else:
+            judged, gaps = _recorded_gaps(versions, data.path, start, end)
+            why = ""
         result.append(
             PeriodCoverage(
                 data.src_uri,
                 data.path,
                 start,
                 end,
-                tuple(gaps_found),
+                gaps,
                 unrecorded=judged if judged > start else None,
-                versions=len(versions),
+                unknown=why,
+                versions=len(versions) if not why else 0,
             )
         )
     return result

@@ -123,7 +123,7 @@ def assess(evidence: Evidence) -> Reviews:
                     attested,
                     uri,
                     last,
-                    _text(meta.get("reviewed_by")),
+                    text_of(meta.get("reviewed_by")),
                     cadence,
                     period,
                     today,
@@ -150,7 +150,7 @@ def _history(
     """The document's attested reviews (its current one too, when not committed yet) and
     the verdict over the audit period."""
     reviews = [
-        dataclasses.replace(r, reviewed_by=_text(fill(r.reviewed_by)) if r.reviewed_by else None)
+        dataclasses.replace(r, reviewed_by=text_of(fill(r.reviewed_by)) if r.reviewed_by else None)
         for r in log.reviews.get(uri, ())
     ]
     if not log.unknown and all(r.reviewed != last for r in reviews):
