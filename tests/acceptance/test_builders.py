@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_sanitize import CANARIES, CANARY_DOCS, CANARY_NAV, CANARY_OPTIONS, everything
 
+from canaries import CANARIES, CANARY_DOCS, CANARY_NAV, CANARY_OPTIONS, everything
 from conftest import build, make_project, run_cli
 from evidence_kit import builders
 from evidence_kit.cli import load_settings

@@ -9,8 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from test_sanitize import CANARY_DOCS, CANARY_OPTIONS
-
+from canaries import CANARY_DOCS, CANARY_OPTIONS
 from conftest import REPO, build, edit, make_project
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
