@@ -13,7 +13,7 @@ from evidence_kit import pipeline
 from evidence_kit.cli import load_settings
 from evidence_kit.core.options.restore import RestoreSettings, parse_restore
 
-CASES = Path(__file__).resolve().parent / "rules" / "cases"
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 @pytest.mark.parametrize(
