@@ -178,7 +178,7 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(unpacked)
     # The installed package, not this checkout, answers: the kit comes from the wheel.
     probe = (
-        "import datetime, json, evidence_kit.authoring.starter as s, evidence_kit.rules.controls as c;"
+        "import datetime, json, evidence_kit.authoring.starter as s, evidence_kit.core.options.controls as c;"
         "print(json.dumps([str(s.kit_dir()), sorted(s.files(datetime.date(2026, 1, 2))),"
         " sorted(c.catalogues())]))"
     )

@@ -241,9 +241,11 @@ def list_rules(output: str) -> None:
 
 @main.command("controls")
 @click.argument("catalogue", required=False)
-def list_controls(catalogue: str | None) -> None:
-    """List the controls documents may cite (`controls: [SOC2:CC7.3]`)."""
-    known = catalogues()
+@config_option
+def list_controls(catalogue: str | None, config: Path) -> None:
+    """List the controls documents may cite (`controls: [SOC2:CC7.3]`): the shipped
+    catalogues and, when the config names them, the project's own."""
+    known = load_settings(config, None).controls.known() if config.is_file() else catalogues()
     if catalogue is not None and catalogue not in known:
         _fail(f"unknown catalogue {catalogue!r}; use {' or '.join(sorted(known))}")
     for cat in [known[catalogue]] if catalogue else known.values():

@@ -119,7 +119,7 @@ def build_settings(
         review=parse_settings(options.get("review"), errors, holidays),
         incidents=parse_policy(options.get("incidents"), errors, holidays),
         publish=parse_publish(options.get("publish"), errors, detector_rules),
-        controls=parse_scope(options.get("controls"), errors),
+        controls=parse_scope(options.get("controls"), errors, root),
     )
     if errors:
         raise SettingsError(errors)
