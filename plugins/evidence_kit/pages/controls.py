@@ -20,9 +20,9 @@ from ..core.options.incidents import TYPE as POSTMORTEM
 from ..rules.controls import INDEX_PAGE, MATRIX_PAGE
 from .printing import PRINT_PAGE
 
-REVIEW_STATUSES = frozenset({"current", "due-soon", "overdue", "review-required"})
+REVIEW_STATUSES = frozenset({"current", "due-soon", "overdue", "review-required", "never-reviewed"})
 """Statuses of documents that are reviewed on a cadence; records (postmortems) have none."""
-STALE_STATUSES = frozenset({"overdue"})
+STALE_STATUSES = frozenset({"overdue", "never-reviewed"})
 
 
 def status_of(evidence: Evidence, doc: Document) -> str:
