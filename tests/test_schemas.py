@@ -180,6 +180,6 @@ def test_a_type_from_a_folder_rule_satisfies_the_schema(tmp_path: Path) -> None:
         {"index.md": "# Home\n", "team/postmortems/2026-03-06-failover.md": untyped},
         {"types": {"**/postmortems/*.md": "postmortem"}},
     )
-    code, lines = check(config)
+    _, lines = check(config)
     assert not any("$.type" in line for line in lines), lines
     assert not any(": schema: " in line for line in lines), lines
