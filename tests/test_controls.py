@@ -281,7 +281,7 @@ def test_a_page_named_like_a_generated_one_wins_with_a_warning(tmp_path: Path) -
         ),
         (
             {"catalogue": ["SOC2"]},
-            "controls: unknown option 'catalogue'; the only option is catalogues",
+            "controls: catalogue: unknown option; did you mean 'catalogues'?",
         ),
         (
             {"catalogues": "SOC2"},

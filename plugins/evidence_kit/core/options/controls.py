@@ -13,6 +13,7 @@ import yaml
 
 from .. import yamlio
 from ..model import Mark, Parsed
+from . import unknown_options
 
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "rules" / "catalogues"
 
@@ -101,8 +102,7 @@ def parse_scope(options: Any, errors: list[str], root: Path | None = None) -> Co
     if not isinstance(options, Mapping):
         errors.append("controls: expected a mapping, e.g. {catalogues: [SOC2, ISO27001]}")
         return ControlScope()
-    for key in sorted(set(options) - {"catalogues"}, key=str):
-        errors.append(f"controls: unknown option {key!r}; the only option is catalogues")
+    errors += unknown_options("controls: ", options, ("catalogues",))
     chosen = options.get("catalogues")
     if chosen is None:
         return ControlScope()
