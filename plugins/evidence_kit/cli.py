@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__, builders, pipeline, registry
-from .authoring import scaffold, starter
+from .authoring import attest, scaffold, starter
 from .core import changed, clock, editor, mkdocs_yml, moments
 from .core.loader import load_tree
 from .core.options.controls import catalogues
@@ -313,9 +313,11 @@ def list_rules(output: str) -> None:
 
 @main.command("controls")
 @click.argument("catalogue", required=False)
-def list_controls(catalogue: str | None) -> None:
-    """List the controls documents may cite (`controls: [SOC2:CC7.3]`)."""
-    known = catalogues()
+@config_option
+def list_controls(catalogue: str | None, config: Path) -> None:
+    """List the controls documents may cite (`controls: [SOC2:CC7.3]`): the shipped
+    catalogues and, when the config names them, the project's own."""
+    known = load_settings(config, None).controls.known() if config.is_file() else catalogues()
     if catalogue is not None and catalogue not in known:
         _fail(f"unknown catalogue {catalogue!r}; use {' or '.join(sorted(known))}")
     for cat in [known[catalogue]] if catalogue else known.values():
@@ -346,13 +348,12 @@ def print_schema(doc_type: str, config: Path) -> None:
 
 @main.command("init")
 @click.argument("directory", type=click.Path(path_type=Path))
-@today_option
-def init(directory: Path, today: str | None) -> None:
+def init(directory: Path) -> None:
     """Start an evidence repository in DIRECTORY: mkdocs.yml, the kit's folders and the
-    runbook template. Existing files are never overwritten."""
+    runbook template, never reviewed yet. Existing files are never overwritten."""
     try:
-        written = starter.init(directory, clock.today(today))
-    except (starter.InitError, clock.ClockError) as exc:
+        written = starter.init(directory)
+    except starter.InitError as exc:
         _fail(str(exc))
     for item in written:
         state = "created" if item.created else "kept (exists)"
@@ -363,3 +364,32 @@ def init(directory: Path, today: str | None) -> None:
         f"(evidence-kit check --config {config} lists the missing ones), "
         "then build with mkdocs build --strict."
     )
+
+
+@main.command("review")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, help="Who reviewed the document.")
+@click.option("--date", "date", help="The day of the review, YYYY-MM-DD (default: today).")
+@click.option("--note", "note", help="What the review found or changed, in a line.")
+@config_option
+@today_option
+def review_document(
+    path: Path, by: str, date: str | None, note: str | None, config: Path, today: str | None
+) -> None:
+    """Record a review of PATH in its front matter (last_reviewed, reviewed_by, review_note),
+    changing nothing else in the file."""
+    settings = load_settings(config, today)
+    day = settings.today
+    if date is not None:
+        found = moments.as_date(date)
+        if found is None:
+            _fail(f"--date: {date!r} is not a date; write YYYY-MM-DD")
+        day = found
+    try:
+        done = attest.record(
+            settings, pipeline.load_schemas(settings), path, by=by, date=day, note=note
+        )
+    except (attest.ReviewError, SchemaError) as exc:
+        _fail(str(exc))
+    before = f"was {done.previous}" if done.previous else "no review before"
+    click.echo(f"reviewed: {done.path} on {done.date} by {done.by} ({before})")

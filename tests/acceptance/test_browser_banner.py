@@ -118,7 +118,13 @@ def test_status_page_rows_and_counts_turn_overdue(site: Path, tmp_path: Path) ->
     rows = [attrs["data-review-status"] for attrs, _ in page.find("evidence-row")]
     assert rows == ["overdue", "overdue"]
     counts = [text for attrs, text in page.find("evidence-badge") if attrs.get("data-count")]
-    assert counts == ["2 overdue", "0 review required", "0 due soon", "0 current"]
+    assert counts == [
+        "2 overdue",
+        "0 never reviewed",
+        "0 review required",
+        "0 due soon",
+        "0 current",
+    ]
     days = [text for attrs, text in page.elements_with("data-days-left")]
     assert days == ["1 day overdue", "1 day overdue"]
 

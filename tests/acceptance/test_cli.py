@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project, run_cli
+from conftest import REPO, build, make_project, run_cli
 from evidence_kit.config import EvidenceConfig
 from evidence_kit.core.settings import DEFAULT_MAX_FILE_SIZE
 from evidence_kit.plugin import EvidencePlugin
@@ -141,3 +141,57 @@ def test_wheel_ships_the_schemas(wheel: Path, tmp_path: Path) -> None:
     assert "evidence_kit/py.typed" in names
     assert {"evidence_kit/pages/assets/review.js", "evidence_kit/pages/assets/review.css"} <= names
     assert "evidence_kit/plugin.py" in names
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"placeholder": {"A": "b"}}, "placeholder: unknown option; did you mean 'placeholders'?"),
+        ({"review": {"cadense": {}}}, "review: cadense: unknown option; did you mean 'cadence'?"),
+        (
+            {
+                "review": {
+                    "waivers": [
+                        {
+                            "document": "a.md",
+                            "rule": "review-overdue",
+                            "reason": "x",
+                            "approver": "K",
+                            "expires": "2027-01-01",
+                            "reasons": "y",
+                        }
+                    ]
+                }
+            },
+            "review: waivers[0]: reasons: unknown option; did you mean 'reason'?",
+        ),
+        (
+            {"incidents": {"acknowledge_minute": 5}},
+            "incidents: acknowledge_minute: unknown option; did you mean 'acknowledge_minutes'?",
+        ),
+        (
+            {"publish": {"deny_term": ["x"]}},
+            "publish: deny_term: unknown option; did you mean 'deny_terms'?",
+        ),
+        (
+            {"controls": {"catalogue": ["SOC2"]}},
+            "controls: catalogue: unknown option; did you mean 'catalogues'?",
+        ),
+    ],
+)
+def test_a_misspelled_option_reads_the_same_from_check_and_build(
+    tmp_path: Path, options: dict[str, object], message: str
+) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n"}, options)
+    run = run_cli("check", "--config", str(config))
+    assert (run.exit_code, run.stderr) == (2, f"evidence-kit: error: {message}\n")
+    result = build(config, strict=False)
+    assert result.returncode == 1
+    assert f"ERROR   -  evidence: invalid plugin options: {message}\n" in result.log
+
+
+def test_the_cli_knows_the_options_mkdocs_knows() -> None:
+    from evidence_kit.config import EvidenceConfig
+    from evidence_kit.core.settings import OPTIONS
+
+    assert tuple(name for name, _ in EvidenceConfig._schema) == OPTIONS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project, run_cli
+from conftest import REPO, build, make_project, run_cli
 
 OPTIONS = {"schemas_dir": "schemas"}
 
@@ -170,3 +170,16 @@ def test_broken_schema_stops_build_and_check(tmp_path: Path, content: str, messa
     assert "Traceback" not in result.log
     run = run_cli("check", "--config", str(config))
     assert (run.exit_code, run.stderr) == (2, f"evidence-kit: error: {bad.resolve()}: {message}\n")
+
+
+def test_a_type_from_a_folder_rule_satisfies_the_schema(tmp_path: Path) -> None:
+    kit_pm = REPO / "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
+    untyped = kit_pm.read_text(encoding="utf-8").replace("type: postmortem\n", "", 1)
+    config = make_project(
+        tmp_path,
+        {"index.md": "# Home\n", "team/postmortems/2026-03-06-failover.md": untyped},
+        {"types": {"**/postmortems/*.md": "postmortem"}},
+    )
+    _, lines = check(config)
+    assert not any("$.type" in line for line in lines), lines
+    assert not any(": schema: " in line for line in lines), lines

@@ -123,6 +123,7 @@ def test_dashboard_cards_and_status_json_agree(mixed: Path) -> None:
         == report["counts"]
         == {
             "overdue": 1,
+            "never-reviewed": 0,
             "review-required": 1,
             "due-soon": 1,
             "current": 1,

@@ -482,7 +482,7 @@ def test_switched_off_rules_and_allowed_values_are_published(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("publish", "message"),
     [
-        ({"audiense": "audit"}, "publish: unknown option 'audiense'; did you mean 'audience'?"),
+        ({"audiense": "audit"}, "publish: audiense: unknown option; did you mean 'audience'?"),
         ({"audience": "public"}, "publish: audience: 'public' is not one of audit, internal"),
         (
             {"allowed_assets": ["png", "yml"]},

@@ -121,8 +121,8 @@ def test_kit_matrix_shows_the_runbook_under_its_controls(kit: Path) -> None:
     summary = tables(result.page("controls/index.html")).tables[0]
     assert [[cell for cell, _ in row] for row in summary] == [
         ["Catalogue", "Controls", "Evidenced", "Stale", "Gaps"],
-        ["SOC 2 Trust Services Criteria", "9", "5", "0", "4"],
-        ["ISO/IEC 27001:2022 Annex A", "12", "6", "0", "6"],
+        ["SOC 2 Trust Services Criteria", "61", "5", "0", "56"],
+        ["ISO/IEC 27001:2022 Annex A", "93", "6", "0", "87"],
     ]
 
 
@@ -162,7 +162,7 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
         "<br>[Primary database failover during storage degradation]"
         "(05-backups-recovery/postmortems/2026-03-06-database-failover.md) (—) | **stale** |"
     ) in page.splitlines()
-    assert "| SOC 2 Trust Services Criteria | 9 | 2 | 3 | 4 |" in page.splitlines()
+    assert "| SOC 2 Trust Services Criteria | 61 | 2 | 3 | 56 |" in page.splitlines()
 
 
 def test_overdue_runbook_shows_stale_in_the_built_matrix(kit: Path) -> None:
@@ -291,11 +291,12 @@ def test_a_page_named_like_a_generated_one_wins_with_a_warning(tmp_path: Path) -
     [
         (
             {"catalogues": ["SOC2", "PCI"]},
-            "controls: catalogues: 'PCI' is not a shipped catalogue; use ISO27001 or SOC2",
+            "controls: catalogues: 'PCI' is not a shipped catalogue; use ISO27001 or SOC2, "
+            "or name a .yml file of your own",
         ),
         (
             {"catalogue": ["SOC2"]},
-            "controls: unknown option 'catalogue'; the only option is catalogues",
+            "controls: catalogue: unknown option; did you mean 'catalogues'?",
         ),
         (
             {"catalogues": "SOC2"},
@@ -433,13 +434,13 @@ def test_controls_command_lists_a_catalogue() -> None:
     assert run.exit_code == 0
     lines = run.output.splitlines()
     assert lines[0] == "# ISO/IEC 27001:2022 Annex A"
-    assert lines[3] == "ISO27001:A.5.26\tRespond to information security incidents"
+    assert lines[1] == "ISO27001:A.5.1\tWrite, approve and share information security policies"
     iso = shipped("iso27001.yml")
     assert lines == [
         f"# {iso['name']}",
         *(f"ISO27001:{c['id']}\t{c['title']}" for c in iso["controls"]),
     ]
-    assert len(lines) == 1 + 12
+    assert len(lines) == 1 + 93
     bad = run_cli("controls", "PCI")
     assert (bad.exit_code, bad.stderr) == (
         2,
@@ -461,3 +462,161 @@ def test_unsanitized_postmortems_stay_off_the_auditor_pages(kit: Path) -> None:
         for row in rs
     }
     assert [item.title for item in rows["SOC2:CC7.4"].items] == ["Incident runbook"]
+
+
+# --- whole catalogues and the project's own -------------------------------------------------
+
+
+def test_catalogues_are_whole() -> None:
+    found = catalogues()
+    soc2 = [c.id for c in found["SOC2"].controls]
+    series = {"CC1": 5, "CC2": 3, "CC3": 4, "CC4": 2, "CC5": 3, "CC6": 8, "CC7": 5, "CC8": 1}
+    series |= {"CC9": 2, "A1": 3, "C1": 2, "PI1": 5, "P1": 1, "P2": 1, "P3": 2, "P4": 3}
+    series |= {"P5": 2, "P6": 7, "P7": 1, "P8": 1}
+    assert soc2 == [f"{s}.{n}" for s, count in series.items() for n in range(1, count + 1)]
+    iso = [c.id for c in found["ISO27001"].controls]
+    themes = {5: 37, 6: 8, 7: 14, 8: 34}
+    assert iso == [f"A.{t}.{n}" for t, count in themes.items() for n in range(1, count + 1)]
+    assert len(iso) == 93
+    groups = {c.group for cat in found.values() for c in cat.controls}
+    assert "" not in groups
+    assert {c.group for c in found["ISO27001"].controls} == {
+        "Organizational controls",
+        "People controls",
+        "Physical controls",
+        "Technological controls",
+    }
+
+
+ACCESS_REVIEW = """---
+title: Quarterly access review
+type: procedure
+owner: Security team
+last_reviewed: 2026-10-01
+review_every: 3 months
+controls:
+  - SOC2:CC6.2
+  - ISO27001:A.5.15
+  - POL:POL-7
+---
+
+# Quarterly access review
+"""
+
+POLICIES = """# Our internal policies, cited as POL:POL-7.
+id: POL
+name: Internal policies
+controls:
+  - id: POL-1
+    title: Every laptop has disk encryption on
+    group: Devices
+  - id: POL-7
+    title: Access is reviewed every quarter
+    group: Access
+"""
+
+
+def _with_policies(tmp_path: Path, catalogue: str = POLICIES) -> Path:
+    config = make_project(
+        tmp_path,
+        {"index.md": "# Home\n", "access-review.md": ACCESS_REVIEW},
+        {"controls": {"catalogues": ["SOC2", "ISO27001", "policies/catalogue.yml"]}},
+    )
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/catalogue.yml").write_text(catalogue, encoding="utf-8")
+    return config
+
+
+def test_an_access_review_cites_the_whole_catalogues_and_the_projects_own(tmp_path: Path) -> None:
+    config = _with_policies(tmp_path)
+    run = run_cli("check", "--strict", "--config", str(config))
+    assert (run.exit_code, run.output) == (0, "0 errors, 0 warnings\n")
+    result = build(config)
+    assert result.returncode == 0, result.log
+    page = result.page("controls/index.html")
+    rows = matrix_rows(page)
+    assert rows["POL:POL-7"] == (["Quarterly access review"], "evidenced")
+    assert rows["POL:POL-1"] == ([], "gap")
+    assert rows["SOC2:CC6.2"] == (["Quarterly access review"], "evidenced")
+    assert rows["ISO27001:A.5.15"] == (["Quarterly access review"], "evidenced")
+    summary = tables(page).tables[0]
+    assert [[cell for cell, _ in row] for row in summary][1:] == [
+        ["SOC 2 Trust Services Criteria", "61", "1", "0", "60"],
+        ["ISO/IEC 27001:2022 Annex A", "93", "1", "0", "92"],
+        ["Internal policies", "2", "1", "0", "1"],
+    ]
+    text = re.sub(r"<[^>]+>", "", page)
+    assert (
+        "Scope: SOC 2 Trust Services Criteria (SOC2), ISO/IEC 27001:2022 Annex A (ISO27001) and "
+        "Internal policies (POL, from policies/catalogue.yml): 156 controls, 3 with evidence."
+    ) in text
+    listed = run_cli("controls", "POL", "--config", str(config))
+    assert listed.output.splitlines() == [
+        "# Internal policies",
+        "POL:POL-1\tEvery laptop has disk encryption on",
+        "POL:POL-7\tAccess is reviewed every quarter",
+    ]
+
+
+def test_a_control_missing_from_the_projects_catalogue_is_unknown(tmp_path: Path) -> None:
+    config = _with_policies(tmp_path, POLICIES.replace("POL-7", "POL-8"))
+    run = run_cli("check", "--config", str(config))
+    assert run.output.splitlines()[0] == (
+        "docs/access-review.md:10:5: control-unknown: $.controls[2]: unknown control POL:POL-7 "
+        "in Internal policies; did you mean POL:POL-8?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("catalogue", "problems"),
+    [
+        (
+            "id: pol\nname: P\ncontrols:\n  - {id: POL-1, title: T}\n",
+            ["policies/catalogue.yml:1:1: id: capital letters and digits, e.g. POL"],
+        ),
+        (
+            "id: POL\nname: P\ncontrols:\n  - id: POL-1\n    title: T\n"
+            "  - id: POL-1\n    titel: U\n",
+            [
+                "policies/catalogue.yml:6:5: duplicate id 'POL-1' (first at line 4)",
+                "policies/catalogue.yml:6:5: title: text saying what the control asks",
+                "policies/catalogue.yml:7:5: unknown key 'titel'; a control has id, title and group",
+            ],
+        ),
+        (
+            "id: SOC2\nname: P\ncontrols:\n  - {id: POL-1, title: T}\n",
+            [
+                "policies/catalogue.yml:1:1: id 'SOC2' is taken by another catalogue; "
+                "give this one its own id"
+            ],
+        ),
+        (
+            "id: POL\nname: P\ncontrols: [\n",
+            [
+                "policies/catalogue.yml:4:1: did not find expected node content "
+                "while parsing a flow node; fix the YAML here"
+            ],
+        ),
+    ],
+)
+def test_a_bad_project_catalogue_names_file_and_line(
+    tmp_path: Path, catalogue: str, problems: list[str]
+) -> None:
+    config = _with_policies(tmp_path, catalogue)
+    run = run_cli("check", "--config", str(config))
+    expected = "; ".join(f"controls: catalogues: {p}" for p in problems)
+    assert (run.exit_code, run.stderr) == (2, f"evidence-kit: error: {expected}\n")
+    result = build(config)
+    assert result.returncode == 1
+    assert expected.split("; ")[0] in result.log
+
+
+def test_a_missing_project_catalogue_is_named(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path, {"index.md": "# Home\n"}, {"controls": {"catalogues": ["mine.yml"]}}
+    )
+    run = run_cli("check", "--config", str(config))
+    assert run.stderr == (
+        "evidence-kit: error: controls: catalogues: mine.yml: no such file; "
+        "write its path relative to mkdocs.yml\n"
+    )

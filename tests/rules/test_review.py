@@ -154,10 +154,7 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
         ),
         (
             {"cadense": {}},
-            [
-                "review: unknown key 'cadense'; use cadence, due_soon_days, "
-                "grace_business_days, trigger_severities, waivers"
-            ],
+            ["review: cadense: unknown option; did you mean 'cadence'?"],
         ),
         (
             {"cadence": {"runbook": "12 mnths"}},
@@ -177,7 +174,7 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
             # One holiday calendar serves every rule: it is the plugin's `holidays` option.
             {"holidays": "US"},
             [
-                "review: unknown key 'holidays'; use cadence, due_soon_days, "
+                "review: holidays: unknown option; the options are cadence, due_soon_days, "
                 "grace_business_days, trigger_severities, waivers"
             ],
         ),

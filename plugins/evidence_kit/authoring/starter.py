@@ -1,7 +1,8 @@
 """`evidence-kit init`: a new evidence repository from the kit, its blanks left to fill.
 
 The home page, the runbook and the restore test are the kit's own files (one source: the kit
-is what the tests build), with their review date set to the day of `init`; the files that only
+is what the tests build), marked `last_reviewed: never` without a reviewer: `init` writes no
+review nobody made, and `evidence-kit review` records the first one; the files that only
 make sense in a new repository (config, a section page without the pages generated from
 postmortems, an empty postmortems index, an on-call page until there is rotation data) come
 from `starter/`. Nothing is ever overwritten.
@@ -9,7 +10,6 @@ from `starter/`. Nothing is ever overwritten.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ KIT_FILES = (
 _RENAMED = {"gitignore": ".gitignore"}
 _EXAMPLE_COMPANY = "Example Co"
 _LAST_REVIEWED = re.compile(r"^last_reviewed: .*$", re.MULTILINE)
+_REVIEWED_BY = re.compile(r"^reviewed_by: .*\n", re.MULTILINE)
 
 
 def kit_dir() -> Path:
@@ -36,7 +37,7 @@ def kit_dir() -> Path:
     return packaged if packaged.is_dir() else HERE.parents[2] / "evidence"
 
 
-def files(today: dt.date) -> dict[str, str]:
+def files() -> dict[str, str]:
     """Every file of a new evidence repository: path below it -> content."""
     result = {}
     for path in sorted(TEMPLATES.rglob("*")):
@@ -45,7 +46,8 @@ def files(today: dt.date) -> dict[str, str]:
             result[_RENAMED.get(name, name)] = path.read_text(encoding="utf-8")
     for name in KIT_FILES:
         text = (kit_dir() / name).read_text(encoding="utf-8")
-        text = _LAST_REVIEWED.sub(f"last_reviewed: {today.isoformat()}", text, count=1)
+        text = _LAST_REVIEWED.sub("last_reviewed: never", text, count=1)
+        text = _REVIEWED_BY.sub("", text, count=1)
         result[f"evidence/{name}"] = text.replace(_EXAMPLE_COMPANY, "<<Company name>>")
     return dict(sorted(result.items()))
 
@@ -62,12 +64,12 @@ class InitError(Exception):
     """The target cannot hold a repository (it is a file, or cannot be written)."""
 
 
-def init(target: Path, today: dt.date) -> list[Written]:
+def init(target: Path) -> list[Written]:
     """Write the scaffold into `target`, keeping every file that already exists."""
     if target.exists() and not target.is_dir():
         raise InitError(f"{target} is a file, not a folder")
     written = []
-    for name, content in files(today).items():
+    for name, content in files().items():
         path = target / name
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from . import workdays
 from .model import Mark
+from .options import unknown_options
 from .options.controls import ControlScope, parse_scope
 from .options.incidents import IncidentPolicy, parse_policy
 from .options.publish import Publish, parse_publish
@@ -22,6 +23,23 @@ _START = Mark(1, 1)
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 URL_SCHEMES = ("https", "http", "mailto")
+
+
+OPTIONS = (
+    "enabled",
+    "schemas_dir",
+    "types",
+    "placeholders",
+    "max_file_size",
+    "holidays",
+    "review",
+    "incidents",
+    "publish",
+    "controls",
+    "restore_tests",
+)
+"""The plugin's options, as `config.EvidenceConfig` declares them (a test keeps them equal):
+the CLI reads `mkdocs.yml` without MkDocs, and both front doors reject the same unknown ones."""
 
 
 class SettingsError(ValueError):
@@ -92,7 +110,8 @@ def build_settings(
     """Check the plugin options beyond their types and turn them into `Settings`;
     `detector_rules` are the ids that `publish: rules:` and `allow:` may name."""
     marks = option_marks or {}
-    errors: list[str] = []
+    # A misspelled option would silently drop what it sets (a deny term, a waiver): an error.
+    errors: list[str] = unknown_options("", options, OPTIONS)
     types = _types(options.get("types") or {}, errors)
     placeholders = {}
     for name, spec in (options.get("placeholders") or {}).items():
@@ -121,7 +140,7 @@ def build_settings(
         review=parse_settings(options.get("review"), errors, holidays),
         incidents=parse_policy(options.get("incidents"), errors, holidays),
         publish=parse_publish(options.get("publish"), errors, detector_rules),
-        controls=parse_scope(options.get("controls"), errors),
+        controls=parse_scope(options.get("controls"), errors, root),
         restore=parse_restore(options.get("restore_tests"), errors),
     )
     if errors:

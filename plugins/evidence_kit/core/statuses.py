@@ -22,6 +22,8 @@ class Status(str, enum.Enum):
     CURRENT = "current"
     DUE_SOON = "due-soon"
     REVIEW_REQUIRED = "review-required"
+    NEVER_REVIEWED = "never-reviewed"
+    """`last_reviewed: never`: a document from a template that nobody has reviewed yet."""
     OVERDUE = "overdue"
 
     @property
@@ -29,7 +31,13 @@ class Status(str, enum.Enum):
         return self.value.replace("-", " ")
 
 
-STATUS_ORDER = (Status.OVERDUE, Status.REVIEW_REQUIRED, Status.DUE_SOON, Status.CURRENT)
+STATUS_ORDER = (
+    Status.OVERDUE,
+    Status.NEVER_REVIEWED,
+    Status.REVIEW_REQUIRED,
+    Status.DUE_SOON,
+    Status.CURRENT,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -60,9 +68,11 @@ class ReviewStatus:
     title: str
     owner: str | None
     reviewed_by: str | None
-    last_reviewed: dt.date
+    last_reviewed: dt.date | None
+    """None when the document was never reviewed (`last_reviewed: never`)."""
     cadence: Cadence
     due: dt.date
+    """For a document never reviewed: today, as its first review is due now."""
     status: Status
     days_left: int
     """Days from today to the due date; negative when overdue."""

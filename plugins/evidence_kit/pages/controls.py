@@ -20,9 +20,9 @@ from ..core.options.incidents import TYPE as POSTMORTEM
 from ..rules.controls import INDEX_PAGE, MATRIX_PAGE
 from .printing import PRINT_PAGE
 
-REVIEW_STATUSES = frozenset({"current", "due-soon", "overdue", "review-required"})
+REVIEW_STATUSES = frozenset({"current", "due-soon", "overdue", "review-required", "never-reviewed"})
 """Statuses of documents that are reviewed on a cadence; records (postmortems) have none."""
-STALE_STATUSES = frozenset({"overdue"})
+STALE_STATUSES = frozenset({"overdue", "never-reviewed"})
 
 
 def status_of(evidence: Evidence, doc: Document) -> str:
@@ -136,13 +136,16 @@ def control_state(statuses: Sequence[str]) -> str:
     return "evidenced"
 
 
-def matrix(scope: Iterable[str], items: Iterable[Item]) -> list[tuple[Catalogue, list[Row]]]:
-    """Per catalogue in scope, every control with the items citing it."""
+def matrix(
+    scope: Iterable[str], items: Iterable[Item], known: Mapping[str, Catalogue] | None = None
+) -> list[tuple[Catalogue, list[Row]]]:
+    """Per catalogue in scope, every control with the items citing it; `known` defaults to
+    the shipped catalogues (a project's own come from `ControlScope.known`)."""
     citing: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         for ref in item.controls:
             citing[ref].append(item)
-    known = catalogues()
+    known = catalogues() if known is None else known
     return [
         (known[cat], [Row(c, tuple(citing.get(c.ref, ()))) for c in known[cat].controls])
         for cat in scope
@@ -171,6 +174,8 @@ def render_matrix(sections: Sequence[tuple[Catalogue, Sequence[Row]]]) -> str:
         "status. A control is **stale** when every reviewed document evidencing it is overdue;",
         "records such as postmortems show that a control works but do not keep it current. A",
         "**gap** is a control that no document evidences yet.",
+        "",
+        _scope_line(sections),
         "",
         "| Catalogue | Controls | Evidenced | Stale | Gaps |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -203,6 +208,22 @@ def render_matrix(sections: Sequence[tuple[Catalogue, Sequence[Row]]]) -> str:
             lines += [f"- {markup.text(c.ref)}: {markup.text(c.title)}" for c in gaps]
     lines.append("")
     return "\n".join(lines)
+
+
+def _scope_line(sections: Sequence[tuple[Catalogue, Sequence[Row]]]) -> str:
+    """What the matrix covers: which catalogues, how many controls, how many have evidence."""
+    names = [
+        f"{markup.text(c.name)} ({markup.text(c.id)}"
+        + (f", from `{markup.text(c.source)}`" if c.source else "")
+        + ")"
+        for c, _ in sections
+    ]
+    rows = [row for _, catalogue_rows in sections for row in catalogue_rows]
+    evidenced = sum(row.state != "gap" for row in rows)
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    return (
+        f"**Scope:** {listed or 'no catalogue'}: {len(rows)} controls, {evidenced} with evidence."
+    )
 
 
 def _is_index(item: Item) -> bool:
@@ -259,9 +280,10 @@ def render_index(items: Sequence[Item]) -> str:
 def pages(evidence: Evidence) -> dict[str, str]:
     """The controls matrix and the evidence index, unless the project has pages of those names."""
     items = evidence_items(evidence)
+    scope = evidence.settings.controls
     result = {}
     if MATRIX_PAGE not in evidence.tree.documents:
-        result[MATRIX_PAGE] = render_matrix(matrix(evidence.settings.controls.catalogues, items))
+        result[MATRIX_PAGE] = render_matrix(matrix(scope.catalogues, items, scope.known()))
     if INDEX_PAGE not in evidence.tree.documents:
         result[INDEX_PAGE] = render_index(items)
     return result

@@ -33,6 +33,7 @@ STYLESHEET = "assets/evidence-kit/review.css"
 _H1 = re.compile(r"^#[ \t]+\S")
 _STATUS_TITLES = {
     Status.OVERDUE: "overdue",
+    Status.NEVER_REVIEWED: "never reviewed",
     Status.REVIEW_REQUIRED: "review required",
     Status.DUE_SOON: "due soon",
     Status.CURRENT: "current",
@@ -77,7 +78,7 @@ def card(status: ReviewStatus) -> str:
     """
     lines = [
         f'<span class="evidence-card" data-review-status="{status.status.value}" '
-        f'data-review-due="{status.due}" data-review-every="{markup.text(status.cadence)}">'
+        f'data-review-due="{_due(status)}" data-review-every="{markup.text(status.cadence)}">'
     ]
     banner = _banner(status)
     if banner:
@@ -85,8 +86,8 @@ def card(status: ReviewStatus) -> str:
             f'<span class="evidence-banner evidence-banner--{status.status.value}" '
             f'role="note">{banner}</span>'
         )
-    reviewed = markup.text(status.last_reviewed)
-    if status.reviewed_by:
+    reviewed = markup.text(status.last_reviewed or "never")
+    if status.reviewed_by and status.last_reviewed:
         reviewed += f" by {markup.text(status.reviewed_by)}"
     state = badge(status.status)
     for waiver in status.waivers:
@@ -94,7 +95,12 @@ def card(status: ReviewStatus) -> str:
     items = [
         ("Owner", markup.text(status.owner or "not set")),
         ("Last reviewed", reviewed),
-        ("Next review due", f"{status.due} (every {markup.text(status.cadence)})"),
+        (
+            "Next review due",
+            f"{status.due} (every {markup.text(status.cadence)})"
+            if status.last_reviewed
+            else "now: a first review",
+        ),
         ("Review status", state),
         ("Last changed", _last_changed(status)),
     ]
@@ -142,8 +148,18 @@ def history_items(status: ReviewStatus) -> list[tuple[str, str]]:
     ]
 
 
+def _due(status: ReviewStatus) -> str:
+    """The due date the page script ages; none for a document never reviewed."""
+    return str(status.due) if status.last_reviewed else ""
+
+
 def _banner(status: ReviewStatus) -> str:
-    if status.status is Status.OVERDUE:
+    if status.status is Status.NEVER_REVIEWED:
+        text = (
+            "Never reviewed: this document was started from a template and nobody has "
+            "attested a review of it yet. Until someone does, it is a draft, not evidence."
+        )
+    elif status.status is Status.OVERDUE:
         text = (
             f"Overdue: the review of this document was due on {status.due}. Until it is "
             "reviewed, its content may be out of date."
@@ -297,7 +313,7 @@ def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewS
 def _row(status: ReviewStatus) -> str:
     marker = (
         f'<span class="evidence-row" data-src-uri="{markup.text(status.src_uri)}" '
-        f'data-review-status="{status.status.value}" data-review-due="{status.due}"></span>'
+        f'data-review-status="{status.status.value}" data-review-due="{_due(status)}"></span>'
     )
     document = marker + markup.link(status.title, markup.relative(status.src_uri, PAGE))
     state = badge(status.status)
@@ -305,13 +321,13 @@ def _row(status: ReviewStatus) -> str:
         state += " waived"
     days = (
         f'<span data-days-left="{status.days_left}" data-sort="{status.days_left}">'
-        f"{days_text(status.days_left)}</span>"
+        f"{days_text(status.days_left) if status.last_reviewed else 'first review due'}</span>"
     )
     cells = [
         document,
         markup.text(status.doc_type),
         markup.text(status.owner or "not set"),
-        str(status.last_reviewed),
+        str(status.last_reviewed or "never"),
         str(status.due),
         state,
         days,
@@ -325,6 +341,7 @@ TIMELINE_DAYS = 365
 TIMELINE_ROWS = 25
 _COLORS = {
     Status.OVERDUE: "#b71c1c",
+    Status.NEVER_REVIEWED: "#6a1b9a",
     Status.REVIEW_REQUIRED: "#c62828",
     Status.DUE_SOON: "#ef6c00",
     Status.CURRENT: "#2e7d32",
@@ -429,7 +446,9 @@ def status_text(result: Reviews) -> str:
     for path in result.unassessed:
         out.append(f"not assessed (run evidence-kit check): {path}")
     counts = result.counts()
-    summary = ", ".join(f"{counts[s.value]} {_STATUS_TITLES[s]}" for s in STATUS_ORDER)
+    # "never reviewed" only once a document is: most repositories never have one.
+    shown = [s for s in STATUS_ORDER if s is not Status.NEVER_REVIEWED or counts[s.value]]
+    summary = ", ".join(f"{counts[s.value]} {_STATUS_TITLES[s]}" for s in shown)
     out.append(f"{len(result.statuses)} documents as of {result.today}: {summary}")
     return "\n".join(out) + "\n"
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from ..core.evidence import Evidence
 from ..core.model import Finding, Severity
-from ..core.options.controls import Catalogue, catalogues
+from ..core.options.controls import Catalogue
 from . import Rule, table
 
 MATRIX_PAGE = "controls.md"
@@ -52,7 +52,7 @@ def unknown_control(ref: str, known: Mapping[str, Catalogue]) -> str:
 
 def check(evidence: Evidence) -> list[Finding]:
     """Every cited control exists; a page named like a generated one is reported."""
-    known = catalogues()
+    known = evidence.settings.controls.known()
     findings = []
     for doc in evidence.tree.documents.values():
         refs = doc.field("controls")

@@ -33,6 +33,7 @@ from ..core.statuses import Reviews, ReviewStatus, Status, Trigger
 from . import Rule, table
 
 DUE_SOON = "review-due-soon"
+NEVER = "review-never"
 FUTURE = "review-future"
 REVIEW_DATA = "review-data"
 RUNBOOK_UNKNOWN = "runbook-unknown"
@@ -41,6 +42,8 @@ WAIVER_UNKNOWN = "waiver-unknown"
 
 POSTMORTEM = "postmortem"
 _FIX = "review it and set last_reviewed"
+NEVER_REVIEWED = "never"
+"""The `last_reviewed` of a document nobody has reviewed yet (what `init` writes)."""
 _START = Mark(1, 1)
 
 RULES: tuple[Rule, ...] = table(
@@ -51,6 +54,8 @@ RULES: tuple[Rule, ...] = table(
         A document whose review is due soon.
     review-required  review  error  waivable
         A runbook a later SEV1 or SEV2 postmortem names, not reviewed since.
+    review-never     review  warning
+        A document nobody has reviewed yet (last_reviewed: never).
     review-future    review  warning
         A last_reviewed date in the future.
     review-data      review  error
@@ -87,18 +92,23 @@ def assess(evidence: Evidence) -> Reviews:
         if uri in evidence.invalid or not doc.publishable:
             unassessed.append(doc.path)
             continue
-        last = as_date(doc.field("last_reviewed"))
+        never = doc.field("last_reviewed") == NEVER_REVIEWED
+        last = None if never else as_date(doc.field("last_reviewed"))
         every = doc.field("review_every")
         cadence = parse_cadence(every) if every is not None else config.cadence[str(doc.doc_type)]
-        problem = _review_data(doc, last, every, cadence)
-        if problem or last is None or cadence is None:
+        problem = _review_data(doc, today if never else last, every, cadence)
+        if problem or (last is None and not never) or cadence is None:
             problems.extend(problem)
             unassessed.append(doc.path)
             continue
         meta = evidence.filled_meta(doc)
-        due = cadence.after(last)
+        # A first review is due now: nobody has attested the document yet.
+        due = today if last is None else cadence.after(last)
         days_left = (due - today).days
-        found = tuple(sorted(t for t in triggers.get(uri, ()) if t.date > last))
+        # A first review covers whatever happened before it.
+        found = tuple(
+            sorted(t for t in triggers.get(uri, ()) if last is not None and t.date > last)
+        )
         statuses.append(
             ReviewStatus(
                 src_uri=uri,
@@ -110,7 +120,9 @@ def assess(evidence: Evidence) -> Reviews:
                 last_reviewed=last,
                 cadence=cadence,
                 due=due,
-                status=_status(days_left, found, config.due_soon_days),
+                status=Status.NEVER_REVIEWED
+                if last is None
+                else _status(days_left, found, config.due_soon_days),
                 days_left=days_left,
                 last_changed=history.last_changed(uri),
                 last_changed_unknown=history.why_unknown(uri),
@@ -140,7 +152,7 @@ def assess(evidence: Evidence) -> Reviews:
 def _history(
     log: review_history.ReviewLog,
     uri: str,
-    last: dt.date,
+    last: dt.date | None,
     reviewed_by: str | None,
     cadence: Cadence,
     period: tuple[dt.date, dt.date],
@@ -153,7 +165,8 @@ def _history(
         dataclasses.replace(r, reviewed_by=text_of(fill(r.reviewed_by)) if r.reviewed_by else None)
         for r in log.reviews.get(uri, ())
     ]
-    if not log.unknown and all(r.reviewed != last for r in reviews):
+    # A document never reviewed has no current review to add.
+    if last is not None and not log.unknown and all(r.reviewed != last for r in reviews):
         reviews.append(review_history.Attested(last, reviewed_by, "", None))
     return review_history.judge(reviews, cadence, period, today, log.unknown)
 
@@ -287,6 +300,14 @@ def findings_for(status: ReviewStatus, settings: Settings) -> list[Finding]:
     today = settings.today
     grace = settings.review.grace_business_days
     found: list[tuple[str, str, Severity]] = []
+    if status.last_reviewed is None:
+        # A warning, not an error: `mkdocs serve` and plain builds work while a team fills in
+        # its starter, but `--strict` (CI, the audit edition) fails until a first review.
+        message = (
+            f"never reviewed; once someone has reviewed it, record that with "
+            f"`evidence-kit review {status.path} --by NAME`"
+        )
+        return [_finding(status, NEVER, message, Severity.WARNING)]
     if status.last_reviewed > today:
         message = (
             f"last reviewed {status.last_reviewed} is after today ({today}); "
@@ -318,18 +339,13 @@ def findings_for(status: ReviewStatus, settings: Settings) -> list[Finding]:
         if waiver is not None:
             message += f"; waived until {waiver.expires} by {waiver.approver}: {waiver.reason}"
             severity = Severity.WARNING
-        findings.append(
-            Finding(
-                status.path,
-                status.mark.line,
-                status.mark.column,
-                rule,
-                message,
-                severity,
-                field="$.last_reviewed",
-            )
-        )
+        findings.append(_finding(status, rule, message, severity))
     return findings
+
+
+def _finding(status: ReviewStatus, rule: str, message: str, severity: Severity) -> Finding:
+    at = status.mark
+    return Finding(status.path, at.line, at.column, rule, message, severity, "$.last_reviewed")
 
 
 def days_text(days: int) -> str:

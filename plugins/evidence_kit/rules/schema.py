@@ -24,7 +24,11 @@ def validate(evidence: Evidence) -> tuple[list[Finding], frozenset[str]]:
     for doc in evidence.tree.documents.values():
         if doc.doc_type:
             start = Mark(2) if doc.has_front_matter else Mark(1)
-            found = _validate(evidence.schemas, doc.doc_type, doc.meta, doc.path, start)
+            meta = doc.meta
+            if isinstance(meta.value, dict) and "type" not in meta.value:
+                # A folder rule (`types:`) gave the type: the schema sees it as resolved.
+                meta = Parsed({**meta.value, "type": doc.doc_type}, meta.marks, meta.raw)
+            found = _validate(evidence.schemas, doc.doc_type, meta, doc.path, start)
             if found:
                 invalid.add(doc.src_uri)
             findings.extend(found)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from .. import workdays
 from ..model import Severity
 from ..moments import as_date
+from . import unknown_options
 
 TYPE = "postmortem"
 SEVERITIES = ("SEV1", "SEV2", "SEV3")
@@ -96,9 +96,7 @@ def parse_policy(options: Any, errors: list[str], holidays: str | None = None) -
     for key, value in options.items():
         where = f"incidents: {key}"
         if key not in OPTION_KEYS:
-            close = difflib.get_close_matches(str(key), OPTION_KEYS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "one of " + ", ".join(OPTION_KEYS)
-            errors.append(f"{where}: unknown option; {hint}")
+            errors += unknown_options("incidents: ", [key], OPTION_KEYS)
         elif key in _MINUTE_KEYS:
             minutes = _promise_minutes(value, where, errors)
             if minutes is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..moments import as_date
+from . import unknown_options
 
 AUDIT = "audit"
 INTERNAL = "internal"
@@ -90,11 +91,7 @@ def parse_publish(
     if not isinstance(options, Mapping):
         errors.append("publish: expected a mapping of publication options")
         options = {}
-    for key in options:
-        if key not in _KEYS:
-            close = difflib.get_close_matches(str(key), _KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; use {', '.join(_KEYS)}"
-            errors.append(f"publish: unknown option {key!r}{hint}")
+    errors += unknown_options("publish: ", options, _KEYS)
     audience = env.get(ENV_AUDIENCE) or options.get("audience", AUDIT)
     if audience not in AUDIENCES:
         source = ENV_AUDIENCE if env.get(ENV_AUDIENCE) else "publish: audience"

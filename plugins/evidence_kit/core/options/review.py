@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model import Mark
 from ..moments import as_date
+from . import unknown_options
 
 OPTION = "review"
 
@@ -137,11 +138,7 @@ def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -
     if not isinstance(value, Mapping):
         errors.append(f"{OPTION}: expected a mapping with keys {', '.join(_KEYS)}")
         return ReviewSettings(holidays=holidays)
-    unknown = sorted(str(k) for k in value if k not in _KEYS)
-    if unknown:
-        errors.append(
-            f"{OPTION}: unknown key {', '.join(map(repr, unknown))}; use {', '.join(_KEYS)}"
-        )
+    errors += unknown_options(f"{OPTION}: ", value, _KEYS)
     return ReviewSettings(
         cadence=_cadences(value.get("cadence"), errors),
         due_soon_days=_days(value, "due_soon_days", DEFAULT_DUE_SOON_DAYS, errors),
@@ -205,16 +202,18 @@ def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
         if not isinstance(entry, Mapping):
             errors.append(f"{where}: expected a mapping with {', '.join(_WAIVER_KEYS)}")
             continue
+        unknown = unknown_options(f"{where}: ", entry, _WAIVER_KEYS)
+        errors += unknown
         problems = [f"{key} is missing" for key in _WAIVER_KEYS if not entry.get(key)]
-        problems += [f"unknown key {key!r}" for key in entry if key not in _WAIVER_KEYS]
         rule = entry.get("rule")
         if rule and rule not in WAIVABLE:
             problems.append(f"rule {rule!r} cannot be waived; use {' or '.join(WAIVABLE)}")
         expires = as_date(entry.get("expires"))
         if entry.get("expires") and expires is None:
             problems.append(f"expires {entry.get('expires')!r} is not a date; write YYYY-MM-DD")
-        if problems or expires is None:
-            errors.append(f"{where}: {'; '.join(problems)}")
+        if problems or expires is None or unknown:
+            if problems:
+                errors.append(f"{where}: {'; '.join(problems)}")
             continue
         yield Waiver(
             document=str(entry["document"]).strip().lstrip("/"),
