@@ -203,6 +203,63 @@ def test_the_gate_reads_every_form_a_value_takes(
     assert [(hit.rule, hit.line) for hit in hits] == expected
 
 
+GATE_CASES = [
+    (
+        "highlighted.html",
+        '<pre><code><span class="s">AKIAQ3EG</span><span>CANARY7X4K2Z</span></code></pre>',
+    ),
+    ("entities.html", "<p>\n\nalice.canary&#64;corp-mail.com</p>"),
+    (
+        "attributes.html",
+        '<p>x</p>\n<img alt="ghp_Zq8Kc4nAry7mWx2Lp0TbR5sV9dF3hJ6kN1yE" src="a.png">',
+    ),
+    ("comment.html", "<p>x</p>\n<!-- ask alice.canary@corp-mail.com -->"),
+    ("anchor.html", '<h2 id="globex-outage">Outage</h2>'),
+    (
+        "search/search_index.json",
+        json.dumps({"docs": [{"text": "mail alice.canary@corp-mail.com"}]}),
+    ),
+    ("prose.html", "<p>Ask &lt;&lt;Security lead&gt;&gt;.</p>"),
+    ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>"),
+    ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>"),
+    ("font.html", '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), GATE_CASES, ids=[n for n, _ in GATE_CASES])
+def test_the_quick_reading_finds_what_the_exact_one_finds(name: str, content: str) -> None:
+    exact = gate.scan_file(name, content.encode(), rules())
+    assert gate.scan_file(name, content.encode(), rules(), gate.Seen()) == exact
+
+
+# Material's inline icons (the footer's social links): path data like `9.5.5.08`.
+ICON = (
+    '<a href="https://github.com/acme" title="github.com" class="md-social__link">'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 496 512"><path d="M165.9 397.4c0 '
+    "2-2.3 3.6-5.2 3.6-3.3.3-5.6-1.3-5.6-3.6 0-2 2.3-3.6 5.2-3.6 3-.3 5.6 1.3 5.6 3.6m-31.1-4.5c-"
+    '.7 2 1.3 4.3 4.3 4.9 2.6 1 5.6 0 6.2-2s-1.3-4.3-4.3-5c-2.6-.7-5.5.3-6.2 2.3M9.5.5.08 8.8.8.8z"'
+    ' points="9.5.5.08 1.2.3.4" transform="translate(8.8.4.4)"/></svg></a>'
+)
+
+
+@pytest.mark.parametrize("seen", [None, gate.Seen()], ids=["exact", "quick"])
+def test_svg_geometry_is_not_data(seen: gate.Seen | None) -> None:
+    assert gate.scan_file("index.html", f"<footer>{ICON}</footer>".encode(), rules(), seen) == []
+
+
+def test_repeated_chrome_is_read_once_and_new_lines_beside_it_are_read() -> None:
+    seen = gate.Seen()
+    chrome = "<header><p>Evidence</p></header>\n<nav><a href='/'>Home</a></nav>\n"
+    first = chrome + "<p>mail alice.canary@corp-mail.com</p>\n"
+    assert [h.rule for h in gate.scan_file("a.html", first.encode(), rules(), seen)] == ["email"]
+    # The same chrome and value again: read once, reported at the first file.
+    assert gate.scan_file("b.html", first.encode(), rules(), seen) == []
+    # A new value on a new line between known lines is read, with its line.
+    later = chrome + "<p>key AKIAQ3EGCANARY7X4K2Z</p>\n" + chrome
+    hits = gate.scan_file("c.html", later.encode(), rules(), seen)
+    assert [(h.rule, h.line) for h in hits] == [("aws-access-key", 3)]
+
+
 def test_gate_findings_never_show_the_value(tmp_path: Path) -> None:
     config, built = site(tmp_path)
     plant(built / "index.html", "<p>write to alice.canary@corp-mail.com</p>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import hashlib
 import html
 import ipaddress
@@ -20,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import ahocorasick
 
 Validator = Callable[[str], bool]
 
@@ -447,9 +450,11 @@ _HEX_CHARS = frozenset("0123456789abcdef")
 
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
+# One character class first, so that `re` skips quickly to where a keyword can start.
 _KEYWORD = (
-    r"(?:(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|api[_.-]?key)"
-    r"|(?<![A-Za-z])[Kk]ey|Key|KEY)"
+    r"[PpSsTtCcAaKk](?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
+    r"|(?<=[Tt])(?i:oken)|(?<=[Cc])(?i:redentials?)|(?<=[Aa])(?i:pi[_.-]?key)"
+    r"|(?<=k)(?<![A-Za-z].)ey|(?<=K)(?:ey|EY))"
 )
 # How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->`, JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
@@ -925,7 +930,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         "url-credentials",
         "secret",
         "credentials in a URL",
-        r"(?<=[A-Za-z0-9])://([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
+        r"://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
         group=1,
         valid=_user_password,
         hints=("://",),
@@ -1137,6 +1142,30 @@ def deny_rule(terms: Sequence[str]) -> Rule | None:
     )
 
 
+class Hints:
+    """The rules' hints found in a text in one pass: a keyword automaton (Aho-Corasick)
+    for the words, `in` for the few single characters. A rule whose hints are all absent
+    is skipped without running its pattern."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        hints = {h for rule in rules for h in rule.hints}
+        self.chars = tuple(sorted(h for h in hints if len(h) == 1))
+        self.automaton: Any = None
+        words = sorted(h for h in hints if len(h) > 1)
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word in words:
+                self.automaton.add_word(word, word)
+            self.automaton.make_automaton()
+
+    def present(self, text: str) -> set[str]:
+        lowered = text.lower()
+        found = {c for c in self.chars if c in lowered}
+        if self.automaton is not None:
+            found.update(word for _, word in self.automaton.iter(lowered))
+        return found
+
+
 @dataclass(frozen=True)
 class Detector:
     """The rules of one project: switched on or off, with exact values allowed per rule."""
@@ -1163,9 +1192,13 @@ class Detector:
         allowed = {k: frozenset(v) for k, v in (allow or {}).items()}
         return cls(tuple(r for r in rules if r.id not in off), allowed)
 
+    @functools.cached_property
+    def _hints(self) -> Hints:
+        return Hints(self.rules)
+
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
         """Every sensitive value in `text`, without overlaps, in order."""
-        lowered: str | None = None
+        present = self._hints.present(text)
         key_ends: list[int] | None = None
         key_reach = -1
         found: list[tuple[int, int, int, Match]] = []
@@ -1173,11 +1206,8 @@ class Detector:
         for priority, rule in enumerate(self.rules):
             if precise_only and not rule.precise:
                 continue
-            if rule.hints:
-                if lowered is None:
-                    lowered = text.lower()
-                if not any(h in lowered for h in rule.hints):
-                    continue
+            if rule.hints and present.isdisjoint(rule.hints):
+                continue
             allowed = self.allow.get(rule.id, frozenset())
             for m in _search(rule, text):
                 start, end = m.span(rule.group)

@@ -26,8 +26,9 @@ import yaml
 
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
-from ..publish import manifest
+from ..publish import fastscan, manifest
 from ..publish.detectors import PLACEHOLDER_RULE, Detector, Match
+from ..publish.fastscan import Seen
 
 if TYPE_CHECKING:
     from ..core.settings import Settings
@@ -39,30 +40,11 @@ SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
 MAX_GUNZIPPED = 64 * 1024 * 1024
 
-# Elements whose text runs on with its neighbours' (a highlighted token is split into
-# spans); any other tag ends a run of text, so table cells do not join into one number.
-_INLINE = frozenset(
-    {
-        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
-        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
-        *("time", "u", "var", "wbr"),
-    }
-)
+_INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
-_ASSET_ATTRS = {
-    "script": ("src",),
-    "img": ("src", "srcset"),
-    "iframe": ("src",),
-    "frame": ("src",),
-    "source": ("src", "srcset"),
-    "video": ("src", "poster"),
-    "audio": ("src",),
-    "track": ("src",),
-    "embed": ("src",),
-    "object": ("data",),
-    "input": ("src",),
-}
-_ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
+_ASSET_ATTRS = fastscan.ASSET_ATTRS
+_ASSET_LINKS = fastscan.ASSET_LINKS
+STRUCTURE_ATTRIBUTES = fastscan.STRUCTURE_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -119,8 +101,9 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
     files = list(manifest.site_files(site_dir))
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
+    seen = Seen()
     for rel, path in files:
-        for hit in scan_file(rel, path.read_bytes(), rules):
+        for hit in scan_file(rel, path.read_bytes(), rules, seen):
             if hit.fingerprint not in allowed:
                 findings.append(_finding(f"{shown_as}/{rel}", hit))
     return sorted(findings, key=Finding.sort_key)
@@ -168,8 +151,13 @@ def _allow_marks(settings: Settings) -> list[Mark]:
 # ---------------------------------------------------------------- one file
 
 
-def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
-    """Every hit in one published file, by its type; each value once per line."""
+def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None) -> list[Hit]:
+    """Every hit in one published file, by its type; each value once per line.
+
+    With `seen` (the texts of the files scanned before), HTML, XML and JSON are first read
+    quickly: only what no earlier file had, by a parser in C. Only a file where that finds
+    something is read again the exact way, which places each hit on its line.
+    """
     name = rel.lower()
     if name.endswith(".gz"):
         data = _gunzip(data)
@@ -177,22 +165,30 @@ def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
     hits: list[Hit] = []
     if name.endswith(MARKUP + JSON + TEXT):
         text = data.decode("utf-8", errors="replace")
+        if seen is not None and name.endswith(MARKUP + JSON):
+            quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None
+            if name.endswith(JSON):
+                quick = fastscan.json_strings(text, rules, seen)
+            if quick is not None and not quick:
+                return []
         # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
-        # path says where in the file); a value found both ways is reported once.
+        # path says where in the file); a value found both ways is reported once. Loose
+        # rules read markup's text and attribute values, not its raw bytes: SVG path data
+        # (`9.5.5.08`) is structure, not data.
         if name.endswith(JSON):
             hits.extend(_json(text, rules))
-        hits.extend(_raw(text, rules.all, precise=False))
+        hits.extend(_raw(text, rules.all, precise=name.endswith(MARKUP)))
         if name.endswith(MARKUP):
             hits.extend(_markup(text, rules))
     else:
         # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
         hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
-    seen = set()
+    reported = set()
     unique = []
     for hit in hits:
         key = (hit.rule, hit.fingerprint, hit.line)
-        if key not in seen:
-            seen.add(key)
+        if key not in reported:
+            reported.add(key)
             unique.append(hit)
     return unique
 
@@ -279,7 +275,13 @@ class _Markup:
                 break
             pos = token.end()
             if token.group(2) is None:
-                continue  # a comment, doctype or processing instruction
+                # A comment's text is read on its own; doctypes and processing
+                # instructions carry none.
+                if token.group().startswith("<!--"):
+                    self._flush()
+                    self._data(token.start() + 4, token.group()[4:].removesuffix("-->"))
+                    self._flush()
+                continue
             tag = token.group(2).lower()
             if token.group(1):
                 self._end(tag)
@@ -396,7 +398,8 @@ def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
         page.segments.append(_Segment(joined, tuple(starts), tuple(lines), 1, field))
     for line, column, tag, name, values in parser.attrs:
         at = first + line - 1
-        page.segments.append(_Segment(values[name], (0,), (at,), column, field))
+        if name not in STRUCTURE_ATTRIBUTES:
+            page.segments.append(_Segment(values[name], (0,), (at,), column, field))
         page.external.extend(_external(tag, name, values, at, column, field))
     return page
 

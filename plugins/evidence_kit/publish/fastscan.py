@@ -1,0 +1,189 @@
+"""The gate's quick first reading of a site: only what no earlier file had, parsed in C.
+
+A site repeats itself: the theme's header, navigation, footer and icons are on every page,
+and the search index holds the pages' text again. The gate reads each distinct line of
+HTML and XML once (with its neighbours, so a value split over two lines is read whole),
+parses those lines with lexbor (selectolax) into text runs (inline tags joined, entities
+decoded), attribute values and comments, and runs the rules once over the runs no earlier
+file had. A file where this finds nothing is clean; a file where it finds anything is read
+again the exact way (gate.py), which places each hit on its line and column. A value in the
+repeated chrome is therefore reported at the first file that has it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+if TYPE_CHECKING:
+    from .gate import Detectors
+
+# Elements whose text runs on with its neighbours' (a highlighted token is split into
+# spans); any other tag ends a run of text, so table cells do not join into one number.
+INLINE = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var", "wbr"),
+    }
+)
+# Attributes that hold markup structure (SVG geometry, presentation, classes), not data:
+# Material's inline icons draw `d="M9.5.5.08..."`, which reads like an address.
+STRUCTURE_ATTRIBUTES = frozenset(
+    {
+        *("d", "points", "viewbox", "transform", "path", "x", "y", "x1", "y1", "x2", "y2"),
+        *("cx", "cy", "r", "rx", "ry", "dx", "dy", "width", "height", "fill", "stroke"),
+        *("stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-dasharray"),
+        *("fill-rule", "clip-rule", "opacity", "offset", "gradienttransform", "class"),
+        *("style", "xmlns", "xmlns:xlink", "version", "preserveaspectratio", "integrity"),
+    }
+)
+ASSET_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
+_EXTERNAL = ("http://", "https://", "//")
+
+# Between texts read in one pass of the rules: no pattern matches across it (it is
+# neither a token character nor a space alone), and a match that swallows it is dropped.
+SEPARATOR = "\n\x00\n\n"
+# Between lines that are not neighbours in the file: a block tag, so that neither a text
+# run nor a raw token joins across the gap.
+_GAP = "<hr>"
+_COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
+
+
+class Seen:
+    """What earlier files of the site held: the lines and texts of its markup, and apart
+    from them the strings of its JSON files (the search index repeats the pages' text, and
+    a value in a page is reported in the index too)."""
+
+    def __init__(self) -> None:
+        self.lines: set[str] = set()
+        self.texts: set[str] = set()
+        self.json: set[str] = set()
+
+
+def markup(text: str, rules: Detectors, seen: Seen) -> bool:
+    """Whether the lines of an HTML or XML text that no earlier file had hold anything
+    the rules find (or an asset loaded from another site)."""
+    lines = text.split("\n")
+    lines_seen = seen.lines
+    new = [i for i, line in enumerate(lines) if line not in lines_seen]
+    lines_seen.update(lines)
+    if not new:
+        return False
+    keep = sorted({j for i in new for j in (i - 1, i, i + 1) if 0 <= j < len(lines)})
+    parts: list[str] = []
+    previous = -2
+    for index in keep:
+        if index != previous + 1 and parts:
+            parts.append(_GAP)
+        parts.append(lines[index])
+        previous = index
+    excerpt = "\n".join(parts)
+    if rules.all.find(excerpt, precise_only=True):
+        return True
+    texts = markup_texts(excerpt)
+    if texts is None:
+        return True
+    return found(texts, rules, seen.texts)
+
+
+def markup_texts(html: str) -> list[str] | None:
+    """The text runs, data attribute values and comments of an HTML text; None when it
+    loads an asset from another site (the exact reading reports it)."""
+    tree = LexborHTMLParser(html)
+    texts = []
+    for node in tree.root.traverse() if tree.root is not None else ():
+        attributes = node.attributes
+        if not attributes:
+            continue
+        tag = node.tag
+        for name, value in attributes.items():
+            if not value:
+                continue
+            if tag is not None and _external(tag, name, value, attributes):
+                return None
+            if name.lower() not in STRUCTURE_ATTRIBUTES:
+                texts.append(value)
+    texts.extend(m.group(1) for m in _COMMENT.finditer(html))
+    tree.unwrap_tags(list(INLINE))
+    tree.merge_text_nodes()
+    if tree.root is not None:
+        texts.extend(tree.root.text(separator=SEPARATOR).split(SEPARATOR))
+    return texts
+
+
+def _external(tag: str, name: str, value: str, attributes: dict[str, str | None]) -> bool:
+    name = name.lower()
+    if tag == "link":
+        rels = set((attributes.get("rel") or "").lower().split())
+        if name != "href" or not rels & ASSET_LINKS:
+            return False
+    elif name not in ASSET_ATTRS.get(tag, ()):
+        return False
+    return value.strip().lower().startswith(_EXTERNAL)
+
+
+def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
+    """Whether the strings of a JSON text (the markup in them read as markup) hold
+    anything no earlier file had that the rules find; None when it is not JSON."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    texts: list[str] = []
+    for string in _strings(value):
+        if string in seen.json:
+            continue
+        if "<" in string and ">" in string:
+            seen.json.add(string)
+            inner = markup_texts(string)
+            if inner is None:
+                return True
+            texts.extend(inner)
+        else:
+            texts.append(string)
+    return found(texts, rules, seen.json)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def found(texts: list[str], rules: Detectors, texts_seen: set[str]) -> bool:
+    """Whether the rules find anything in the texts no earlier file had."""
+    novel = []
+    for text in texts:
+        if text and text not in texts_seen:
+            texts_seen.add(text)
+            novel.append(text)
+    if not novel:
+        return False
+    joined = SEPARATOR.join(novel)
+    if any("\x00" not in m.value for m in rules.all.find(joined)):
+        return True
+    return "<<" in joined and bool(rules.placeholders.find(joined))
