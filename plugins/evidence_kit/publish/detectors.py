@@ -465,7 +465,8 @@ _ASSIGN = (
     r"|>)"
     r"[\"'`]?"
 )
-_VALUE = r"([^\s\"'`<>,;|]{8,200})"
+# A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it.
+_VALUE = r"([^\s\"'`<>,;|\\]{8,200})"
 
 SECRET_RULES: tuple[Rule, ...] = (
     _rule(
