@@ -247,16 +247,24 @@ def test_svg_geometry_is_not_data(seen: gate.Seen | None) -> None:
     assert gate.scan_file("index.html", f"<footer>{ICON}</footer>".encode(), rules(), seen) == []
 
 
-def test_repeated_chrome_is_read_once_and_new_lines_beside_it_are_read() -> None:
+def test_repeated_text_is_read_once_and_reported_in_every_file() -> None:
     seen = gate.Seen()
     chrome = "<header><p>Evidence</p></header>\n<nav><a href='/'>Home</a></nav>\n"
     first = chrome + "<p>mail alice.canary@corp-mail.com</p>\n"
-    assert [h.rule for h in gate.scan_file("a.html", first.encode(), rules(), seen)] == ["email"]
-    # The same chrome and value again: read once, reported at the first file.
-    assert gate.scan_file("b.html", first.encode(), rules(), seen) == []
+    assert [(h.rule, h.line) for h in gate.scan_file("a.html", first.encode(), rules(), seen)] == [
+        ("email", 3)
+    ]
+    # Known lines and texts are not read again, yet a known value is reported again.
+    assert gate.scan_file("b.html", chrome.encode(), rules(), seen) == []
+    again = gate.scan_file("c.html", first.encode(), rules(), seen)
+    assert [(h.rule, h.line) for h in again] == [("email", 3)]
+    index = json.dumps({"docs": [{"text": "<p>mail alice.canary@corp-mail.com</p>"}]})
+    assert [
+        h.rule for h in gate.scan_file("search/search_index.json", index.encode(), rules(), seen)
+    ] == ["email"]
     # A new value on a new line between known lines is read, with its line.
     later = chrome + "<p>key AKIAQ3EGCANARY7X4K2Z</p>\n" + chrome
-    hits = gate.scan_file("c.html", later.encode(), rules(), seen)
+    hits = gate.scan_file("d.html", later.encode(), rules(), seen)
     assert [(h.rule, h.line) for h in hits] == [("aws-access-key", 3)]
 
 

@@ -491,7 +491,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"g(?<![A-Za-z0-9_].)(?:h[pousr]_[A-Za-z0-9]{36,251}|ithub_pat_[A-Za-z0-9_]{22,251})"
         r"(?![A-Za-z0-9_])",
         valid=_real_token,
-        hints=("gh", "github_pat_"),
+        hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
     _rule(
         "gitlab-token",
@@ -615,17 +615,24 @@ SECRET_RULES: tuple[Rule, ...] = (
         "sentry-token",
         "secret",
         "a Sentry auth token or DSN",
-        _token("sntry", "[su]_[A-Za-z0-9+/=_-]{40,600}", chars="A-Za-z0-9_+/=-")
-        + r"|h(?<![A-Za-z0-9.-].)ttps?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}"
+        _token("sntry", "[su]_[A-Za-z0-9+/=_-]{40,600}", chars="A-Za-z0-9_+/=-"),
+        valid=_real_token,
+        hints=("sntrys_", "sntryu_"),
+    ),
+    _rule(
+        "sentry-token",
+        "secret",
+        "a Sentry auth token or DSN",
+        r"http(?<![A-Za-z0-9.-]http)s?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}"
         r"(?::[0-9]{1,5})?/[0-9]{1,12}(?![A-Za-z0-9])",
         valid=_real_token,
-        hints=("sntry", "://"),
+        hints=("://",),
     ),
     _rule(
         "twilio-key",
         "secret",
         "a Twilio API key, account SID or auth token",
-        r"(?:A(?<![A-Za-z0-9].)C|S(?<![A-Za-z0-9].)K)[0-9a-f]{32}(?![A-Za-z0-9])",
+        r"[AS](?<![A-Za-z0-9].)(?:(?<=A)C|(?<=S)K)[0-9a-f]{32}(?![A-Za-z0-9])",
         valid=_real_token,
     ),
     _rule(

@@ -12,6 +12,7 @@ repeated chrome is therefore reported at the first file that has it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -68,14 +69,18 @@ _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
 class Seen:
-    """What earlier files of the site held: the lines and texts of its markup, and apart
-    from them the strings of its JSON files (the search index repeats the pages' text, and
-    a value in a page is reported in the index too)."""
+    """What earlier files of the site held: lines of markup and texts, each clean or not.
+
+    A text, or a line, where something was found is dirty: a later file that has it is read
+    the exact way too, so a value in the chrome is reported on every page that shows it,
+    and a value in a page again in the search index.
+    """
 
     def __init__(self) -> None:
         self.lines: set[str] = set()
-        self.texts: set[str] = set()
-        self.json: set[str] = set()
+        self.dirty_lines: set[str] = set()
+        self.texts: dict[str, bool] = {}
+        """Text -> whether the rules found something in it."""
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:
@@ -85,6 +90,8 @@ def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     lines_seen = seen.lines
     new = [i for i, line in enumerate(lines) if line not in lines_seen]
     lines_seen.update(lines)
+    if seen.dirty_lines and not seen.dirty_lines.isdisjoint(lines):
+        return True
     if not new:
         return False
     keep = sorted({j for i in new for j in (i - 1, i, i + 1) if 0 <= j < len(lines)})
@@ -99,9 +106,7 @@ def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     if rules.all.find(excerpt, precise_only=True):
         return True
     texts = markup_texts(excerpt)
-    if texts is None:
-        return True
-    return found(texts, rules, seen.texts)
+    return texts is None or found(texts, rules, seen.texts)
 
 
 def markup_texts(html: str) -> list[str] | None:
@@ -148,18 +153,25 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
     except json.JSONDecodeError:
         return None
     texts: list[str] = []
+    fragments: list[str] = []
+    known = seen.texts
     for string in _strings(value):
-        if string in seen.json:
+        if string in known:
+            if known[string]:
+                return True
             continue
         if "<" in string and ">" in string:
-            seen.json.add(string)
-            inner = markup_texts(string)
-            if inner is None:
-                return True
-            texts.extend(inner)
+            known[string] = False
+            fragments.append(string)
         else:
             texts.append(string)
-    return found(texts, rules, seen.json)
+    if fragments:
+        # One parse for all the fragments; a block tag between them keeps them apart.
+        inner = markup_texts(_GAP.join(fragments))
+        if inner is None:
+            return True
+        texts.extend(inner)
+    return found(texts, rules, known)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -174,16 +186,31 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def found(texts: list[str], rules: Detectors, texts_seen: set[str]) -> bool:
-    """Whether the rules find anything in the texts no earlier file had."""
+def found(texts: list[str], rules: Detectors, known: dict[str, bool]) -> bool:
+    """Whether the rules find anything in the texts: texts read before count as they were
+    found then; the others are read in one pass and recorded."""
     novel = []
+    dirty = False
     for text in texts:
-        if text and text not in texts_seen:
-            texts_seen.add(text)
+        if not text:
+            continue
+        verdict = known.get(text)
+        if verdict is None:
+            known[text] = False
             novel.append(text)
+        elif verdict:
+            dirty = True
     if not novel:
-        return False
+        return dirty
+    offsets = []
+    size = 0
+    for text in novel:
+        offsets.append(size)
+        size += len(text) + len(SEPARATOR)
     joined = SEPARATOR.join(novel)
-    if any("\x00" not in m.value for m in rules.all.find(joined)):
-        return True
-    return "<<" in joined and bool(rules.placeholders.find(joined))
+    matches = [m for m in rules.all.find(joined) if "\x00" not in m.value]
+    if "<<" in joined:
+        matches += rules.placeholders.find(joined)
+    for match in matches:
+        known[novel[bisect.bisect_right(offsets, match.start) - 1]] = True
+    return dirty or bool(matches)
