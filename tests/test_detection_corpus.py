@@ -61,3 +61,11 @@ def test_every_rule_is_one_kind_with_one_description() -> None:
             rule.description,
         )
         assert rule.id in detectors.RULE_IDS
+
+
+def test_the_readme_redaction_table_lists_every_rule() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| rule id | finds |", 1)[1].split("\n\n", 1)[0]
+    rows = [row for row in table.splitlines() if row.startswith("| `")]
+    listed = {cell.strip("` ") for row in rows for cell in row.split("|")[1].split(",")}
+    assert set(detectors.RULE_IDS) <= listed

@@ -551,6 +551,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"[MNO](?<![A-Za-z0-9_.-].)[A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}"
         r"(?![A-Za-z0-9_.-])",
         valid=_real_token,
+        hints=("discord", "bot"),
     ),
     _rule(
         "grafana-token",
@@ -632,7 +633,14 @@ SECRET_RULES: tuple[Rule, ...] = (
         "twilio-key",
         "secret",
         "a Twilio API key, account SID or auth token",
-        r"[AS](?<![A-Za-z0-9].)(?:(?<=A)C|(?<=S)K)[0-9a-f]{32}(?![A-Za-z0-9])",
+        r"AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}(?![A-Za-z0-9])",
+        valid=_real_token,
+    ),
+    _rule(
+        "twilio-key",
+        "secret",
+        "a Twilio API key, account SID or auth token",
+        r"SK(?<![A-Za-z0-9]SK)[0-9a-f]{32}(?![A-Za-z0-9])",
         valid=_real_token,
     ),
     _rule(
@@ -992,7 +1000,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         rf"[ \t]{{1,3}}[\"']?{_VALUE}",
         group=1,
         valid=_high_entropy,
-        hints=("--",),
+        hints=("pass", "pwd", "secret", "token", "key", "credential"),
         precise=False,
     ),
 )
@@ -1211,13 +1219,18 @@ class Detector:
         key_reach = -1
         found: list[tuple[int, int, int, Match]] = []
         verdicts: dict[tuple[int, str], bool] = {}
+        searched: dict[re.Pattern[str], list[re.Match[str]]] = {}
         for priority, rule in enumerate(self.rules):
             if precise_only and not rule.precise:
                 continue
             if rule.hints and present.isdisjoint(rule.hints):
                 continue
             allowed = self.allow.get(rule.id, frozenset())
-            for m in _search(rule, text):
+            # Rules that share a pattern (public and private addresses) search once.
+            shared = searched.get(rule.pattern)
+            if shared is None:
+                shared = searched[rule.pattern] = list(_search(rule, text))
+            for m in shared:
                 start, end = m.span(rule.group)
                 if rule.left is not None:
                     start = _extend_left(text, start, rule.left, rule.left_max)
