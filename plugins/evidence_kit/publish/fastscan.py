@@ -32,6 +32,7 @@ INLINE = frozenset(
         *("time", "u", "var", "wbr"),
     }
 )
+_INLINE_SELECTOR = ",".join(sorted(INLINE))
 # Attributes that hold markup structure (SVG geometry, presentation, classes), not data:
 # Material's inline icons draw `d="M9.5.5.08..."`, which reads like an address.
 STRUCTURE_ATTRIBUTES = frozenset(
@@ -127,7 +128,9 @@ def markup_texts(html: str) -> list[str] | None:
             if name.lower() not in STRUCTURE_ATTRIBUTES:
                 texts.append(value)
     texts.extend(m.group(1) for m in _COMMENT.finditer(html))
-    tree.unwrap_tags(list(INLINE))
+    # One selector walks the tree once (unwrap_tags walks it once per tag name).
+    for node in tree.css(_INLINE_SELECTOR):
+        node.unwrap()
     tree.merge_text_nodes()
     if tree.root is not None:
         texts.extend(tree.root.text(separator=SEPARATOR).split(SEPARATOR))
