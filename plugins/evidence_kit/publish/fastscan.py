@@ -191,16 +191,27 @@ def _strings(value: Any) -> Iterator[str]:
 
 def found(texts: list[str], rules: Detectors, known: dict[str, bool]) -> bool:
     """Whether the rules find anything in the texts: texts read before count as they were
-    found then; the others are read in one pass and recorded."""
-    novel = []
+    found then; the others are read in one pass and recorded.
+
+    Texts are known by their words: a page wraps a paragraph over lines where the search
+    index has spaces. A text read for the first time is read as it is (code keeps its
+    lines) and, if its spacing differs, also with single spaces, as a later copy may be.
+    """
+    novel: list[str] = []
+    keys: list[str] = []
     dirty = False
     for text in texts:
-        if not text:
+        key = " ".join(text.split())
+        if not key:
             continue
-        verdict = known.get(text)
+        verdict = known.get(key)
         if verdict is None:
-            known[text] = False
+            known[key] = False
             novel.append(text)
+            keys.append(key)
+            if key != text:
+                novel.append(key)
+                keys.append(key)
         elif verdict:
             dirty = True
     if not novel:
@@ -215,5 +226,5 @@ def found(texts: list[str], rules: Detectors, known: dict[str, bool]) -> bool:
     if "<<" in joined:
         matches += rules.placeholders.find(joined)
     for match in matches:
-        known[novel[bisect.bisect_right(offsets, match.start) - 1]] = True
+        known[keys[bisect.bisect_right(offsets, match.start) - 1]] = True
     return dirty or bool(matches)
