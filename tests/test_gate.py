@@ -268,6 +268,17 @@ def test_repeated_text_is_read_once_and_reported_in_every_file() -> None:
     assert [(h.rule, h.line) for h in hits] == [("aws-access-key", 3)]
 
 
+def test_a_value_the_search_index_unwraps_is_found_there() -> None:
+    # The page wraps the number over two lines (not a phone number as written); the search
+    # index has the paragraph with spaces, where it is one.
+    seen = gate.Seen()
+    page = "<p>call +1 415 555\n0100 now</p>"
+    assert gate.scan_file("a.html", page.encode(), rules(), seen) == []
+    index = json.dumps({"docs": [{"text": "<p>call +1 415 555 0100 now</p>"}]})
+    hits = gate.scan_file("search/search_index.json", index.encode(), rules(), seen)
+    assert [h.rule for h in hits] == ["phone"]
+
+
 def test_gate_findings_never_show_the_value(tmp_path: Path) -> None:
     config, built = site(tmp_path)
     plant(built / "index.html", "<p>write to alice.canary@corp-mail.com</p>")
