@@ -224,3 +224,11 @@ def test_a_megabyte_single_line_is_scanned(name: str) -> None:
     assert all(0 <= m.start < m.end <= len(text) for m in matches)
     if name == "key-headers":
         assert matches and all(m.rule.id == "private-key" for m in matches)
+
+
+@pytest.mark.parametrize("prefix", ["", "\u0130 ", "caf\u00e9 "])
+def test_keyword_rules_read_any_text(prefix: str) -> None:
+    # Keyword rules are tried where the keyword automaton saw their word; a text whose
+    # lower case changes length (U+0130) is searched instead.
+    text = prefix + 'clientSecret = "Xk9#mP2$vL8qZ3"; datadog key 7dba7bc0781babe7d56468ef7a578805'
+    assert [rule for rule, _ in found(text)] == ["generic-secret", "datadog-key"]

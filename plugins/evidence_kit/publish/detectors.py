@@ -14,6 +14,7 @@ import functools
 import hashlib
 import html
 import ipaddress
+import itertools
 import math
 import re
 import string
@@ -47,6 +48,9 @@ class Rule:
     left: frozenset[str] | None = None
     """Characters the value extends over before the pattern's match (at least one)."""
     left_max: int = 0
+    anchors: tuple[str, ...] = ()
+    """Words (lower case) one of which every match starts with: the keyword automaton's
+    hits are where the pattern is tried, instead of a search through the whole text."""
 
 
 @dataclass(frozen=True)
@@ -416,7 +420,9 @@ def _rule(
     precise: bool = True,
     left: frozenset[str] | None = None,
     left_max: int = 0,
+    anchors: Iterable[str] = (),
 ) -> Rule:
+    anchors = tuple(anchors)
     return Rule(
         id,
         kind,
@@ -424,10 +430,11 @@ def _rule(
         re.compile(pattern),
         group,
         valid,
-        tuple(hints),
+        tuple(hints) + tuple(a for a in anchors if a not in hints),
         precise,
         left,
         left_max,
+        anchors,
     )
 
 
@@ -650,7 +657,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near("twilio", "[a-f0-9]{32}"),
         group=1,
         valid=_near_key,
-        hints=("twilio",),
+        anchors=("twilio",),
     ),
     _rule(
         "sendgrid-key",
@@ -712,7 +719,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near("heroku", _UUID),
         group=1,
         valid=_near_key,
-        hints=("heroku",),
+        anchors=("heroku",),
     ),
     _rule(
         "vault-token",
@@ -729,7 +736,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near("vault", r"s\.[A-Za-z0-9]{24}"),
         group=1,
         valid=_real_token,
-        hints=("vault",),
+        anchors=("vault",),
     ),
     _rule(
         "newrelic-key",
@@ -767,7 +774,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near("okta", "00[A-Za-z0-9_-]{40}"),
         group=1,
         valid=_near_key,
-        hints=("okta",),
+        anchors=("okta",),
     ),
     _rule(
         "cloudflare-token",
@@ -776,7 +783,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near(r"cloudflare|cf_api_token|cf_api_key|cf_token", "[A-Za-z0-9_-]{40}|[a-f0-9]{37}"),
         group=1,
         valid=_near_key,
-        hints=("cloudflare", "cf_api_", "cf_token"),
+        anchors=("cloudflare", "cf_api_", "cf_token"),
     ),
     _rule(
         "cloudflare-token",
@@ -793,7 +800,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near(r"datadog|dd[_-]?(?:api|app(?:lication)?)[_-]?key", "[a-f0-9]{40}|[a-f0-9]{32}"),
         group=1,
         valid=_near_key,
-        hints=("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
+        anchors=("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
     ),
     _rule(
         "pagerduty-key",
@@ -802,7 +809,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         _near("pagerduty", r"[a-f0-9]{32}|[A-Za-z0-9_+-]{20}"),
         group=1,
         valid=_near_key,
-        hints=("pagerduty",),
+        anchors=("pagerduty",),
     ),
     _rule(
         "opsgenie-key",
@@ -813,7 +820,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"(?![A-Za-z0-9-])",
         group=1,
         valid=_real_token,
-        hints=("opsgenie",),
+        anchors=("opsgenie",),
     ),
     _rule(
         "kubernetes-secret",
@@ -959,7 +966,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"([A-Za-z0-9._~+/=-]{16,4000})",
         group=1,
         valid=_near_key,
-        hints=("authorization",),
+        anchors=("authorization",),
     ),
     _rule(
         "http-credentials",
@@ -969,7 +976,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"([A-Za-z0-9+/]{8,1000}={0,2})",
         group=1,
         valid=_basic_credentials,
-        hints=("authorization",),
+        anchors=("authorization",),
     ),
     _rule(
         "http-credentials",
@@ -979,7 +986,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"([^\s\"':]{1,128}:[^\s\"']{1,256})",
         group=1,
         valid=_user_password,
-        hints=("curl",),
+        anchors=("curl",),
     ),
     _rule(
         "generic-secret",
@@ -989,6 +996,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         group=1,
         valid=_high_entropy,
         hints=("pass", "pwd", "secret", "token", "key", "credential"),
+        anchors=("pass", "pwd", "secret", "token", "credential", "api", "key"),
         precise=False,
     ),
     _rule(
@@ -1001,6 +1009,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         group=1,
         valid=_high_entropy,
         hints=("pass", "pwd", "secret", "token", "key", "credential"),
+        anchors=("--",),
         precise=False,
     ),
 )
@@ -1050,12 +1059,13 @@ PERSONAL_RULES: tuple[Rule, ...] = (
         hints=("+",),
         precise=False,
     ),
+    # One pattern per written form: a pattern that is an alternation at its top has no
+    # first character for `re` to skip to.
     _rule(
         "phone",
         "phone",
         "a phone number",
-        rf"[2-9]{_PHONE_START}[0-9]{{2}}[ .-][2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}"
-        rf"|\({_PHONE_START}[2-9][0-9]{{2}}\)[ .-]?[2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}",
+        rf"[2-9]{_PHONE_START}[0-9]{{2}}[ .-][2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}",
         valid=_phone,
         precise=False,
     ),
@@ -1063,9 +1073,26 @@ PERSONAL_RULES: tuple[Rule, ...] = (
         "phone",
         "phone",
         "a phone number",
-        rf"0{_PHONE_START}[1-9][0-9]{{0,4}}(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}"
-        rf"|\({_PHONE_START}0[1-9][0-9]{{0,4}}\)(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}",
+        rf"\({_PHONE_START}[2-9][0-9]{{2}}\)[ .-]?[2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}",
         valid=_phone,
+        hints=("(",),
+        precise=False,
+    ),
+    _rule(
+        "phone",
+        "phone",
+        "a phone number",
+        rf"0{_PHONE_START}[1-9][0-9]{{0,4}}(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}",
+        valid=_phone,
+        precise=False,
+    ),
+    _rule(
+        "phone",
+        "phone",
+        "a phone number",
+        rf"\({_PHONE_START}0[1-9][0-9]{{0,4}}\)(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}",
+        valid=_phone,
+        hints=("(",),
         precise=False,
     ),
     _rule(
@@ -1174,12 +1201,16 @@ class Hints:
                 self.automaton.add_word(word, word)
             self.automaton.make_automaton()
 
-    def present(self, text: str) -> set[str]:
+    def present(self, text: str) -> tuple[dict[str, list[int]], bool]:
+        """Each hint found in `text`, with where its occurrences start (for the words);
+        and whether those are offsets in `text` (lower case lengthens a few characters,
+        such as `İ`, and never shortens one)."""
         lowered = text.lower()
-        found = {c for c in self.chars if c in lowered}
+        found: dict[str, list[int]] = {c: [] for c in self.chars if c in lowered}
         if self.automaton is not None:
-            found.update(word for _, word in self.automaton.iter(lowered))
-        return found
+            for end, word in self.automaton.iter(lowered):
+                found.setdefault(word, []).append(end - len(word) + 1)
+        return found, len(lowered) == len(text)
 
 
 @dataclass(frozen=True)
@@ -1214,7 +1245,7 @@ class Detector:
 
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
         """Every sensitive value in `text`, without overlaps, in order."""
-        present = self._hints.present(text)
+        present, aligned = self._hints.present(text)
         key_ends: list[int] | None = None
         key_reach = -1
         found: list[tuple[int, int, int, Match]] = []
@@ -1223,13 +1254,17 @@ class Detector:
         for priority, rule in enumerate(self.rules):
             if precise_only and not rule.precise:
                 continue
-            if rule.hints and present.isdisjoint(rule.hints):
+            if rule.hints and present.keys().isdisjoint(rule.hints):
                 continue
             allowed = self.allow.get(rule.id, frozenset())
             # Rules that share a pattern (public and private addresses) search once.
             shared = searched.get(rule.pattern)
             if shared is None:
-                shared = searched[rule.pattern] = list(_search(rule, text))
+                if rule.anchors and aligned:
+                    shared = _anchored(rule, text, present)
+                else:
+                    shared = list(_search(rule, text))
+                searched[rule.pattern] = shared
             for m in shared:
                 start, end = m.span(rule.group)
                 if rule.left is not None:
@@ -1261,6 +1296,13 @@ class Detector:
                 result.append(match)
                 reach = match.end
         return result
+
+
+def _anchored(rule: Rule, text: str, present: Mapping[str, list[int]]) -> list[re.Match[str]]:
+    """The matches of a rule that start at one of its anchor words, tried only there."""
+    starts = sorted({at for word in rule.anchors for at in present.get(word, ())})
+    match = rule.pattern.match
+    return [m for m in map(match, itertools.repeat(text), starts) if m is not None]
 
 
 def _search(rule: Rule, text: str) -> Iterator[re.Match[str]]:
