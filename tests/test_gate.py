@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project, run_cli
-from evidence_kit.publish import detectors, gate
+from evidence_kit.publish import detectors, fastscan, gate
 from evidence_kit.publish.sanitize import parse_publish
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
@@ -266,6 +266,19 @@ def test_repeated_text_is_read_once_and_reported_in_every_file() -> None:
     later = chrome + "<p>key AKIAQ3EGCANARY7X4K2Z</p>\n" + chrome
     hits = gate.scan_file("d.html", later.encode(), rules(), seen)
     assert [(h.rule, h.line) for h in hits] == [("aws-access-key", 3)]
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 200])
+def test_a_large_page_is_read_in_pieces_without_losing_a_value(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastscan, "CHUNK", chunk)
+    filler = [f"<p>line {i} of the print view</p>" for i in range(30)]
+    # A deny-listed name wrapped over two lines, in the middle of the page.
+    page = "\n".join([*filler[:15], "<p>for Initech", "Corporation.</p>", *filler[15:]])
+    names = gate.Detectors.of(parse_publish({"deny_terms": ["Initech Corporation"]}, [], env={}))
+    hits = gate.scan_file("print/index.html", page.encode(), names, gate.Seen())
+    assert [(h.rule, h.line) for h in hits] == [("deny-term", 16)]
 
 
 def test_a_value_the_search_index_unwraps_is_found_there() -> None:

@@ -3,7 +3,9 @@
 Every pattern is linear: quantifiers are bounded and each pattern starts with a negative
 look-behind (or a literal) so that a match is only tried where a token starts, never at
 every character of a long run. A 1 MB single line scans in a fraction of a second.
-A cheap substring hint skips a rule when its text cannot occur at all.
+One pass of a keyword automaton (Aho-Corasick) over the text finds the rules' hints: a rule
+none of whose hints occurs is skipped, and a keyword rule is tried only where its word
+occurs. Validators (checksums, entropy, placeholders) run on candidates only.
 """
 
 from __future__ import annotations

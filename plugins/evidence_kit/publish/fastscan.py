@@ -69,6 +69,8 @@ SEPARATOR = "\n\x00\n\n"
 # Between lines that are not neighbours in the file: a block tag, so that neither a text
 # run nor a raw token joins across the gap.
 _GAP = "<hr>"
+# Characters parsed at a time: a tree of a whole large page costs more memory than time.
+CHUNK = 1_000_000
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -78,35 +80,56 @@ class Seen:
     A text, or a line, where something was found is dirty: a later file that has it is read
     the exact way too, so a value in the chrome is reported on every page that shows it,
     and a value in a page again in the search index.
+
+    Lines and texts are kept as their hashes (64 bits, seeded per process): the site's
+    distinct text is not held twice in memory.
     """
 
     def __init__(self) -> None:
-        self.lines: set[str] = set()
-        self.dirty_lines: set[str] = set()
-        self.texts: dict[str, bool] = {}
-        """Text -> whether the rules found something in it."""
+        self.lines: set[int] = set()
+        self.dirty_lines: set[int] = set()
+        self.texts: dict[int, bool] = {}
+        """Hash of a text's words -> whether the rules found something in it."""
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     """Whether the lines of an HTML or XML text that no earlier file had hold anything
     the rules find (or an asset loaded from another site)."""
     lines = text.split("\n")
+    hashes = list(map(hash, lines))
     lines_seen = seen.lines
-    new = [i for i, line in enumerate(lines) if line not in lines_seen]
-    lines_seen.update(lines)
-    if seen.dirty_lines and not seen.dirty_lines.isdisjoint(lines):
+    new = [i for i, h in enumerate(hashes) if h not in lines_seen]
+    lines_seen.update(hashes)
+    if seen.dirty_lines and not seen.dirty_lines.isdisjoint(hashes):
         return True
     if not new:
         return False
     keep = sorted({j for i in new for j in (i - 1, i, i + 1) if 0 <= j < len(lines)})
+    return any(_excerpt(chunk, rules, seen) for chunk in _chunks(lines, keep))
+
+
+def _chunks(lines: list[str], keep: list[int]) -> Iterator[str]:
+    """The kept lines as excerpts of about CHUNK characters, a gap where lines were left
+    out; each excerpt after the first starts with the previous one's last line, so that
+    no two neighbouring lines are read apart. A large page (the print view of the whole
+    site) is parsed a piece at a time, not as one tree."""
     parts: list[str] = []
+    size = 0
     previous = -2
     for index in keep:
         if index != previous + 1 and parts:
             parts.append(_GAP)
+        elif size > CHUNK:
+            yield "\n".join(parts)
+            parts, size = [parts[-1]], len(parts[-1])
         parts.append(lines[index])
+        size += len(lines[index]) + 1
         previous = index
-    excerpt = "\n".join(parts)
+    if parts:
+        yield "\n".join(parts)
+
+
+def _excerpt(excerpt: str, rules: Detectors, seen: Seen) -> bool:
     if rules.all.find(excerpt, precise_only=True):
         return True
     texts = markup_texts(excerpt)
@@ -161,22 +184,32 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
     fragments: list[str] = []
     known = seen.texts
     for string in _strings(value):
-        if string in known:
-            if known[string]:
+        verdict = known.get(hash(string))
+        if verdict is not None:
+            if verdict:
                 return True
             continue
         if "<" in string and ">" in string:
-            known[string] = False
+            known[hash(string)] = False
             fragments.append(string)
         else:
             texts.append(string)
-    if fragments:
-        # One parse for all the fragments; a block tag between them keeps them apart.
-        inner = markup_texts(_GAP.join(fragments))
-        if inner is None:
-            return True
-        texts.extend(inner)
-    return found(texts, rules, known)
+    if found(texts, rules, known):
+        return True
+    # The fragments a batch of about CHUNK characters at a time; a block tag between them
+    # keeps them apart.
+    batch: list[str] = []
+    size = 0
+    for fragment in [*fragments, None]:
+        if fragment is not None:
+            batch.append(fragment)
+            size += len(fragment)
+        if batch and (fragment is None or size > CHUNK):
+            inner = markup_texts(_GAP.join(batch))
+            if inner is None or found(inner, rules, known):
+                return True
+            batch, size = [], 0
+    return False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -191,7 +224,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def found(texts: list[str], rules: Detectors, known: dict[str, bool]) -> bool:
+def found(texts: list[str], rules: Detectors, known: dict[int, bool]) -> bool:
     """Whether the rules find anything in the texts: texts read before count as they were
     found then; the others are read in one pass and recorded.
 
@@ -201,16 +234,17 @@ def found(texts: list[str], rules: Detectors, known: dict[str, bool]) -> bool:
     the rules that read lines.
     """
     novel: list[str] = []
-    keys: list[str] = []
+    keys: list[int] = []
     dirty = False
     for text in texts:
-        key = " ".join(text.split())
-        if not key:
+        words = " ".join(text.split())
+        if not words:
             continue
+        key = hash(words)
         verdict = known.get(key)
         if verdict is None:
             known[key] = False
-            novel.append(key)
+            novel.append(words)
             keys.append(key)
             if "\n " in text or "\n\t" in text:
                 # Indented lines (code, a manifest): rules that read lines need them.

@@ -182,7 +182,9 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
             hits.extend(_markup(text, rules))
             if seen is not None:
                 lines = text.split("\n")
-                seen.dirty_lines.update(lines[h.line - 1] for h in hits if h.line <= len(lines))
+                seen.dirty_lines.update(
+                    hash(lines[h.line - 1]) for h in hits if h.line <= len(lines)
+                )
     else:
         # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
         hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
