@@ -636,7 +636,6 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"http(?<![A-Za-z0-9.-]http)s?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}"
         r"(?::[0-9]{1,5})?/[0-9]{1,12}(?![A-Za-z0-9])",
         valid=_real_token,
-        hints=("://",),
     ),
     _rule(
         "twilio-key",
@@ -958,7 +957,6 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
         group=1,
         valid=_user_password,
-        hints=("://",),
     ),
     _rule(
         "http-credentials",
@@ -1245,9 +1243,15 @@ class Detector:
     def _hints(self) -> Hints:
         return Hints(self.rules)
 
+    @functools.cached_property
+    def _precise_hints(self) -> Hints:
+        # The precise rules' hints are rare token prefixes: raw markup is read quickly.
+        return Hints(r for r in self.rules if r.precise)
+
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
         """Every sensitive value in `text`, without overlaps, in order."""
-        present, aligned = self._hints.present(text)
+        hints = self._precise_hints if precise_only else self._hints
+        present, aligned = hints.present(text)
         key_ends: list[int] | None = None
         key_reach = -1
         found: list[tuple[int, int, int, Match]] = []

@@ -2,17 +2,18 @@
 
 A site repeats itself: the theme's header, navigation, footer and icons are on every page,
 and the search index holds the pages' text again. The gate reads each distinct line of
-HTML and XML once (with its neighbours, so a value split over two lines is read whole),
-parses those lines with lexbor (selectolax) into text runs (inline tags joined, entities
-decoded), attribute values and comments, and runs the rules once over the runs no earlier
-file had. A file where this finds nothing is clean; a file where it finds anything is read
-again the exact way (gate.py), which places each hit on its line and column. A value in the
-repeated chrome is therefore reported at the first file that has it.
+HTML and XML once (with the neighbours its text runs on with, so a value wrapped over two
+lines is read whole), parses those lines with lexbor (selectolax) into text runs (inline
+tags joined, entities decoded), attribute values and comments, and runs the rules once over
+the texts no earlier file had. A file where this finds nothing is clean; a file where it
+finds anything, or that holds a text or line where something was found before, is read
+again the exact way (gate.py), which places each hit on its line and column.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -90,6 +91,8 @@ class Seen:
         self.dirty_lines: set[int] = set()
         self.texts: dict[int, bool] = {}
         """Hash of a text's words -> whether the rules found something in it."""
+        self.words: dict[int, int] = {}
+        """Hash of a text as written -> hash of its words (most texts recur as written)."""
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:
@@ -98,14 +101,24 @@ def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     lines = text.split("\n")
     hashes = list(map(hash, lines))
     lines_seen = seen.lines
-    new = [i for i, h in enumerate(hashes) if h not in lines_seen]
-    lines_seen.update(hashes)
+    fresh = set(hashes) - lines_seen
+    new = list(itertools.compress(range(len(hashes)), map(fresh.__contains__, hashes)))
+    lines_seen |= fresh
     if seen.dirty_lines and not seen.dirty_lines.isdisjoint(hashes):
         return True
     if not new:
         return False
-    keep = sorted({j for i in new for j in (i - 1, i, i + 1) if 0 <= j < len(lines)})
-    return any(_excerpt(chunk, rules, seen) for chunk in _chunks(lines, keep))
+    # A new line with the neighbours its text may run on with: the line before unless it
+    # starts with a tag, the line after unless it ends with one.
+    keep = set(new)
+    last = len(lines) - 1
+    for index in new:
+        line = lines[index].strip()
+        if index > 0 and not line.startswith("<"):
+            keep.add(index - 1)
+        if index < last and not line.endswith(">"):
+            keep.add(index + 1)
+    return any(_excerpt(chunk, rules, seen) for chunk in _chunks(lines, sorted(keep)))
 
 
 def _chunks(lines: list[str], keep: list[int]) -> Iterator[str]:
@@ -133,7 +146,7 @@ def _excerpt(excerpt: str, rules: Detectors, seen: Seen) -> bool:
     if rules.all.find(excerpt, precise_only=True):
         return True
     texts = markup_texts(excerpt)
-    return texts is None or found(texts, rules, seen.texts)
+    return texts is None or found(texts, rules, seen)
 
 
 def markup_texts(html: str) -> list[str] | None:
@@ -159,7 +172,8 @@ def markup_texts(html: str) -> list[str] | None:
     flat = LexborHTMLParser(_INLINE_TAG.sub("", html))
     if flat.root is not None:
         texts.extend(flat.root.text(separator=SEPARATOR).split(SEPARATOR))
-    return texts
+    # Each distinct text once (a page repeats its links, labels and blank runs).
+    return list(dict.fromkeys(texts))
 
 
 def _external(tag: str, name: str, value: str, attributes: dict[str, str | None]) -> bool:
@@ -194,7 +208,7 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
             fragments.append(string)
         else:
             texts.append(string)
-    if found(texts, rules, known):
+    if found(texts, rules, seen):
         return True
     # The fragments a batch of about CHUNK characters at a time; a block tag between them
     # keeps them apart.
@@ -206,7 +220,7 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
             size += len(fragment)
         if batch and (fragment is None or size > CHUNK):
             inner = markup_texts(_GAP.join(batch))
-            if inner is None or found(inner, rules, known):
+            if inner is None or found(inner, rules, seen):
                 return True
             batch, size = [], 0
     return False
@@ -224,7 +238,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def found(texts: list[str], rules: Detectors, known: dict[int, bool]) -> bool:
+def found(texts: list[str], rules: Detectors, seen: Seen) -> bool:
     """Whether the rules find anything in the texts: texts read before count as they were
     found then; the others are read in one pass and recorded.
 
@@ -233,20 +247,26 @@ def found(texts: list[str], rules: Detectors, known: dict[int, bool]) -> bool:
     a value. A text with indented lines (code, a manifest) is also read as written, for
     the rules that read lines.
     """
+    known = seen.texts
+    spelled = seen.words
     novel: list[str] = []
     keys: list[int] = []
     dirty = False
     for text in texts:
-        words = " ".join(text.split())
-        if not words:
+        written = hash(text)
+        key = spelled.get(written)
+        if key is not None:
+            dirty = dirty or known.get(key, False)
             continue
-        key = hash(words)
+        words = " ".join(text.split())
+        key = spelled[written] = hash(words)
         verdict = known.get(key)
         if verdict is None:
             known[key] = False
-            novel.append(words)
-            keys.append(key)
-            if "\n " in text or "\n\t" in text:
+            if words:
+                novel.append(words)
+                keys.append(key)
+            if words and ("\n " in text or "\n\t" in text):
                 # Indented lines (code, a manifest): rules that read lines need them.
                 novel.append(text)
                 keys.append(key)
