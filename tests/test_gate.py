@@ -319,3 +319,25 @@ def test_allow_entries_take_dates_from_yaml(tmp_path: Path) -> None:
     publish = parse_publish({"gate_allow": [entry]}, errors, env={})
     assert errors == []
     assert publish.gate_allow[0].expires == dt.date(2027, 1, 1)
+
+
+def megabyte_markup() -> dict[str, str]:
+    """Single lines of 1 MB of broken markup that a tag pattern reading to the next `>`
+    from every `<` would take quadratic time over."""
+    size = 1_000_000
+    return {
+        "unclosed-inline-tags": "<a " * (size // 3),
+        "unclosed-tags": "<p " * (size // 3),
+        "unclosed-quotes": '<p a="' * (size // 6),
+        "angle-brackets": "<" * size,
+        "comment-starts": "<!--" * (size // 4),
+        "spans": "<span>x" * (size // 7),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(megabyte_markup()))
+@pytest.mark.parametrize("quick", [True, False], ids=["quick", "exact"])
+def test_a_megabyte_of_broken_markup_is_read(name: str, quick: bool) -> None:
+    # Timed in the report (README), not here: tests never time.
+    data = megabyte_markup()[name].encode()
+    assert gate.scan_file("page.html", data, rules(), gate.Seen() if quick else None) == []

@@ -33,8 +33,10 @@ INLINE = frozenset(
         *("time", "u", "var", "wbr"),
     }
 )
+# A tag ends at the next `<` at the latest, so that a run of unclosed tags is read in
+# linear time (`[^>]*` would read to the end of the text from each of them).
 _INLINE_TAG = re.compile(
-    r"</?(?:" + "|".join(sorted(INLINE, key=len, reverse=True)) + r")(?=[\s/>])[^>]*>",
+    r"</?(?:" + "|".join(sorted(INLINE, key=len, reverse=True)) + r")(?=[\s/>])[^<>]*>",
     re.IGNORECASE,
 )
 # Attributes that hold markup structure (SVG geometry, presentation, classes), not data:

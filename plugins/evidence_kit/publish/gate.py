@@ -244,14 +244,15 @@ class _Run:
     pieces: list[tuple[int, str, bool]]
 
 
-# A regex tokenizer, not html.parser: the gate reads every page of the site, and the pure-
+# An unquoted `<` ends a tag's attributes, so a run of unclosed tags is read in linear
+# time. A regex tokenizer, not html.parser: the gate reads every page of the site, and the pure-
 # Python parser was most of a build's time. Comments, doctypes and processing instructions
 # carry no text; the content of script and style is raw text, as browsers read it.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<[!?][^>]*>?"
-    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>",
+    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)>",
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
