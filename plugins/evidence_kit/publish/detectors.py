@@ -199,18 +199,34 @@ def _not_stopword(value: str) -> bool:
 _REFERENCE = re.compile(
     r"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:[(\[].*)?|[(\[].*)"
 )
-_SLUG = re.compile(r"[a-z]+(?:[_.-][a-z0-9]+)*|[A-Z]+(?:[_.-][A-Z0-9]+)*")
+_SLUG = re.compile(r"[a-z]+(?:[_./+-][a-z0-9]+)*|[A-Z]+(?:[_./+-][A-Z0-9]+)*")
+_LOWER_RUN = re.compile(r"[a-z]{3,}")
+
+
+_CALLEE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.=:<>+*/%&|!\[\]-]*")
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*==?[A-Za-z_$'\"][A-Za-z0-9_.$'\"]*")
 
 
 def key_shaped(value: str) -> bool:
-    """A value that could be a key: not a URL, path, slug, code reference or words."""
+    """A value that could be a key: not a URL, path, slug, code reference, call or words."""
     if "://" in value or value.startswith(("/", "./", "../", "~/", "$", "%", "@", "#")):
+        return False
+    # Code: `key=file_sort_key)`, `token == TOKEN_RAW_END):`, `x = f(value`, `(?:...)`,
+    # `{self.key!r}`, `default=None)`.
+    if value.startswith(("(", "[", "{")):
+        return False
+    value = value.rstrip(")]};:,.")
+    if "(" in value and _CALLEE.fullmatch(value.split("(", 1)[0]):
+        return False
+    if _ASSIGNMENT.fullmatch(value):
         return False
     if _SLUG.fullmatch(value) or _REFERENCE.fullmatch(value):
         return False
     if value.isalpha():
-        # Words in camel case (`getAccessTokenFromCache`) rather than random letters.
-        return len(value) >= 20 and entropy(value) >= 4.0
+        # Words in camel case (`getAccessTokenFromCache`, `ASAuthorizationAppleIDProvider`)
+        # rather than random letters: runs of lower case cover most of them.
+        words = sum(len(run) for run in _LOWER_RUN.findall(value))
+        return len(value) >= 20 and entropy(value) >= 4.0 and words < 0.6 * len(value)
     return True
 
 
@@ -983,7 +999,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         "secret",
         "credentials in an Authorization header or a curl -u flag",
         r"curl[^\n]{0,200}?(?<![A-Za-z0-9-])(?:-u|--user)(?:[ \t]{1,3}|=)[\"']?"
-        r"([^\s\"':]{1,128}:[^\s\"']{1,256})",
+        r"([^\s\"'`:]{1,128}:[^\s\"'`]{1,256})",
         group=1,
         valid=_user_password,
         anchors=("curl",),
