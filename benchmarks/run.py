@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus
+from . import corpus, detection
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -310,6 +310,7 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
         "measurements": [m.as_json() for m in runner.measurements.values()],
         "targets": [t.as_json() for t in targets(plan, runner.measurements)],
         "scan": scan_info(runner.measurements.get(scan_id), site_bytes),
+        "detection": detection.measure(),
         "runtime_s": round(time.perf_counter() - started, 1),
     }
     return results
@@ -545,6 +546,8 @@ def markdown(results: dict[str, Any]) -> str:
         for c in results["corpora"]
     )
     lines += ["", f"Corpora: {sizes}."]
+    if "detection" in results:
+        lines += ["", detection.markdown(results["detection"]).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from evidence_kit.core.options.publish import valid_host_pattern
 from evidence_kit.publish import detectors
 from evidence_kit.publish.detectors import Decoded, Detector, entropy, iban, luhn
 
@@ -193,9 +194,9 @@ def test_fingerprints_are_stable_and_never_the_value() -> None:
 
 
 def test_host_patterns_are_checked() -> None:
-    assert detectors.valid_host_pattern("*.corp.example.com")
-    assert not detectors.valid_host_pattern("bad host")
-    assert not detectors.valid_host_pattern("a..b")
+    assert valid_host_pattern("*.corp.example.com")
+    assert not valid_host_pattern("bad host")
+    assert not valid_host_pattern("a..b")
 
 
 def megabyte_lines() -> dict[str, str]:
@@ -224,3 +225,11 @@ def test_a_megabyte_single_line_is_scanned(name: str) -> None:
     assert all(0 <= m.start < m.end <= len(text) for m in matches)
     if name == "key-headers":
         assert matches and all(m.rule.id == "private-key" for m in matches)
+
+
+@pytest.mark.parametrize("prefix", ["", "\u0130 ", "caf\u00e9 "])
+def test_keyword_rules_read_any_text(prefix: str) -> None:
+    # Keyword rules are tried where the keyword automaton saw their word; a text whose
+    # lower case changes length (U+0130) is searched instead.
+    text = prefix + 'clientSecret = "Xk9#mP2$vL8qZ3"; datadog key 7dba7bc0781babe7d56468ef7a578805'
+    assert [rule for rule, _ in found(text)] == ["generic-secret", "datadog-key"]

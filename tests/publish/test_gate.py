@@ -11,7 +11,7 @@ import pytest
 
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
-from evidence_kit.publish import detectors, gate
+from evidence_kit.publish import detectors, fastscan, gate, redact
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 AWS_FINGERPRINT = detectors.fingerprint(AWS_KEY)
@@ -149,14 +149,14 @@ def test_an_allowed_fingerprint_passes_until_it_expires(tmp_path: Path) -> None:
     assert lines[-1] == "2 errors, 0 warnings"
 
 
-def rules() -> gate.Detectors:
+def rules() -> redact.Detectors:
     publish = parse_publish(
         {"internal_hosts": ["*.corp.example.com"], "deny_terms": ["Globex"]},
         [],
         detectors.RULE_IDS,
         env={},
     )
-    return gate.Detectors.of(publish)
+    return redact.Detectors.of(publish)
 
 
 @pytest.mark.parametrize(
@@ -221,6 +221,97 @@ def test_the_gate_reads_every_form_a_value_takes(
     assert [(hit.rule, hit.line) for hit in hits] == expected
 
 
+GATE_CASES = [
+    (
+        "highlighted.html",
+        '<pre><code><span class="s">AKIAQ3EG</span><span>CANARY7X4K2Z</span></code></pre>',
+    ),
+    ("entities.html", "<p>\n\nalice.canary&#64;corp-mail.com</p>"),
+    (
+        "attributes.html",
+        '<p>x</p>\n<img alt="ghp_Zq8Kc4nAry7mWx2Lp0TbR5sV9dF3hJ6kN1yE" src="a.png">',
+    ),
+    ("comment.html", "<p>x</p>\n<!-- ask alice.canary@corp-mail.com -->"),
+    ("anchor.html", '<h2 id="globex-outage">Outage</h2>'),
+    (
+        "search/search_index.json",
+        json.dumps({"docs": [{"text": "mail alice.canary@corp-mail.com"}]}),
+    ),
+    ("prose.html", "<p>Ask &lt;&lt;Security lead&gt;&gt;.</p>"),
+    ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>"),
+    ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>"),
+    ("font.html", '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), GATE_CASES, ids=[n for n, _ in GATE_CASES])
+def test_the_quick_reading_finds_what_the_exact_one_finds(name: str, content: str) -> None:
+    exact = gate.scan_file(name, content.encode(), rules())
+    assert gate.scan_file(name, content.encode(), rules(), gate.Seen()) == exact
+
+
+# Material's inline icons (the footer's social links): path data like `9.5.5.08`.
+ICON = (
+    '<a href="https://github.com/acme" title="github.com" class="md-social__link">'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 496 512"><path d="M165.9 397.4c0 '
+    "2-2.3 3.6-5.2 3.6-3.3.3-5.6-1.3-5.6-3.6 0-2 2.3-3.6 5.2-3.6 3-.3 5.6 1.3 5.6 3.6m-31.1-4.5c-"
+    '.7 2 1.3 4.3 4.3 4.9 2.6 1 5.6 0 6.2-2s-1.3-4.3-4.3-5c-2.6-.7-5.5.3-6.2 2.3M9.5.5.08 8.8.8.8z"'
+    ' points="9.5.5.08 1.2.3.4" transform="translate(8.8.4.4)"/></svg></a>'
+)
+
+
+@pytest.mark.parametrize("seen", [None, gate.Seen()], ids=["exact", "quick"])
+def test_svg_geometry_is_not_data(seen: gate.Seen | None) -> None:
+    assert gate.scan_file("index.html", f"<footer>{ICON}</footer>".encode(), rules(), seen) == []
+
+
+def test_repeated_text_is_read_once_and_reported_in_every_file() -> None:
+    seen = gate.Seen()
+    chrome = "<header><p>Evidence</p></header>\n<nav><a href='/'>Home</a></nav>\n"
+    first = chrome + "<p>mail alice.canary@corp-mail.com</p>\n"
+    assert [(h.rule, h.line) for h in gate.scan_file("a.html", first.encode(), rules(), seen)] == [
+        ("email", 3)
+    ]
+    # Known lines and texts are not read again, yet a known value is reported again.
+    assert gate.scan_file("b.html", chrome.encode(), rules(), seen) == []
+    again = gate.scan_file("c.html", first.encode(), rules(), seen)
+    assert [(h.rule, h.line) for h in again] == [("email", 3)]
+    index = json.dumps({"docs": [{"text": "<p>mail alice.canary@corp-mail.com</p>"}]})
+    assert [
+        h.rule for h in gate.scan_file("search/search_index.json", index.encode(), rules(), seen)
+    ] == ["email"]
+    # A new value on a new line between known lines is read, with its line.
+    later = chrome + "<p>key AKIAQ3EGCANARY7X4K2Z</p>\n" + chrome
+    hits = gate.scan_file("d.html", later.encode(), rules(), seen)
+    assert [(h.rule, h.line) for h in hits] == [("aws-access-key", 3)]
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 200])
+def test_a_large_page_is_read_in_pieces_without_losing_a_value(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastscan, "CHUNK", chunk)
+    filler = [f"<p>line {i} of the print view</p>" for i in range(30)]
+    # A deny-listed name wrapped over two lines, in the middle of the page.
+    page = "\n".join([*filler[:15], "<p>for Initech", "Corporation.</p>", *filler[15:]])
+    names = redact.Detectors.of(
+        parse_publish({"deny_terms": ["Initech Corporation"]}, [], detectors.RULE_IDS, env={})
+    )
+    hits = gate.scan_file("print/index.html", page.encode(), names, gate.Seen())
+    assert [(h.rule, h.line) for h in hits] == [("deny-term", 16)]
+
+
+def test_a_value_the_search_index_unwraps_is_found_there() -> None:
+    # The page wraps the number over two lines (not a phone number as written); the search
+    # index has the paragraph with spaces, where it is one.
+    seen = gate.Seen()
+    page = "<p>call +1 415 555\n0100 now</p>"
+    assert gate.scan_file("a.html", page.encode(), rules(), seen) == []
+    index = json.dumps({"docs": [{"text": "<p>call +1 415 555 0100 now</p>"}]})
+    hits = gate.scan_file("search/search_index.json", index.encode(), rules(), seen)
+    assert [h.rule for h in hits] == ["phone"]
+
+
 def test_gate_findings_never_show_the_value(tmp_path: Path) -> None:
     config, built = site(tmp_path)
     plant(built / "index.html", "<p>write to alice.canary@corp-mail.com</p>")
@@ -248,3 +339,25 @@ def test_allow_entries_take_dates_from_yaml(tmp_path: Path) -> None:
     publish = parse_publish({"gate_allow": [entry]}, errors, detectors.RULE_IDS, env={})
     assert errors == []
     assert publish.gate_allow[0].expires == dt.date(2027, 1, 1)
+
+
+def megabyte_markup() -> dict[str, str]:
+    """Single lines of 1 MB of broken markup that a tag pattern reading to the next `>`
+    from every `<` would take quadratic time over."""
+    size = 1_000_000
+    return {
+        "unclosed-inline-tags": "<a " * (size // 3),
+        "unclosed-tags": "<p " * (size // 3),
+        "unclosed-quotes": '<p a="' * (size // 6),
+        "angle-brackets": "<" * size,
+        "comment-starts": "<!--" * (size // 4),
+        "spans": "<span>x" * (size // 7),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(megabyte_markup()))
+@pytest.mark.parametrize("quick", [True, False], ids=["quick", "exact"])
+def test_a_megabyte_of_broken_markup_is_read(name: str, quick: bool) -> None:
+    # Timed in the report (README), not here: tests never time.
+    data = megabyte_markup()[name].encode()
+    assert gate.scan_file("page.html", data, rules(), gate.Seen() if quick else None) == []

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
 from ..rules import Rule, table
-from . import manifest
-from .detectors import PLACEHOLDER_RULE, Detector, Match
-from .redact import detector_for
+from . import fastscan, manifest
+from .detectors import Detector, Match
+from .fastscan import Seen
+from .redact import Detectors
 
 RULES: tuple[Rule, ...] = table(
     """
@@ -40,7 +41,7 @@ RULES: tuple[Rule, ...] = table(
 """The gate's own rules; what it finds in the site carries the detectors' rule ids."""
 
 if TYPE_CHECKING:
-    from ..core.options.publish import AllowEntry, Publish
+    from ..core.options.publish import AllowEntry
     from ..core.settings import Settings
 
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
@@ -49,30 +50,11 @@ SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
 MAX_GUNZIPPED = 64 * 1024 * 1024
 
-# Elements whose text runs on with its neighbours' (a highlighted token is split into
-# spans); any other tag ends a run of text, so table cells do not join into one number.
-_INLINE = frozenset(
-    {
-        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
-        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
-        *("time", "u", "var", "wbr"),
-    }
-)
+_INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
-_ASSET_ATTRS = {
-    "script": ("src",),
-    "img": ("src", "srcset"),
-    "iframe": ("src",),
-    "frame": ("src",),
-    "source": ("src", "srcset"),
-    "video": ("src", "poster"),
-    "audio": ("src",),
-    "track": ("src",),
-    "embed": ("src",),
-    "object": ("data",),
-    "input": ("src",),
-}
-_ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
+_ASSET_ATTRS = fastscan.ASSET_ATTRS
+_ASSET_LINKS = fastscan.ASSET_LINKS
+STRUCTURE_ATTRIBUTES = fastscan.STRUCTURE_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -85,19 +67,6 @@ class Hit:
     line: int
     column: int
     field: str | None = None
-
-
-@dataclass(frozen=True)
-class Detectors:
-    """The project's rules, and the unfilled-placeholder rule for prose outside code."""
-
-    all: Detector
-    placeholders: Detector
-
-    @classmethod
-    def of(cls, publish: Publish) -> Detectors:
-        rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
-        return cls(detector_for(publish), Detector(rules, dict(publish.allow)))
 
 
 def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
@@ -129,8 +98,9 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
     files = list(manifest.site_files(site_dir))
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
+    seen = Seen()
     for rel, path in files:
-        for hit in scan_file(rel, path.read_bytes(), rules):
+        for hit in scan_file(rel, path.read_bytes(), rules, seen):
             if hit.fingerprint not in allowed:
                 findings.append(_finding(f"{shown_as}/{rel}", hit))
     return sorted(findings, key=Finding.sort_key)
@@ -164,8 +134,13 @@ def _expired(entry: AllowEntry, settings: Settings, marks: Sequence[Mark]) -> Fi
 # ---------------------------------------------------------------- one file
 
 
-def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
-    """Every hit in one published file, by its type; each value once per line."""
+def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None) -> list[Hit]:
+    """Every hit in one published file, by its type; each value once per line.
+
+    With `seen` (the texts of the files scanned before), HTML, XML and JSON are first read
+    quickly: only what no earlier file had, by a parser in C. Only a file where that finds
+    something is read again the exact way, which places each hit on its line.
+    """
     name = rel.lower()
     if name.endswith(".gz"):
         data = _gunzip(data)
@@ -173,22 +148,35 @@ def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
     hits: list[Hit] = []
     if name.endswith(MARKUP + JSON + TEXT):
         text = data.decode("utf-8", errors="replace")
+        if seen is not None and name.endswith(MARKUP + JSON):
+            quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None
+            if name.endswith(JSON):
+                quick = fastscan.json_strings(text, rules, seen)
+            if quick is not None and not quick:
+                return []
         # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
-        # path says where in the file); a value found both ways is reported once.
+        # path says where in the file); a value found both ways is reported once. Loose
+        # rules read markup's text and attribute values, not its raw bytes: SVG path data
+        # (`9.5.5.08`) is structure, not data.
         if name.endswith(JSON):
             hits.extend(_json(text, rules))
-        hits.extend(_raw(text, rules.all, precise=False))
+        hits.extend(_raw(text, rules.all, precise=name.endswith(MARKUP)))
         if name.endswith(MARKUP):
             hits.extend(_markup(text, rules))
+            if seen is not None:
+                lines = text.split("\n")
+                seen.dirty_lines.update(
+                    hash(lines[h.line - 1]) for h in hits if h.line <= len(lines)
+                )
     else:
         # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
         hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
-    seen = set()
+    reported = set()
     unique = []
     for hit in hits:
         key = (hit.rule, hit.fingerprint, hit.line)
-        if key not in seen:
-            seen.add(key)
+        if key not in reported:
+            reported.add(key)
             unique.append(hit)
     return unique
 
@@ -234,19 +222,21 @@ def _raw(text: str, detector: Detector, *, precise: bool) -> Iterator[Hit]:
 
 @dataclass
 class _Run:
-    """A run of text between block tags, as pieces with the line each starts on."""
+    """A run of text between block tags, as pieces with the line and column each starts
+    on, and whether it is code."""
 
-    pieces: list[tuple[int, str, bool]]
+    pieces: list[tuple[int, int, str, bool]]
 
 
-# A regex tokenizer, not html.parser: the gate reads every page of the site, and the pure-
+# An unquoted `<` ends a tag's attributes, so a run of unclosed tags is read in linear
+# time. A regex tokenizer, not html.parser: the gate reads every page of the site, and the pure-
 # Python parser was most of a build's time. Comments, doctypes and processing instructions
 # carry no text; the content of script and style is raw text, as browsers read it.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<[!?][^>]*>?"
-    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>",
+    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)>",
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -259,7 +249,7 @@ class _Markup:
     def __init__(self, text: str) -> None:
         self.runs: list[_Run] = []
         self.attrs: list[tuple[int, int, str, str, dict[str, str]]] = []
-        self._pieces: list[tuple[int, str, bool]] = []
+        self._pieces: list[tuple[int, int, str, bool]] = []
         self._code = 0
         self._lines = _Lines(text)
         self._read(text)
@@ -278,7 +268,13 @@ class _Markup:
                 break
             pos = start = token.end()
             if token.group(2) is None:
-                continue  # a comment, doctype or processing instruction
+                # A comment's text is read on its own; doctypes and processing
+                # instructions carry none.
+                if token.group().startswith("<!--"):
+                    self._flush()
+                    self._data(token.start() + 4, token.group()[4:].removesuffix("-->"))
+                    self._flush()
+                continue
             tag = token.group(2).lower()
             if token.group(1):
                 self._end(tag)
@@ -315,7 +311,7 @@ class _Markup:
             self._flush()
 
     def _data(self, offset: int, data: str) -> None:
-        self._pieces.append((self._lines.at(offset)[0], data, self._code > 0))
+        self._pieces.append((*self._lines.at(offset), data, self._code > 0))
 
     def _flush(self) -> None:
         if self._pieces:
@@ -348,10 +344,23 @@ class _Segment:
     """...and the line of the file each piece starts on."""
     column: int = 1
     field: str | None = None
+    columns: tuple[int, ...] = ()
+    """...and its column, for text runs (an attribute value has its attribute's column)."""
 
     def line_at(self, offset: int) -> int:
         index = bisect.bisect_right(self.starts, offset) - 1
         return self.lines[index] + self.text.count("\n", self.starts[index], offset)
+
+    def column_at(self, offset: int) -> int:
+        """The column of `offset`, counted in the text as read (an entity before it on the
+        same line counts as its one character)."""
+        if not self.columns:
+            return self.column
+        index = bisect.bisect_right(self.starts, offset) - 1
+        newline = self.text.rfind("\n", self.starts[index], offset)
+        if newline >= 0:
+            return offset - newline
+        return self.columns[index] + offset - self.starts[index]
 
 
 # Joins segments so that one pass of the rules reads them all; no rule's pattern crosses
@@ -375,9 +384,10 @@ def _find(detector: Detector, segments: Sequence[_Segment]) -> Iterator[Hit]:
             continue
         index = bisect.bisect_right(offsets, match.start) - 1
         segment = segments[index]
-        line = segment.line_at(match.start - offsets[index])
+        at = match.start - offsets[index]
         rule = match.rule
-        yield Hit(rule.id, rule.description, match.fingerprint, line, segment.column, segment.field)
+        line, column = segment.line_at(at), segment.column_at(at)
+        yield Hit(rule.id, rule.description, match.fingerprint, line, column, segment.field)
 
 
 @dataclass
@@ -395,22 +405,26 @@ def _read_markup(text: str, first: int = 1, field: str | None = None) -> _Page:
     parser.close()
     page = _Page([], [], [])
     for run in parser.runs:
-        starts, lines, size = [], [], 0
-        for line, piece, code in run.pieces:
+        starts, lines, columns, size = [], [], [], 0
+        for line, column, piece, code in run.pieces:
             starts.append(size)
             lines.append(first + line - 1)
+            columns.append(column)
             size += len(piece)
             if not code and "<<" in piece:
-                page.prose.append(_Segment(piece, (0,), (first + line - 1,), 1, field))
-        joined = "".join(piece for _, piece, _ in run.pieces)
-        page.segments.append(_Segment(joined, tuple(starts), tuple(lines), 1, field))
+                on = (first + line - 1,)
+                page.prose.append(_Segment(piece, (0,), on, column, field, (column,)))
+        joined = "".join(piece for _, _, piece, _ in run.pieces)
+        segment = _Segment(joined, tuple(starts), tuple(lines), 1, field, tuple(columns))
+        page.segments.append(segment)
     for line, column, tag, name, values in parser.attrs:
         at = first + line - 1
-        segment = _Segment(values[name], (0,), (at,), column, field)
-        page.segments.append(segment)
-        if "<<" in segment.text:
-            # Builders put front matter raw into attributes (`<meta name="description">`).
-            page.prose.append(segment)
+        if name not in STRUCTURE_ATTRIBUTES:
+            segment = _Segment(values[name], (0,), (at,), column, field)
+            page.segments.append(segment)
+            if "<<" in segment.text:
+                # Builders put front matter raw into attributes (`<meta name="description">`).
+                page.prose.append(segment)
         page.external.extend(_external(tag, name, values, at, column, field))
     return page
 

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import html
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core.model import Document, map_strings
@@ -15,7 +16,7 @@ from ..core.options.publish import (
     Publish,
 )
 from . import detectors
-from .detectors import Detector
+from .detectors import PLACEHOLDER_RULE, Detector
 from .html import link_embeds, neutralize
 from .withhold import WITHHELD_PAGE, cut_blocks, internal_blocks
 
@@ -104,3 +105,16 @@ def redaction_counts(evidence: Evidence) -> dict[str, Counter[str]]:
         if blocks:
             counts.setdefault(doc.path, Counter())["internal-block"] += blocks
     return counts
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """The project's rules, and the unfilled-placeholder rule for prose outside code."""
+
+    all: Detector
+    placeholders: Detector
+
+    @classmethod
+    def of(cls, publish: Publish) -> Detectors:
+        rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
+        return cls(detector_for(publish), Detector(rules, dict(publish.allow)))

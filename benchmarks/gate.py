@@ -1,0 +1,54 @@
+"""Throughput of the post-build gate over a built site, in one process, without MkDocs.
+
+    python -m benchmarks.gate SITE_DIR [--config mkdocs.yml] [--repeat 3] [--profile]
+
+Prints the site's size, the gate's median time and MB/s, and its findings count. The gate
+is what `evidence-kit scan` and every audit build run after the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from evidence_kit.cli import load_settings
+from evidence_kit.publish import gate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    settings = load_settings(args.config, None)
+    size = sum(p.stat().st_size for p in args.site.rglob("*") if p.is_file())
+    times = []
+    findings = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        if args.profile:
+            profile = cProfile.Profile()
+            findings = profile.runcall(gate.scan, args.site, settings, "site")
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        else:
+            findings = gate.scan(args.site, settings, "site")
+        times.append(time.perf_counter() - started)
+    seconds = statistics.median(times)
+    print(
+        f"site {size / 1e6:.1f} MB, gate {seconds:.2f} s (median of {len(times)}), "
+        f"{size / 1e6 / seconds:.1f} MB/s, {len(findings)} findings"
+    )
+    for finding in findings[:10]:
+        print(f"  {finding.path}:{finding.line}: {finding.rule}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

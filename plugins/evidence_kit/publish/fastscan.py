@@ -1,0 +1,290 @@
+"""The gate's quick first reading of a site: only what no earlier file had, parsed in C.
+
+A site repeats itself: the theme's header, navigation, footer and icons are on every page,
+and the search index holds the pages' text again. The gate reads each distinct line of
+HTML and XML once (with the neighbours its text runs on with, so a value wrapped over two
+lines is read whole), parses those lines with lexbor (selectolax) into text runs (inline
+tags joined, entities decoded), attribute values and comments, and runs the rules once over
+the texts no earlier file had. A file where this finds nothing is clean; a file where it
+finds anything, or that holds a text or line where something was found before, is read
+again the exact way (gate.py), which places each hit on its line and column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+if TYPE_CHECKING:
+    from .redact import Detectors
+
+# Elements whose text runs on with its neighbours' (a highlighted token is split into
+# spans); any other tag ends a run of text, so table cells do not join into one number.
+INLINE = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var", "wbr"),
+    }
+)
+# A tag ends at the next `<` at the latest, so that a run of unclosed tags is read in
+# linear time (`[^>]*` would read to the end of the text from each of them).
+_INLINE_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(INLINE, key=len, reverse=True)) + r")(?=[\s/>])[^<>]*>",
+    re.IGNORECASE,
+)
+# Attributes that hold markup structure (SVG geometry, presentation, classes), not data:
+# Material's inline icons draw `d="M9.5.5.08..."`, which reads like an address.
+STRUCTURE_ATTRIBUTES = frozenset(
+    {
+        *("d", "points", "viewbox", "transform", "path", "x", "y", "x1", "y1", "x2", "y2"),
+        *("cx", "cy", "r", "rx", "ry", "dx", "dy", "width", "height", "fill", "stroke"),
+        *("stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-dasharray"),
+        *("fill-rule", "clip-rule", "opacity", "offset", "gradienttransform", "class"),
+        *("style", "xmlns", "xmlns:xlink", "version", "preserveaspectratio", "integrity"),
+    }
+)
+ASSET_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
+_EXTERNAL = ("http://", "https://", "//")
+
+# Between texts read in one pass of the rules: no pattern matches across it (it is
+# neither a token character nor a space alone), and a match that swallows it is dropped.
+SEPARATOR = "\n\x00\n\n"
+# Between lines that are not neighbours in the file: a block tag, so that neither a text
+# run nor a raw token joins across the gap.
+_GAP = "<hr>"
+# Characters parsed at a time: a tree of a whole large page costs more memory than time.
+CHUNK = 1_000_000
+_COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
+
+
+class Seen:
+    """What earlier files of the site held: lines of markup and texts, each clean or not.
+
+    A text, or a line, where something was found is dirty: a later file that has it is read
+    the exact way too, so a value in the chrome is reported on every page that shows it,
+    and a value in a page again in the search index.
+
+    Lines and texts are kept as their hashes (64 bits, seeded per process): the site's
+    distinct text is not held twice in memory.
+    """
+
+    def __init__(self) -> None:
+        self.lines: set[int] = set()
+        self.dirty_lines: set[int] = set()
+        self.texts: dict[int, bool] = {}
+        """Hash of a text's words -> whether the rules found something in it."""
+        self.words: dict[int, int] = {}
+        """Hash of a text as written -> hash of its words (most texts recur as written)."""
+
+
+def markup(text: str, rules: Detectors, seen: Seen) -> bool:
+    """Whether the lines of an HTML or XML text that no earlier file had hold anything
+    the rules find (or an asset loaded from another site)."""
+    lines = text.split("\n")
+    hashes = list(map(hash, lines))
+    lines_seen = seen.lines
+    fresh = set(hashes) - lines_seen
+    new = list(itertools.compress(range(len(hashes)), map(fresh.__contains__, hashes)))
+    lines_seen |= fresh
+    if seen.dirty_lines and not seen.dirty_lines.isdisjoint(hashes):
+        return True
+    if not new:
+        return False
+    # A new line with the neighbours its text may run on with: the line before unless it
+    # starts with a tag, the line after unless it ends with one.
+    keep = set(new)
+    last = len(lines) - 1
+    for index in new:
+        line = lines[index].strip()
+        if index > 0 and not line.startswith("<"):
+            keep.add(index - 1)
+        if index < last and not line.endswith(">"):
+            keep.add(index + 1)
+    return any(_excerpt(chunk, rules, seen) for chunk in _chunks(lines, sorted(keep)))
+
+
+def _chunks(lines: list[str], keep: list[int]) -> Iterator[str]:
+    """The kept lines as excerpts of about CHUNK characters, a gap where lines were left
+    out; each excerpt after the first starts with the previous one's last line, so that
+    no two neighbouring lines are read apart. A large page (the print view of the whole
+    site) is parsed a piece at a time, not as one tree."""
+    parts: list[str] = []
+    size = 0
+    previous = -2
+    for index in keep:
+        if index != previous + 1 and parts:
+            parts.append(_GAP)
+        elif size > CHUNK:
+            yield "\n".join(parts)
+            parts, size = [parts[-1]], len(parts[-1])
+        parts.append(lines[index])
+        size += len(lines[index]) + 1
+        previous = index
+    if parts:
+        yield "\n".join(parts)
+
+
+def _excerpt(excerpt: str, rules: Detectors, seen: Seen) -> bool:
+    if rules.all.find(excerpt, precise_only=True):
+        return True
+    texts = markup_texts(excerpt)
+    return texts is None or found(texts, rules, seen)
+
+
+def markup_texts(html: str) -> list[str] | None:
+    """The text runs, data attribute values and comments of an HTML text; None when it
+    loads an asset from another site (the exact reading reports it)."""
+    tree = LexborHTMLParser(html)
+    texts = []
+    for node in tree.root.traverse() if tree.root is not None else ():
+        attributes = node.attributes
+        if not attributes:
+            continue
+        tag = node.tag
+        for name, value in attributes.items():
+            if not value:
+                continue
+            if tag is not None and _external(tag, name, value, attributes):
+                return None
+            if name.lower() not in STRUCTURE_ATTRIBUTES:
+                texts.append(value)
+    texts.extend(m.group(1) for m in _COMMENT.finditer(html))
+    # Inline tags are taken out of the source before a second parse, so that the text on
+    # either side is one text node: unwrapping them in the tree cost ten times as much.
+    flat = LexborHTMLParser(_INLINE_TAG.sub("", html))
+    if flat.root is not None:
+        texts.extend(flat.root.text(separator=SEPARATOR).split(SEPARATOR))
+    # Each distinct text once (a page repeats its links, labels and blank runs).
+    return list(dict.fromkeys(texts))
+
+
+def _external(tag: str, name: str, value: str, attributes: dict[str, str | None]) -> bool:
+    name = name.lower()
+    if tag == "link":
+        rels = set((attributes.get("rel") or "").lower().split())
+        if name != "href" or not rels & ASSET_LINKS:
+            return False
+    elif name not in ASSET_ATTRS.get(tag, ()):
+        return False
+    return value.strip().lower().startswith(_EXTERNAL)
+
+
+def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
+    """Whether the strings of a JSON text (the markup in them read as markup) hold
+    anything no earlier file had that the rules find; None when it is not JSON."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    texts: list[str] = []
+    fragments: list[str] = []
+    known = seen.texts
+    for string in _strings(value):
+        verdict = known.get(hash(string))
+        if verdict is not None:
+            if verdict:
+                return True
+            continue
+        if "<" in string and ">" in string:
+            known[hash(string)] = False
+            fragments.append(string)
+        else:
+            texts.append(string)
+    if found(texts, rules, seen):
+        return True
+    # The fragments a batch of about CHUNK characters at a time; a block tag between them
+    # keeps them apart.
+    batch: list[str] = []
+    size = 0
+    for fragment in [*fragments, None]:
+        if fragment is not None:
+            batch.append(fragment)
+            size += len(fragment)
+        if batch and (fragment is None or size > CHUNK):
+            inner = markup_texts(_GAP.join(batch))
+            if inner is None or found(inner, rules, seen):
+                return True
+            batch, size = [], 0
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def found(texts: list[str], rules: Detectors, seen: Seen) -> bool:
+    """Whether the rules find anything in the texts: texts read before count as they were
+    found then; the others are read in one pass and recorded.
+
+    Texts are known and read by their words, with single spaces: a page wraps a paragraph
+    over lines where the search index has spaces, and no rule needs a line break to find
+    a value. A text with indented lines (code, a manifest) is also read as written, for
+    the rules that read lines.
+    """
+    known = seen.texts
+    spelled = seen.words
+    novel: list[str] = []
+    keys: list[int] = []
+    dirty = False
+    for text in texts:
+        written = hash(text)
+        key = spelled.get(written)
+        if key is not None:
+            dirty = dirty or known.get(key, False)
+            continue
+        words = " ".join(text.split())
+        key = spelled[written] = hash(words)
+        verdict = known.get(key)
+        if verdict is None:
+            known[key] = False
+            if words:
+                novel.append(words)
+                keys.append(key)
+            if words and ("\n " in text or "\n\t" in text):
+                # Indented lines (code, a manifest): rules that read lines need them.
+                novel.append(text)
+                keys.append(key)
+        elif verdict:
+            dirty = True
+    if not novel:
+        return dirty
+    offsets = []
+    size = 0
+    for text in novel:
+        offsets.append(size)
+        size += len(text) + len(SEPARATOR)
+    joined = SEPARATOR.join(novel)
+    matches = [m for m in rules.all.find(joined) if "\x00" not in m.value]
+    if "<<" in joined:
+        matches += rules.placeholders.find(joined)
+    for match in matches:
+        known[keys[bisect.bisect_right(offsets, match.start) - 1]] = True
+    return dirty or bool(matches)
