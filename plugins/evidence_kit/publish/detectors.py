@@ -456,6 +456,11 @@ def _rule(
     )
 
 
+def _secret(id: str, description: str, pattern: str, **options: Any) -> Rule:
+    """A rule of the secret kind (see `_rule`)."""
+    return _rule(id, "secret", description, pattern, **options)
+
+
 def _token(prefix: str, body: str, *, chars: str = "A-Za-z0-9_-") -> str:
     """A token that starts with a literal `prefix` where no token character precedes it
     and ends where none follows: `re` skips to the prefix, the look-behind checks once."""
@@ -493,34 +498,96 @@ _ASSIGN = (
 # A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it.
 _VALUE = r"([^\s\"'`<>,;|\\]{8,200})"
 
+# Tokens a vendor marks with a fixed prefix: a line with the id, the prefix, the body's
+# pattern (no spaces), the characters a token may go on with ("-": letters, digits, _ and -)
+# and the words that hint at it (lower case, comma-separated); what it is, indented below.
+_PREFIXED_TOKENS = r"""
+    anthropic-key  sk-ant-  (?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{80,120}  -  sk-ant-
+        an Anthropic API key
+    sentry-token  sntry  [su]_[A-Za-z0-9+/=_-]{40,600}  A-Za-z0-9_+/=-  sntrys_,sntryu_
+        a Sentry auth token or DSN
+    sendgrid-key  SG.  [A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}  A-Za-z0-9_.-  sg.
+        a SendGrid API key
+    npm-token  npm_  [A-Za-z0-9]{36}  -  npm_
+        an npm access token
+    pypi-token  pypi-  AgE[A-Za-z0-9_-]{50,1000}  -  pypi-age
+        a PyPI API token
+    heroku-key  HRKU-  [A-Za-z0-9_-]{20,100}  -  hrku-
+        a Heroku API key
+    cloudflare-token  v1.0-  [a-f0-9]{24}-[a-f0-9]{146}  A-Za-z0-9_.-  v1.0-
+        a Cloudflare API token or key
+    age-key  AGE-SECRET-KEY-1  [QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}  -  age-secret-key-1
+        an age secret key
+    shopify-token  shp  (?:at|ca|pa|ss)_[a-fA-F0-9]{32}  -  shpat_,shpca_,shppa_,shpss_
+        a Shopify access token or shared secret
+    digitalocean-token  do  [opr]_v1_[a-f0-9]{64}  -  _v1_
+        a DigitalOcean token
+    linear-key  lin_  (?:api|oauth)_[A-Za-z0-9]{40}  -  lin_api_,lin_oauth_
+        a Linear API key
+    postman-key  PMAK-  [a-f0-9]{24}-[a-f0-9]{34}  -  pmak-
+        a Postman API key
+    doppler-token  dp.  (?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}  A-Za-z0-9_.-  dp.
+        a Doppler token
+    huggingface-token  hf_  [A-Za-z0-9]{34}  -  hf_
+        a Hugging Face token
+    databricks-token  dapi  [a-f0-9]{32}(?:-[0-9])?  -  dapi
+        a Databricks token
+    dockerhub-token  dckr_  (?:pat|oat)_[A-Za-z0-9_-]{27,40}  -  dckr_
+        a Docker Hub access token
+    pulumi-token  pul-  [a-f0-9]{40}  -  pul-
+        a Pulumi access token
+    mailgun-key  key-  [a-f0-9]{32}  -  key-
+        a Mailgun API key
+"""
+
+
+def _prefixed(table: str) -> tuple[Rule, ...]:
+    """The rules of a table of prefixed tokens (see `_PREFIXED_TOKENS`)."""
+    rules = []
+    lines = table.strip("\n").splitlines()
+    for head, description in zip(lines[::2], lines[1::2], strict=True):
+        rule_id, prefix, body, chars, hints = head.split()
+        pattern = _token(prefix, body) if chars == "-" else _token(prefix, body, chars=chars)
+        rules.append(
+            _rule(
+                rule_id,
+                "secret",
+                description.strip(),
+                pattern,
+                valid=_real_token,
+                hints=hints.split(","),
+            )
+        )
+    return tuple(rules)
+
+
+_PREFIXED = _prefixed(_PREFIXED_TOKENS)
+
+
 SECRET_RULES: tuple[Rule, ...] = (
-    _rule(
+    _secret(
         "private-key",
-        "secret",
         "a private key",
         BEGIN_PRIVATE_KEY.pattern,
         hints=("private key",),
     ),
-    _rule(
+    _secret(
         "aws-access-key",
-        "secret",
         "an AWS access key id",
         r"A(?<![A-Za-z0-9].)(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])",
         valid=_not_aws_example,
         hints=("akia", "asia", "abia", "acca", "a3t"),
     ),
-    _rule(
+    _secret(
         "github-token",
-        "secret",
         "a GitHub token",
         r"g(?<![A-Za-z0-9_].)(?:h[pousr]_[A-Za-z0-9]{36,251}|ithub_pat_[A-Za-z0-9_]{22,251})"
         r"(?![A-Za-z0-9_])",
         valid=_real_token,
         hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    _rule(
+    _secret(
         "gitlab-token",
-        "secret",
         "a GitLab token",
         r"gl(?<![A-Za-z0-9_-]gl)(?:pat|dt|rt|ptt|oas|cbt|imt|ft|agent|ffct|soat)-"
         r"[A-Za-z0-9_-]{20,64}(?:\.[A-Za-z0-9_-]{2,40}){0,2}(?![A-Za-z0-9_-])"
@@ -531,18 +598,16 @@ SECRET_RULES: tuple[Rule, ...] = (
             *("glagent-", "glffct-", "glsoat-", "gr1348941"),
         ),
     ),
-    _rule(
+    _secret(
         "slack-token",
-        "secret",
         "a Slack token",
         r"xox(?<![A-Za-z0-9]xox)(?:[abposre]|e\.xox[bp])-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])"
         r"|xapp-(?<![A-Za-z0-9]xapp-)[0-9]-[A-Za-z0-9-]{20,250}(?![A-Za-z0-9-])",
         valid=_real_token,
         hints=("xox", "xapp-"),
     ),
-    _rule(
+    _secret(
         "slack-webhook",
-        "secret",
         "a Slack webhook URL",
         # With or without the scheme: incident notes paste `hooks.slack.com/...` bare.
         r"h(?<![A-Za-z0-9.-].)(?:ttps?://hooks|ooks)\.slack\.com/(?:services|workflows|triggers)/"
@@ -550,27 +615,24 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_webhook,
         hints=("hooks.slack.com",),
     ),
-    _rule(
+    _secret(
         "teams-webhook",
-        "secret",
         "a Microsoft Teams webhook URL",
         r"\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{16,400}",
         hints=("webhook.office.com",),
         left=_HOST_CHARS | {":", "/"},
         left_max=80,
     ),
-    _rule(
+    _secret(
         "discord-webhook",
-        "secret",
         "a Discord webhook URL",
         r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,30}/"
         r"[A-Za-z0-9_-]{20,100}",
         valid=_real_webhook,
         hints=("/api/webhooks/",),
     ),
-    _rule(
+    _secret(
         "discord-token",
-        "secret",
         "a Discord bot token",
         # The base64 of a numeric user id, a 6-character timestamp, an HMAC.
         r"[MNO](?<![A-Za-z0-9_.-].)[A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}"
@@ -578,9 +640,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("discord", "bot"),
     ),
-    _rule(
+    _secret(
         "grafana-token",
-        "secret",
         "a Grafana token",
         _token("glsa_", "[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}")
         + "|"
@@ -590,36 +651,32 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("glsa_", "glc_", "eyjrijoi"),
     ),
-    _rule(
+    _secret(
         "jwt",
-        "secret",
         "a JSON web token",
         rf"eyJ(?<![{_B64}]eyJ)[{_B64}]{{5,2000}}\.eyJ[{_B64}]{{5,4000}}\.[{_B64}]{{0,2000}}"
         rf"(?![{_B64}])",
         valid=_real_token,
         hints=("eyj",),
     ),
-    _rule(
+    _secret(
         "google-api-key",
-        "secret",
         "a Google API key or OAuth client secret",
         r"AIza(?<![A-Za-z0-9_-]AIza)[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])|"
         + _token("GOCSPX-", "[A-Za-z0-9_-]{28}"),
         valid=_real_token,
         hints=("aiza", "gocspx-"),
     ),
-    _rule(
+    _secret(
         "stripe-key",
-        "secret",
         "a Stripe secret, restricted or webhook key",
         r"[sr](?<![A-Za-z0-9].)k_(?:live|test)_[0-9A-Za-z]{16,247}(?![A-Za-z0-9])|"
         + _token("whsec_", "[A-Za-z0-9+/=]{32,100}", chars="A-Za-z0-9_+/="),
         valid=_real_token,
         hints=("k_live_", "k_test_", "whsec_"),
     ),
-    _rule(
+    _secret(
         "openai-key",
-        "secret",
         "an OpenAI API key",
         _token(
             "sk-",
@@ -629,80 +686,36 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("sk-proj-", "sk-svcacct-", "sk-admin-", "t3blbkfj"),
     ),
-    _rule(
-        "anthropic-key",
-        "secret",
-        "an Anthropic API key",
-        _token("sk-ant-", "(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{80,120}"),
-        valid=_real_token,
-        hints=("sk-ant-",),
-    ),
-    _rule(
+    *_PREFIXED,
+    _secret(
         "sentry-token",
-        "secret",
-        "a Sentry auth token or DSN",
-        _token("sntry", "[su]_[A-Za-z0-9+/=_-]{40,600}", chars="A-Za-z0-9_+/=-"),
-        valid=_real_token,
-        hints=("sntrys_", "sntryu_"),
-    ),
-    _rule(
-        "sentry-token",
-        "secret",
         "a Sentry auth token or DSN",
         r"http(?<![A-Za-z0-9.-]http)s?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}"
         r"(?::[0-9]{1,5})?/[0-9]{1,12}(?![A-Za-z0-9])",
         valid=_real_token,
     ),
-    _rule(
+    _secret(
         "twilio-key",
-        "secret",
         "a Twilio API key, account SID or auth token",
         r"AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}(?![A-Za-z0-9])",
         valid=_real_token,
     ),
-    _rule(
+    _secret(
         "twilio-key",
-        "secret",
         "a Twilio API key, account SID or auth token",
         r"SK(?<![A-Za-z0-9]SK)[0-9a-f]{32}(?![A-Za-z0-9])",
         valid=_real_token,
     ),
-    _rule(
+    _secret(
         "twilio-key",
-        "secret",
         "a Twilio API key, account SID or auth token",
         _near("twilio", "[a-f0-9]{32}"),
         group=1,
         valid=_near_key,
         anchors=("twilio",),
     ),
-    _rule(
-        "sendgrid-key",
-        "secret",
-        "a SendGrid API key",
-        _token("SG.", r"[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", chars="A-Za-z0-9_.-"),
-        valid=_real_token,
-        hints=("sg.",),
-    ),
-    _rule(
-        "npm-token",
-        "secret",
-        "an npm access token",
-        _token("npm_", "[A-Za-z0-9]{36}"),
-        valid=_real_token,
-        hints=("npm_",),
-    ),
-    _rule(
-        "pypi-token",
-        "secret",
-        "a PyPI API token",
-        _token("pypi-", "AgE[A-Za-z0-9_-]{50,1000}"),
-        valid=_real_token,
-        hints=("pypi-age",),
-    ),
-    _rule(
+    _secret(
         "azure-secret",
-        "secret",
         "an Azure storage, service bus or client secret",
         r"(?i:AccountKey|SharedAccessKey)[ \t]{0,2}=[ \t]{0,2}([A-Za-z0-9+/]{86}==|"
         r"[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])",
@@ -710,9 +723,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("accountkey", "sharedaccesskey"),
     ),
-    _rule(
+    _secret(
         "azure-secret",
-        "secret",
         "an Azure storage, service bus or client secret",
         # An Entra ID client secret: three characters, a digit, `Q~`, 31 to 34 more.
         r"Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])",
@@ -721,51 +733,38 @@ SECRET_RULES: tuple[Rule, ...] = (
         left=_AZURE_CHARS,
         left_max=4,
     ),
-    _rule(
+    _secret(
         "heroku-key",
-        "secret",
-        "a Heroku API key",
-        _token("HRKU-", "[A-Za-z0-9_-]{20,100}"),
-        valid=_real_token,
-        hints=("hrku-",),
-    ),
-    _rule(
-        "heroku-key",
-        "secret",
         "a Heroku API key",
         _near("heroku", _UUID),
         group=1,
         valid=_near_key,
         anchors=("heroku",),
     ),
-    _rule(
+    _secret(
         "vault-token",
-        "secret",
         "a HashiCorp Vault token",
         r"hv[sbr]\.(?<![A-Za-z0-9_.-]hv[sbr]\.)[A-Za-z0-9_-]{24,500}(?![A-Za-z0-9_-])",
         valid=_real_token,
         hints=("hvs.", "hvb.", "hvr."),
     ),
-    _rule(
+    _secret(
         "vault-token",
-        "secret",
         "a HashiCorp Vault token",
         _near("vault", r"s\.[A-Za-z0-9]{24}"),
         group=1,
         valid=_real_token,
         anchors=("vault",),
     ),
-    _rule(
+    _secret(
         "newrelic-key",
-        "secret",
         "a New Relic key",
         r"NR(?<![A-Za-z0-9_-]NR)(?:AK|II|IQ|RA|JS)-[A-Za-z0-9]{19,32}(?![A-Za-z0-9_-])",
         valid=_real_token,
         hints=("nrak-", "nrii-", "nriq-", "nrra-", "nrjs-"),
     ),
-    _rule(
+    _secret(
         "newrelic-key",
-        "secret",
         "a New Relic key",
         # A license key: 36 hex digits and `NRAL`.
         r"NRAL(?<=[0-9a-f]NRAL)(?![A-Za-z0-9])",
@@ -774,9 +773,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         left=_HEX_CHARS,
         left_max=36,
     ),
-    _rule(
+    _secret(
         "atlassian-token",
-        "secret",
         "an Atlassian API token",
         _token("ATATT3", "[A-Za-z0-9_=-]{100,300}", chars="A-Za-z0-9_=-")
         + "|"
@@ -784,53 +782,40 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("atatt3", "atctt3"),
     ),
-    _rule(
+    _secret(
         "okta-token",
-        "secret",
         "an Okta API token",
         _near("okta", "00[A-Za-z0-9_-]{40}"),
         group=1,
         valid=_near_key,
         anchors=("okta",),
     ),
-    _rule(
+    _secret(
         "cloudflare-token",
-        "secret",
         "a Cloudflare API token or key",
         _near(r"cloudflare|cf_api_token|cf_api_key|cf_token", "[A-Za-z0-9_-]{40}|[a-f0-9]{37}"),
         group=1,
         valid=_near_key,
         anchors=("cloudflare", "cf_api_", "cf_token"),
     ),
-    _rule(
-        "cloudflare-token",
-        "secret",
-        "a Cloudflare API token or key",
-        _token("v1.0-", "[a-f0-9]{24}-[a-f0-9]{146}", chars="A-Za-z0-9_.-"),
-        valid=_real_token,
-        hints=("v1.0-",),
-    ),
-    _rule(
+    _secret(
         "datadog-key",
-        "secret",
         "a Datadog API or application key",
         _near(r"datadog|dd[_-]?(?:api|app(?:lication)?)[_-]?key", "[a-f0-9]{40}|[a-f0-9]{32}"),
         group=1,
         valid=_near_key,
         anchors=("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
     ),
-    _rule(
+    _secret(
         "pagerduty-key",
-        "secret",
         "a PagerDuty key",
         _near("pagerduty", r"[a-f0-9]{32}|[A-Za-z0-9_+-]{20}"),
         group=1,
         valid=_near_key,
         anchors=("pagerduty",),
     ),
-    _rule(
+    _secret(
         "opsgenie-key",
-        "secret",
         "an Opsgenie key",
         r"(?i:opsgenie)[^\n]{0,40}?(?<![A-Za-z0-9-])"
         r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
@@ -839,9 +824,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         anchors=("opsgenie",),
     ),
-    _rule(
+    _secret(
         "kubernetes-secret",
-        "secret",
         "a value of a Kubernetes Secret",
         # In a text holding a Secret manifest, a base64 value under its keys.
         r"(?m)^[ \t]{1,12}[A-Za-z0-9_.-]{1,100}:[ \t]{1,4}[\"']?([A-Za-z0-9+/]{12,4000}={0,2})"
@@ -850,81 +834,15 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_base64_secret,
         hints=("kind: secret",),
     ),
-    _rule(
-        "age-key",
-        "secret",
-        "an age secret key",
-        _token("AGE-SECRET-KEY-1", "[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
-        valid=_real_token,
-        hints=("age-secret-key-1",),
-    ),
-    _rule(
+    _secret(
         "notion-token",
-        "secret",
         "a Notion integration token",
         _token("secret_", "[A-Za-z0-9]{43}") + "|" + _token("ntn_", "[0-9]{11}[A-Za-z0-9]{35}"),
         valid=_real_token,
         hints=("secret_", "ntn_"),
     ),
-    _rule(
-        "shopify-token",
-        "secret",
-        "a Shopify access token or shared secret",
-        _token("shp", "(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
-        valid=_real_token,
-        hints=("shpat_", "shpca_", "shppa_", "shpss_"),
-    ),
-    _rule(
-        "digitalocean-token",
-        "secret",
-        "a DigitalOcean token",
-        _token("do", "[opr]_v1_[a-f0-9]{64}"),
-        valid=_real_token,
-        hints=("_v1_",),
-    ),
-    _rule(
-        "linear-key",
-        "secret",
-        "a Linear API key",
-        _token("lin_", "(?:api|oauth)_[A-Za-z0-9]{40}"),
-        valid=_real_token,
-        hints=("lin_api_", "lin_oauth_"),
-    ),
-    _rule(
-        "postman-key",
-        "secret",
-        "a Postman API key",
-        _token("PMAK-", "[a-f0-9]{24}-[a-f0-9]{34}"),
-        valid=_real_token,
-        hints=("pmak-",),
-    ),
-    _rule(
-        "doppler-token",
-        "secret",
-        "a Doppler token",
-        _token("dp.", r"(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}", chars="A-Za-z0-9_.-"),
-        valid=_real_token,
-        hints=("dp.",),
-    ),
-    _rule(
-        "huggingface-token",
-        "secret",
-        "a Hugging Face token",
-        _token("hf_", "[A-Za-z0-9]{34}"),
-        valid=_real_token,
-        hints=("hf_",),
-    ),
-    _rule(
-        "databricks-token",
-        "secret",
-        "a Databricks token",
-        _token("dapi", "[a-f0-9]{32}(?:-[0-9])?"),
-        valid=_real_token,
-        hints=("dapi",),
-    ),
-    _rule(
+    _secret(
         "terraform-token",
-        "secret",
         "a Terraform Cloud token",
         r"\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])",
         valid=lambda v: v.index(".") == 14 and _real_token(v),
@@ -932,33 +850,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         left=_ALNUM,
         left_max=14,
     ),
-    _rule(
-        "dockerhub-token",
-        "secret",
-        "a Docker Hub access token",
-        _token("dckr_", "(?:pat|oat)_[A-Za-z0-9_-]{27,40}"),
-        valid=_real_token,
-        hints=("dckr_",),
-    ),
-    _rule(
-        "pulumi-token",
-        "secret",
-        "a Pulumi access token",
-        _token("pul-", "[a-f0-9]{40}"),
-        valid=_real_token,
-        hints=("pul-",),
-    ),
-    _rule(
-        "mailgun-key",
-        "secret",
-        "a Mailgun API key",
-        _token("key-", "[a-f0-9]{32}"),
-        valid=_real_token,
-        hints=("key-",),
-    ),
-    _rule(
+    _secret(
         "mailchimp-key",
-        "secret",
         "a Mailchimp API key",
         r"-us[0-9]{1,2}(?![A-Za-z0-9_-])",
         valid=lambda v: v.index("-") == 32 and _real_token(v),
@@ -966,17 +859,15 @@ SECRET_RULES: tuple[Rule, ...] = (
         left=_HEX_CHARS,
         left_max=32,
     ),
-    _rule(
+    _secret(
         "url-credentials",
-        "secret",
         "credentials in a URL",
         r"://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
         group=1,
         valid=_user_password,
     ),
-    _rule(
+    _secret(
         "http-credentials",
-        "secret",
         "credentials in an Authorization header or a curl -u flag",
         r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}"
         r"([A-Za-z0-9._~+/=-]{16,4000})",
@@ -984,9 +875,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_near_key,
         anchors=("authorization",),
     ),
-    _rule(
+    _secret(
         "http-credentials",
-        "secret",
         "credentials in an Authorization header or a curl -u flag",
         r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:basic)[ \t]{1,3}"
         r"([A-Za-z0-9+/]{8,1000}={0,2})",
@@ -994,9 +884,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_basic_credentials,
         anchors=("authorization",),
     ),
-    _rule(
+    _secret(
         "http-credentials",
-        "secret",
         "credentials in an Authorization header or a curl -u flag",
         r"curl[^\n]{0,200}?(?<![A-Za-z0-9-])(?:-u|--user)(?:[ \t]{1,3}|=)[\"']?"
         r"([^\s\"'`:]{1,128}:[^\s\"'`]{1,256})",
@@ -1004,9 +893,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_user_password,
         anchors=("curl",),
     ),
-    _rule(
+    _secret(
         "generic-secret",
-        "secret",
         "a high-entropy value after a secret keyword",
         rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_ASSIGN}{_VALUE}",
         group=1,
@@ -1015,9 +903,8 @@ SECRET_RULES: tuple[Rule, ...] = (
         anchors=("pass", "pwd", "secret", "token", "credential", "api", "key"),
         precise=False,
     ),
-    _rule(
+    _secret(
         "generic-secret",
-        "secret",
         "a high-entropy value after a secret keyword",
         # A command-line flag: `--api-token VALUE`.
         rf"-(?<![A-Za-z0-9-]-)-(?:[A-Za-z0-9]{{1,20}}-){{0,4}}{_KEYWORD}(?:-[A-Za-z0-9]{{1,20}}){{0,3}}"

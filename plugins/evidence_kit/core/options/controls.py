@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -25,8 +25,7 @@ _CONTROL_KEYS = ("id", "title", "group")
 MAX_CATALOGUE_SIZE = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Control:
+class Control(NamedTuple):
     """One control of a catalogue: `SOC2` + `CC7.3` + what it asks."""
 
     catalogue: str
@@ -181,14 +180,24 @@ def _catalogue_problems(parsed: Parsed) -> list[tuple[str, str]]:
     return [(f"{at.line}:{at.column}", message) for at, message in found]
 
 
+def _unknown_keys(
+    data: Mapping[str, Any],
+    known: Collection[str],
+    at: str,
+    has: str,
+    add: Callable[[str, str], None],
+) -> None:
+    for key in data:
+        if key not in known:
+            add(f"{at}.{key}", f"unknown key {key!r}; {has}")
+
+
 def _check_catalogue(data: Any, add: Callable[[str, str], None], parsed: Parsed) -> None:
     example = "e.g. id: POL, name: Internal policies, controls: [{id: POL-1, title: ...}]"
     if not isinstance(data, dict):
         add("$", f"expected a mapping with {', '.join(_FILE_KEYS)}; {example}")
         return
-    for key in data:
-        if key not in _FILE_KEYS:
-            add(f"$.{key}", f"unknown key {key!r}; a catalogue has {', '.join(_FILE_KEYS)}")
+    _unknown_keys(data, _FILE_KEYS, "$", f"a catalogue has {', '.join(_FILE_KEYS)}", add)
     cat_id = data.get("id")
     if not isinstance(cat_id, str) or not _CATALOGUE_ID.match(cat_id):
         add("$.id" if "id" in data else "$", "id: capital letters and digits, e.g. POL")
@@ -207,9 +216,7 @@ def _check_catalogue(data: Any, add: Callable[[str, str], None], parsed: Parsed)
         if not isinstance(control, dict):
             add(at, "expected a mapping with id and title (and optionally group)")
             continue
-        for key in control:
-            if key not in _CONTROL_KEYS:
-                add(f"{at}.{key}", f"unknown key {key!r}; a control has id, title and group")
+        _unknown_keys(control, _CONTROL_KEYS, at, "a control has id, title and group", add)
         control_id = control.get("id")
         if not isinstance(control_id, str) or not _CONTROL_ID.match(control_id):
             add(
