@@ -10,7 +10,9 @@ rule reports something. `make bench` prints the same table.
 
 from __future__ import annotations
 
+import random
 import statistics
+import string
 import tempfile
 import time
 from pathlib import Path
@@ -51,7 +53,37 @@ def measure() -> dict[str, Any]:
         "look_alikes": sum(r["look_alikes"] for r in rows),
         "redaction_mb_per_s": _redaction_speed(typical, detector),
         "redaction_dense_mb_per_s": _redaction_speed(dense, detector),
+        "megabyte_line": _slowest_line(detector),
     }
+
+
+def megabyte_lines() -> dict[str, str]:
+    """Single lines of 1 MB that would make a backtracking pattern crawl."""
+    size = 1_000_000
+    rng = random.Random(5)
+    return {
+        "letters": "a" * size,
+        "digits": "1" * size,
+        "digit-space": "1 " * (size // 2),
+        "random": "".join(rng.choices(string.printable[:94] + " ", k=size)),
+        "jwt-starts": "eyJ" * (size // 3),
+        "at-signs": "a@" * (size // 2),
+        "dotted": "a." * (size // 2),
+        "keywords": "password=" * (size // 9),
+        "key-headers": "-----BEGIN RSA PRIVATE KEY-----" * (size // 31),
+        "plus-digits": "+1 " * (size // 3),
+    }
+
+
+def _slowest_line(detector: Detector) -> tuple[str, float]:
+    """The 1 MB single line that takes the detectors longest, and its seconds."""
+    times = {}
+    for name, text in megabyte_lines().items():
+        started = time.perf_counter()
+        detector.find(text)
+        times[name] = time.perf_counter() - started
+    name = max(times, key=times.__getitem__)
+    return name, round(times[name], 3)
 
 
 def _redaction_speed(texts: list[str], detector: Detector) -> float:
@@ -71,7 +103,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"Detection corpus: recall {result['recall']:.0%}, "
         f"{result['false_positives']} false positives in {result['look_alikes']} look-alikes; "
         f"redaction pass {result['redaction_mb_per_s']} MB/s over 200 generated documents, "
-        f"{result['redaction_dense_mb_per_s']} MB/s over the keyword-dense real-text pages.",
+        f"{result['redaction_dense_mb_per_s']} MB/s over the keyword-dense real-text pages; "
+        f"the slowest 1 MB single line ({result['megabyte_line'][0]}) takes "
+        f"{result['megabyte_line'][1]} s.",
         "",
         "| Rule | Found | False positives |",
         "| --- | --- | --- |",
