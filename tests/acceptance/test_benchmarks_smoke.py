@@ -15,6 +15,7 @@ EXPECTED_ROWS = {
     "check-5",
     "check-10",
     "check-20",
+    "check-internal-20",
     "floor-10",
     "floor-20",
     "build-5",
@@ -54,12 +55,19 @@ def test_smoke_run_writes_every_row_and_target(tmp_path: Path) -> None:
     assert [t["bar"] for t in data["targets"]] == [
         "<= 2.0x",
         "<= 1.2x",
-        "<= 1.10x",
+        "<= 1.25x",
         ">= 10x",
         "<= 1.25x",
-        "<= 1.3x",
+        "<= 1.5x",
+        ">= 50 MB/s",
+        "<= 10%",
+        "reported",
     ]
-    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"])
+    assert all(t["status"] in {"PASS", "FAIL"} for t in data["targets"][:-1])
+    assert data["targets"][-1]["status"] == "reported"
+    # The gate ran in one process over the large audit site, and found nothing there.
+    assert data["gate"]["findings"] == 0
+    assert data["gate"]["mb_per_s"] == data["targets"][6]["value"] > 0
     checked = {c["documents"]: c["check"] for c in data["corpora"] if "check" in c}
     assert checked == {10: {"errors": 0, "warnings": 0}, 20: {"errors": 0, "warnings": 0}}
 
