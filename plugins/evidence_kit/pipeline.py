@@ -77,7 +77,7 @@ def load_schemas(settings: Settings) -> SchemaSet:
     folders = [builtin_dir()]
     if settings.schemas_dir:
         folders.append(settings.schemas_dir)
-    return SchemaSet(folders)
+    return SchemaSet(folders, settings.incidents.severities)
 
 
 @contextlib.contextmanager

@@ -127,6 +127,8 @@ def build_settings(
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     holidays = _holidays(options.get("holidays"), errors)
+    incidents = parse_policy(options.get("incidents"), errors, holidays)
+    review = parse_settings(options.get("review"), errors, holidays, incidents.severities)
     settings = Settings(
         root=root,
         docs_dir=docs_dir,
@@ -137,8 +139,8 @@ def build_settings(
         placeholders=placeholders,
         max_file_size=max_size,
         # Each concern checks its own option block, adding to `errors`.
-        review=parse_settings(options.get("review"), errors, holidays),
-        incidents=parse_policy(options.get("incidents"), errors, holidays),
+        review=review,
+        incidents=incidents,
         publish=parse_publish(options.get("publish"), errors, detector_rules),
         controls=parse_scope(options.get("controls"), errors, root),
         restore=parse_restore(options.get("restore_tests"), errors),

@@ -12,6 +12,7 @@ from typing import Any
 from ..model import Mark
 from ..moments import as_date
 from . import unknown_options
+from .incidents import SEVERITIES
 
 OPTION = "review"
 
@@ -79,7 +80,7 @@ DEFAULT_CADENCE: Mapping[str, Cadence] = {
 }
 DEFAULT_DUE_SOON_DAYS = 30
 DEFAULT_GRACE_BUSINESS_DAYS = 10
-DEFAULT_TRIGGER_SEVERITIES = ("SEV1", "SEV2")
+DEFAULT_TRIGGER_SEVERITIES = SEVERITIES[:2]
 _KEYS = (
     "cadence",
     "due_soon_days",
@@ -130,14 +131,21 @@ class ReviewSettings:
     waivers: tuple[Waiver, ...] = ()
 
 
-def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -> ReviewSettings:
+def parse_settings(
+    value: Any,
+    errors: list[str],
+    holidays: str | None = None,
+    scale: tuple[str, ...] = SEVERITIES,
+) -> ReviewSettings:
     """Check the `review:` option; each problem is appended to `errors`, naming the option.
-    `holidays` is the plugin's one holiday country, checked by the caller."""
+    `holidays` is the plugin's one holiday country, checked by the caller; `scale` is the
+    incidents' severity scale, most severe first (its two first levels trigger by default)."""
+    default = ReviewSettings(holidays=holidays, trigger_severities=scale[:2])
     if value is None:
-        return ReviewSettings(holidays=holidays)
+        return default
     if not isinstance(value, Mapping):
         errors.append(f"{OPTION}: expected a mapping with keys {', '.join(_KEYS)}")
-        return ReviewSettings(holidays=holidays)
+        return default
     errors += unknown_options(f"{OPTION}: ", value, _KEYS)
     return ReviewSettings(
         cadence=_cadences(value.get("cadence"), errors),
@@ -145,7 +153,7 @@ def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -
         grace_business_days=_days(
             value, "grace_business_days", DEFAULT_GRACE_BUSINESS_DAYS, errors
         ),
-        trigger_severities=_severities(value.get("trigger_severities"), errors),
+        trigger_severities=_severities(value.get("trigger_severities"), errors, scale),
         holidays=holidays,
         waivers=tuple(_waivers(value.get("waivers"), errors)),
     )
@@ -182,13 +190,21 @@ def _days(value: Mapping[str, Any], key: str, default: int, errors: list[str]) -
     return days
 
 
-def _severities(value: Any, errors: list[str]) -> tuple[str, ...]:
+def _severities(value: Any, errors: list[str], scale: tuple[str, ...]) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_TRIGGER_SEVERITIES
+        return scale[:2]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        errors.append(f"{OPTION}: trigger_severities: expected a list such as [SEV1, SEV2]")
-        return DEFAULT_TRIGGER_SEVERITIES
-    return tuple(value)
+        errors.append(
+            f"{OPTION}: trigger_severities: expected a list such as [{', '.join(scale[:2])}]"
+        )
+        return scale[:2]
+    unknown = [v for v in value if v not in scale]
+    for level in unknown:
+        errors.append(
+            f"{OPTION}: trigger_severities: {level!r} is not one of {', '.join(scale)} "
+            "(the incidents: severities scale)"
+        )
+    return tuple(v for v in value if v in scale)
 
 
 def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
