@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from ..core import mdtext
+from ..core import mdtext, rendered
 from ..core.fill import fill_body, fill_meta
 from ..core.loader import type_for
 from ..core.model import Document, Finding, Mark, Severity, strings
@@ -256,13 +256,21 @@ def _path_findings(evidence: Evidence, src_uri: str, path: str) -> list[Finding]
 
 
 def _data_findings(evidence: Evidence) -> list[Finding]:
-    """Values of typed data files that pages made from them would show redacted."""
+    """Values of typed data files that pages made from them would show redacted; a field
+    no page shows (a contact's email) is never published, so nothing is redacted from it."""
     detector = detector_for(evidence.settings.publish)
     findings = []
     for src_uri, data in sorted(evidence.tree.data.items()):
         if src_uri in evidence.invalid:
             continue
+        keys = [
+            str(source.key)
+            for source in evidence.settings.placeholders.values()
+            if source.data is not None and source.data.strip("/") == src_uri and source.key
+        ]
         for json_path, text in strings(data.data.value):
+            if not rendered.shown(data.doc_type, json_path, keys):
+                continue
             for match in detector.find(text):
                 at = data.data.mark(json_path)
                 findings.append(_redaction(data.path, at.line, at.column, match, json_path))
