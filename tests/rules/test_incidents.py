@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import build, edit, make_project, run_cli, table_rows
 
@@ -76,6 +78,11 @@ def postmortem(
                 f"    status: {state}",
             ]
     return "\n".join([*lines, "---", "", body])
+
+
+def yaml_config(config: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(config.read_text(encoding="utf-8"))
+    return loaded
 
 
 def at_line(text: str, occurrence: int) -> int:
@@ -518,6 +525,92 @@ def test_a_postmortem_that_fails_its_schema_gets_only_schema_findings(tmp_path: 
     result = build(tmp_path / "mkdocs.yml", strict=False)
     assert "Traceback" not in result.log
     assert "1 postmortem is not listed" in " ".join(result.page("postmortems/index.html").split())
+
+
+# --- acknowledged history --------------------------------------------------------------
+
+ONCALL = """rotation:
+  name: Platform on-call
+  url: https://oncall.example.com/platform
+shifts:
+  - start: 2026-11-23T09:00:00+00:00
+    end: 2027-01-04T09:00:00+00:00
+    primary: Alex Rivera
+    secondary: Sam Chen
+escalation:
+  - level: 1
+    contact: primary
+    after_minutes: 0
+  - level: 2
+    contact: engineering_lead
+    after_minutes: 15
+contacts:
+  engineering_lead:
+    name: Dana Whitfield
+    role: Engineering lead
+    email: dana.whitfield@corp-mail.example.org
+    phone: "+44 20 7946 0958"
+"""
+
+ACKNOWLEDGED = """acknowledged:
+  - rule: sla-notify
+    by: Dana Whitfield
+    reason: the status page was down too; customers were told by email at 09:45
+    date: 2026-11-20
+  - rule: postmortem-deadline
+    by: Dana Whitfield
+    reason: held after the Thanksgiving freeze, agreed with the auditor
+    date: 2026-12-01
+"""
+
+
+def test_an_acknowledged_past_breach_passes_strict_and_the_report_lists_it(
+    tmp_path: Path,
+) -> None:
+    late = with_event(SEV1_TIMELINE, "customers notified", "2026-11-16T09:45:00+00:00")
+    text = postmortem(timeline=late, date="2026-11-27").replace(
+        "action_items:", ACKNOWLEDGED + "action_items:"
+    )
+    config = project(
+        tmp_path,
+        text,
+        more={"oncall.yml": ONCALL},
+        nav=["index.md", "postmortems/index.md", "postmortems/incident-report.md"],
+    )
+    data = yaml_config(config)
+    data["plugins"][1]["evidence"]["types"]["oncall.yml"] = "oncall"
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert check(config, "--strict") == (0, ["0 errors, 0 warnings"])
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert "redacted: nothing" in result.log
+    report = " ".join(html.unescape(result.page("postmortems/incident-report/index.html")).split())
+    assert (
+        "Checkout errors, Customers notified (sla-notify): acknowledged by Dana Whitfield on "
+        "2026-11-20: the status page was down too; customers were told by email at 09:45"
+    ) in re.sub(r"<[^>]+>", "", report)
+    assert (
+        "Checkout errors, Postmortem held (postmortem-deadline): acknowledged by Dana Whitfield "
+        "on 2026-12-01: held after the Thanksgiving freeze, agreed with the auditor"
+    ) in re.sub(r"<[^>]+>", "", report)
+    # Only what is acknowledged is quiet: without the list, both breaches are reported.
+    edit(tmp_path / "docs" / PM, lambda t: t.replace(ACKNOWLEDGED, ""))
+    assert [line.split(": ")[1] for line in check(config)[1][:-1]] == [
+        "postmortem-deadline",
+        "sla-notify",
+    ]
+
+
+def test_only_findings_about_the_past_can_be_acknowledged(tmp_path: Path) -> None:
+    wrong = ACKNOWLEDGED.replace("rule: sla-notify", "rule: action-item-overdue")
+    text = postmortem().replace("action_items:", wrong + "action_items:")
+    code, lines = check(project(tmp_path, text))
+    assert code == 1
+    assert lines[0] == (
+        f"docs/{PM}:{line_of(text, '  - rule: action')}:5: schema: $.acknowledged[0].rule: "
+        "'action-item-overdue' is not one of sla-acknowledge, sla-war-room, sla-notify, "
+        "postmortem-deadline; use one of them"
+    )
 
 
 # --- the severity scale -----------------------------------------------------------------

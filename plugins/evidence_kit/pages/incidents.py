@@ -372,6 +372,8 @@ def render_report(listed: Listed, held_back: int, settings: Settings) -> str:
     lines += _promise_summary(in_period, policy, today)
     lines += ["", "## Each incident", ""]
     lines += _each_incident(in_period, today)
+    lines += ["", "## Acknowledged breaches", ""]
+    lines += _acknowledged(in_period)
     lines += ["", "## Open action items by owner", ""]
     lines += _open_items(listed, today)
     return "\n".join(lines) + "\n"
@@ -541,6 +543,25 @@ def _each_incident(in_period: Listed, today: dt.date) -> list[str]:
         )
     header = ["Incident", "Severity", "Started", *(p.label for p in PROMISES), "Postmortem"]
     return markup.table(header, rows)
+
+
+def _acknowledged(in_period: Listed) -> list[str]:
+    """Breaches of the period that a postmortem acknowledges: who accepted them and why."""
+    labels = {p.rule: p.label for p in PROMISES}
+    lines = [
+        f"- {markup.link(incident.title, posixpath.basename(doc.src_uri))}, "
+        f"{markup.text(labels.get(a.rule, 'Postmortem held'))} (`{a.rule}`): "
+        f"{markup.text(a.sentence())}"
+        for doc, incident in in_period
+        for a in incident.acknowledged
+    ]
+    if not lines:
+        return ["No breach of the period is acknowledged."]
+    intro = (
+        "Promises missed in the past, accepted in the postmortem's `acknowledged:` list; "
+        "they no longer fail the checks."
+    )
+    return [intro, "", *lines]
 
 
 def _open_items(listed: Listed, today: dt.date) -> list[str]:

@@ -37,6 +37,10 @@ PROMISES = (
     Promise("war_room", "sla-war-room", "war room opened", "War room opened"),
     Promise("notify", "sla-notify", "customers notified", "Customers notified"),
 )
+DEADLINE = "postmortem-deadline"
+ABOUT_THE_PAST = (*(p.rule for p in PROMISES), DEADLINE)
+"""Rules about what already happened, which a postmortem's `acknowledged:` list may name
+(the postmortem schema's enum says the same)."""
 
 
 @dataclass(frozen=True)
