@@ -106,9 +106,11 @@ def build_settings(
     config_file: str = "mkdocs.yml",
     option_marks: Mapping[str, Mark] | None = None,
     detector_rules: Collection[str] = (),
+    waivable_rules: Collection[str] = (),
 ) -> Settings:
     """Check the plugin options beyond their types and turn them into `Settings`;
-    `detector_rules` are the ids that `publish: rules:` and `allow:` may name."""
+    `detector_rules` are the ids that `publish: rules:` and `allow:` may name,
+    `waivable_rules` those a `review: waivers` entry may name (default: the review errors)."""
     marks = option_marks or {}
     # A misspelled option would silently drop what it sets (a deny term, a waiver): an error.
     errors: list[str] = unknown_options("", options, OPTIONS)
@@ -128,7 +130,9 @@ def build_settings(
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     holidays = _holidays(options.get("holidays"), errors)
     incidents = parse_policy(options.get("incidents"), errors, holidays)
-    review = parse_settings(options.get("review"), errors, holidays, incidents.severities)
+    review = parse_settings(
+        options.get("review"), errors, holidays, incidents.severities, waivable_rules
+    )
     settings = Settings(
         root=root,
         docs_dir=docs_dir,

@@ -30,23 +30,23 @@ from . import Rule, table
 
 RULES: tuple[Rule, ...] = table(
     """
-    sla-acknowledge       incident  warning
+    sla-acknowledge       incident  warning  waivable
         A page acknowledged later than the runbook promises.
-    sla-war-room          incident  warning
+    sla-war-room          incident  warning  waivable
         A war room opened later than the runbook promises.
-    sla-notify            incident  warning
+    sla-notify            incident  warning  waivable
         Customers notified later than the runbook promises.
-    postmortem-deadline   incident  warning
+    postmortem-deadline   incident  warning  waivable
         A postmortem held later than its business-day deadline.
     action-items-missing  incident  warning
         A final postmortem without action items.
-    timeline-order        incident  error
+    timeline-order        incident  error  waivable
         A postmortem timeline out of order.
-    timeline-window       incident  error
+    timeline-window       incident  error  waivable
         A timeline event outside the incident.
-    incident-window       incident  error
+    incident-window       incident  error  waivable
         An incident that does not end after it starts.
-    action-item-overdue   incident  error
+    action-item-overdue   incident  error  waivable
         An open action item past its due date.
     """
 )

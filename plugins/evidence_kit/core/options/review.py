@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,8 @@ OPTION = "review"
 OVERDUE = "review-overdue"
 REQUIRED = "review-required"
 WAIVABLE = (OVERDUE, REQUIRED)
-"""Rules a waiver may turn into warnings: the review errors, nothing else."""
+"""The review errors, whose waivers show on the document's status too. A waiver may name
+any rule declared `waivable` (the registry passes their ids in)."""
 
 POSTMORTEM = "postmortem"
 _CACHE = "review"
@@ -136,6 +137,7 @@ def parse_settings(
     errors: list[str],
     holidays: str | None = None,
     scale: tuple[str, ...] = SEVERITIES,
+    waivable: Collection[str] = WAIVABLE,
 ) -> ReviewSettings:
     """Check the `review:` option; each problem is appended to `errors`, naming the option.
     `holidays` is the plugin's one holiday country, checked by the caller; `scale` is the
@@ -155,7 +157,7 @@ def parse_settings(
         ),
         trigger_severities=_severities(value.get("trigger_severities"), errors, scale),
         holidays=holidays,
-        waivers=tuple(_waivers(value.get("waivers"), errors)),
+        waivers=tuple(_waivers(value.get("waivers"), errors, waivable or WAIVABLE)),
     )
 
 
@@ -207,7 +209,7 @@ def _severities(value: Any, errors: list[str], scale: tuple[str, ...]) -> tuple[
     return tuple(v for v in value if v in scale)
 
 
-def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
+def _waivers(value: Any, errors: list[str], waivable: Collection[str]) -> Iterable[Waiver]:
     if value is None:
         return
     if not isinstance(value, list):
@@ -222,8 +224,11 @@ def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
         errors += unknown
         problems = [f"{key} is missing" for key in _WAIVER_KEYS if not entry.get(key)]
         rule = entry.get("rule")
-        if rule and rule not in WAIVABLE:
-            problems.append(f"rule {rule!r} cannot be waived; use {' or '.join(WAIVABLE)}")
+        if rule and rule not in waivable:
+            problems.append(
+                f"rule {rule!r} cannot be waived; use a rule `evidence-kit rules` marks "
+                "waivable, such as review-overdue or review-required"
+            )
         expires = as_date(entry.get("expires"))
         if entry.get("expires") and expires is None:
             problems.append(f"expires {entry.get('expires')!r} is not a date; write YYYY-MM-DD")
