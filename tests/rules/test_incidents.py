@@ -103,8 +103,13 @@ def project(
     holidays: str | None = None,
     **config: Any,
 ) -> Path:
-    # Incident-triggered reviews are tested in test_review.py; they stay quiet here.
-    options: dict[str, Any] = {"types": TYPES, "review": {"trigger_severities": []}}
+    # Incident-triggered reviews are tested in test_review.py, and publish-unprotected in
+    # tests/publish: both stay quiet here.
+    options: dict[str, Any] = {
+        "types": TYPES,
+        "review": {"trigger_severities": []},
+        "publish": {"deny_terms": ["Globex"]},
+    }
     if holidays:
         options["holidays"] = holidays
     if incidents is not None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import build, edit, make_project, run_cli
+from conftest import build, edit, run_cli
+from conftest import make_project as _make_project
 from evidence_kit import pipeline
 from evidence_kit.core.options.review import Cadence, add_months, parse_cadence
 from evidence_kit.core.references import resolve_reference
@@ -19,6 +21,15 @@ D = dt.date
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 RESTORE = "evidence/05-backups-recovery/restore-test.md"
 REVIEW_RULES = ("review-", "runbook-unknown", "waiver-expired")
+
+
+def make_project(
+    root: Path, docs: Mapping[str, str], options: Mapping[str, Any] | None = None, **config: Any
+) -> Path:
+    """conftest's project, with a deny term: publish-unprotected (tests/rules/cases) would
+    otherwise join every check of a project with a postmortem."""
+    protected = {"publish": {"deny_terms": ["Globex"]}, **(options or {})}
+    return _make_project(root, docs, protected, **config)
 
 
 def runbook(last_reviewed: str = "2026-06-15", extra: str = "", title: str = "Runbook") -> str:
