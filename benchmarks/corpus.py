@@ -753,6 +753,9 @@ def _write_configs(root: Path, sections: Sequence[Section], oncall: str) -> None
     plugin = {
         "types": {"**/postmortems/*.md": "postmortem", "**/oncall.yml": "oncall"},
         "placeholders": _placeholder_values(oncall),
+        # As the kit's mkdocs.yml: the audit edition of published postmortems names what
+        # they must not say (else publish-unprotected warns).
+        "publish": {"internal_hosts": ["*.internal"], "deny_terms": ["Initech"]},
     }
     configs = {
         CONFIG: _config(small_nav, ["search", {"evidence": plugin}]),

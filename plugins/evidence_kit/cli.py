@@ -16,7 +16,6 @@ from .authoring import attest, scaffold, starter
 from .core import changed, clock, editor, mkdocs_yml, moments
 from .core.loader import load_tree
 from .core.options.controls import catalogues
-from .core.options.incidents import SEVERITIES
 from .core.schemas import SchemaError, SchemaSet, builtin_dir
 from .core.settings import Settings, SettingsError
 from .pages import dashboard
@@ -160,7 +159,12 @@ def _moment_option(ctx: click.Context, param: click.Parameter, value: str | None
 @new.command("postmortem")
 @config_option
 @click.option("--title", required=True, help="A one-line summary of the incident.")
-@click.option("--severity", required=True, type=click.Choice(SEVERITIES))
+@click.option(
+    "--severity",
+    required=True,
+    metavar="LEVEL",
+    help="A level of the severity scale (incidents: severities; default SEV1, SEV2, SEV3).",
+)
 @click.option(
     "--start",
     required=True,
@@ -191,6 +195,11 @@ def new_postmortem(
     if end is not None and end <= start:
         raise click.BadParameter("the incident must end after it starts", param_hint="--end")
     settings = load_settings(config, None)
+    scale = settings.incidents.severities
+    if severity not in scale:
+        raise click.BadParameter(
+            f"{severity!r} is not one of {', '.join(scale)}", param_hint="--severity"
+        )
     incident = scaffold.Incident(title.strip(), severity, start, end)
     try:
         where = (

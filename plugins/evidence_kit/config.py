@@ -34,12 +34,13 @@ class EvidenceConfig(base.Config):
 
     review = c.Type(dict, default={})
     """The review lifecycle: `cadence` (document type -> `12 months`; runbook and procedure
-    by default), `due_soon_days` (30), `grace_business_days` after a SEV1/SEV2 postmortem
-    (10), `trigger_severities` ([SEV1, SEV2]) and `waivers` (a list of {document, rule,
-    reason, approver, expires})."""
+    by default), `due_soon_days` (30), `grace_business_days` after a triggering postmortem
+    (10), `trigger_severities` (levels of the scale; its two most severe by default) and
+    `waivers` (a list of {document, rule, reason, approver, expires})."""
     incidents = c.Type(dict, default={})
-    """The runbook's promises and limits: `acknowledge_minutes`, `war_room_minutes`,
-    `notify_minutes` (minutes, or SEV1/SEV2/SEV3 -> minutes), `postmortem_business_days`,
+    """The runbook's promises and limits: `severities` (the scale, most severe first: a list,
+    or level -> its promises; SEV1, SEV2, SEV3 by default), `acknowledge_minutes`,
+    `war_room_minutes`, `notify_minutes` (minutes, or level -> minutes), `postmortem_business_days`,
     `breach` (warning or error), `action_item_grace_days`,
     `horizon_days` (on-call coverage) and `audit_period` ({start, end}); see the README."""
 

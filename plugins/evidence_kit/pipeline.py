@@ -68,8 +68,13 @@ PAGE_TRANSFORMS: tuple[PageTransform, ...] = (
 
 
 # The plugin options checked and turned into `Settings` (raises SettingsError), with the
-# detector rules that `publish: rules:` and `publish: allow:` may name.
-settings = functools.partial(build_settings, detector_rules=registry.DETECTOR_RULE_IDS)
+# detector rules that `publish: rules:` and `publish: allow:` may name and the rules a
+# waiver may name.
+settings = functools.partial(
+    build_settings,
+    detector_rules=registry.DETECTOR_RULE_IDS,
+    waivable_rules=registry.WAIVABLE_RULE_IDS,
+)
 
 
 def load_schemas(settings: Settings) -> SchemaSet:
@@ -77,7 +82,7 @@ def load_schemas(settings: Settings) -> SchemaSet:
     folders = [builtin_dir()]
     if settings.schemas_dir:
         folders.append(settings.schemas_dir)
-    return SchemaSet(folders)
+    return SchemaSet(folders, settings.incidents.severities)
 
 
 @contextlib.contextmanager
@@ -105,6 +110,7 @@ def assess(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
         evidence.decided = withhold.decide(evidence)
         for check in CHECKS:
             found.extend(check(evidence))
+        found = review.waive(settings, found)
         evidence.findings = sorted(set(found), key=Finding.sort_key)
     return evidence
 

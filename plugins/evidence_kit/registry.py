@@ -78,5 +78,10 @@ RULES: Mapping[str, Rule] = _gather(
 )
 """Every rule by id, in the order of the stages that report them."""
 
+WAIVABLE_RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.waivable)
+"""The rules a `review: waivers` entry may name: findings about the evidence's content.
+Reading and publication rules are not (an unreadable document is checked by nothing else,
+and the site has its own exceptions: `publish: allow`, `gate_allow`)."""
+
 DETECTOR_RULE_IDS: tuple[str, ...] = detectors.RULE_IDS
 """The detector rules that `publish: rules:` and `publish: allow:` may name."""

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO, build, make_project, run_cli
+from evidence_kit.cli import main
 from evidence_kit.config import EvidenceConfig
 from evidence_kit.core.settings import DEFAULT_MAX_FILE_SIZE
 from evidence_kit.plugin import EvidencePlugin
+from evidence_kit.report.formats import FORMATS
 
 BAD = "---\ntype: runbook\ntitle: R\nowner: P\nlast_reviewed: 2026-02-30\n---\n"
 
@@ -195,3 +199,28 @@ def test_the_cli_knows_the_options_mkdocs_knows() -> None:
     from evidence_kit.core.settings import OPTIONS
 
     assert tuple(name for name, _ in EvidenceConfig._schema) == OPTIONS
+
+
+def test_the_readme_ci_samples_parse_and_call_real_commands_and_formats() -> None:
+    """The GitHub Actions and GitLab CI samples are YAML, and every `evidence-kit` line in
+    them names a command and a --format the CLI has."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [
+        yaml.safe_load(block)
+        for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+        if "evidence-kit check --strict --format" in block
+    ]
+    assert len(blocks) == 2
+    workflow, gitlab = blocks
+    steps = workflow["jobs"]["evidence"]["steps"]
+    runs = [step["run"] for step in steps if "run" in step]
+    runs += gitlab["evidence"]["script"]
+    assert gitlab["evidence"]["artifacts"]["reports"]["codequality"]
+    assert any("upload-sarif" in step.get("uses", "") for step in steps)
+    commands = [run.split() for run in runs if run.startswith("evidence-kit ")]
+    assert {words[1] for words in commands} == {"check", "scan"}
+    for words in commands:
+        assert words[1] in main.commands
+        formats = [words[i + 1] for i, word in enumerate(words) if word == "--format"]
+        assert formats and all(f in FORMATS for f in formats), words
+    assert {f for words in commands for f in words} >= {"sarif", "github", "gitlab"}

@@ -144,6 +144,36 @@ def test_init_builds_strictly_once_placeholders_have_values(tmp_path: Path) -> N
     assert (result.site / "print/index.html").is_file()
 
 
+def test_the_starter_warns_until_publish_names_what_postmortems_must_not_say(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "acme-evidence"
+    init(target)
+    config = target / "mkdocs.yml"
+    fill(config)
+    assert "publish-unprotected" not in run_cli("check", "--config", str(config)).output
+    args = ["--title", "Checkout errors", "--severity", "SEV2", "--start", "2026-11-24T09:15Z"]
+    args += ["--dir", "05-backups-recovery/postmortems"]
+    assert run_cli("new", "postmortem", "--config", str(config), *args).exit_code == 0
+    pm = target / "evidence/05-backups-recovery/postmortems/2026-11-24-checkout-errors.md"
+    # A draft not marked sanitized is withheld: nothing of it is published yet.
+    assert "publish-unprotected" not in run_cli("check", "--config", str(config)).output
+    edit(pm, lambda text: text.replace("sanitized: false", "sanitized: true"))
+    line = config.read_text().splitlines().index("  - evidence:") + 1
+    assert (
+        f"mkdocs.yml:{line}:5: publish-unprotected: the audit edition publishes 1 postmortem, "
+        "but publish: deny_terms and internal_hosts are empty"
+    ) in run_cli("check", "--config", str(config)).output
+    # The starter's commented block, uncommented, is the fix.
+    edit(
+        config,
+        lambda text: re.sub(
+            r"(?m)^      # (publish:|  internal_hosts|  deny_terms)", r"      \1", text
+        ),
+    )
+    assert "publish-unprotected" not in run_cli("check", "--config", str(config)).output
+
+
 def test_init_starts_from_the_kits_runbook_never_reviewed(tmp_path: Path) -> None:
     init(tmp_path)
     kit = (REPO / RUNBOOK).read_text(encoding="utf-8")

@@ -154,3 +154,28 @@ def test_ordinary_site_builds_unchanged_without_findings(tmp_path: Path) -> None
     assert "Guide" in result.page("guide/index.html")
     assert (result.site / "data/settings.yml").exists()
     assert run_cli("check", "--config", str(config)).exit_code == 0
+
+
+def test_the_default_promises_are_the_runbooks_severity_table() -> None:
+    """The kit's runbook and the incident report agree: the same levels, in the same order,
+    each promise where the table makes one and none for a ticket (SEV3)."""
+    from conftest import REPO
+    from evidence_kit.cli import load_settings
+    from evidence_kit.core.options.incidents import PROMISES, IncidentPolicy
+
+    text = (REPO / RUNBOOK).read_text(encoding="utf-8")
+    table = re.findall(r"^\| \*\*(\w+)\*\* \| [^|]+ \| ([^|]+) \|$", text, flags=re.MULTILINE)
+    kit_policy = load_settings(REPO / "mkdocs.yml", "2026-12-01").incidents
+    assert kit_policy == IncidentPolicy(audit_period=kit_policy.audit_period)
+    policy = IncidentPolicy()
+    assert tuple(level for level, _ in table) == policy.severities
+    hours = {"15 minutes": 15, "1 hour": 60}
+    for level, response in table:
+        promised = {p.key: policy.promise_minutes(p, level) for p in PROMISES}
+        if response.startswith("Ticket"):
+            assert promised == {"acknowledge": None, "war_room": None, "notify": None}
+        else:
+            war_room = re.search(r"war room within (15 minutes|1 hour)", response)
+            assert war_room is not None
+            assert promised["war_room"] == hours[war_room.group(1)]
+            assert promised["acknowledge"] == 5  # "Acknowledge within 5 minutes" (every page)

@@ -168,7 +168,7 @@ def test_bad_times_are_usage_errors(kit: Path, args: tuple[str, ...], message: s
 def test_severity_must_be_one_of_the_runbook(kit: Path) -> None:
     code, _, err = new(kit, "--title", "x", "--severity", "SEV4", "--start", "2026-11-24T09:15:00Z")
     assert code == 2
-    assert "'SEV4' is not one of 'SEV1', 'SEV2', 'SEV3'" in err
+    assert "Invalid value for --severity: 'SEV4' is not one of SEV1, SEV2, SEV3" in err
 
 
 def test_the_folder_is_found_or_asked_for(tmp_path: Path) -> None:

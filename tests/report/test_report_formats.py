@@ -318,3 +318,68 @@ def test_errors_fail_in_every_format(broken: Path, output: str) -> None:
 )
 def test_rule_families(rule: str, family: str) -> None:
     assert report.family(rule) == family
+
+
+# GitLab's documented Code Quality fields (docs.gitlab.com/ci/testing/code_quality/,
+# "Code Quality report format"): an array of issues, each with these, and nothing GitLab
+# does not read.
+GITLAB_CODE_QUALITY = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_has_the_documented_shape(broken: Path, findings: Expected) -> None:
+    code, output = check(broken, "gitlab")
+    assert code == 1
+    issues = json.loads(output)
+    validator = Draft202012Validator(GITLAB_CODE_QUALITY)
+    assert [e.message for e in validator.iter_errors(issues)] == []
+    assert [
+        (i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"], i["severity"])
+        for i in issues
+    ] == [
+        (path, line, rule, "major" if level == "error" else "minor")
+        for path, line, _, rule, level, _, _ in findings
+    ]
+    assert issues[0]["description"] == f"$.controls[0]: {CONTROL}"
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # The same findings give the same fingerprints: the widget compares runs by them.
+    assert check(broken, "gitlab")[1] == output
+
+
+def test_gitlab_fingerprints_survive_moved_lines_and_tell_twins_apart() -> None:
+    twin = Finding("docs/a.md", 3, 1, "placeholder-missing", "<<X>> has no value")
+    moved = Finding("docs/a.md", 9, 1, "placeholder-missing", "<<X>> has no value")
+    first = json.loads(report.gitlab([twin, twin]))
+    assert first[0]["fingerprint"] != first[1]["fingerprint"]
+    assert json.loads(report.gitlab([moved]))[0]["fingerprint"] == first[0]["fingerprint"]
+    assert report.gitlab([]) == "[]\n"
+
+
+def test_gitlab_of_a_clean_kit_is_an_empty_array(kit: Path) -> None:
+    assert check(kit, "gitlab") == (0, "[]\n")

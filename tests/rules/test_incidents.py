@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import build, edit, make_project, run_cli, table_rows
 
@@ -78,6 +80,11 @@ def postmortem(
     return "\n".join([*lines, "---", "", body])
 
 
+def yaml_config(config: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(config.read_text(encoding="utf-8"))
+    return loaded
+
+
 def at_line(text: str, occurrence: int) -> int:
     """The line of the `occurrence`-th (0-based) timeline entry's `at` key."""
     lines = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith("  - at:")]
@@ -96,8 +103,13 @@ def project(
     holidays: str | None = None,
     **config: Any,
 ) -> Path:
-    # Incident-triggered reviews are tested in test_review.py; they stay quiet here.
-    options: dict[str, Any] = {"types": TYPES, "review": {"trigger_severities": []}}
+    # Incident-triggered reviews are tested in test_review.py, and publish-unprotected in
+    # tests/publish: both stay quiet here.
+    options: dict[str, Any] = {
+        "types": TYPES,
+        "review": {"trigger_severities": []},
+        "publish": {"deny_terms": ["Globex"]},
+    }
     if holidays:
         options["holidays"] = holidays
     if incidents is not None:
@@ -233,7 +245,8 @@ def test_response_times_are_instants_across_midnight_and_daylight_saving(
         timeline=timeline,
         items=(("Fix it", "Platform team", "2026-12-15", "open"),),
     )
-    lines = check(project(tmp_path, text))[1]
+    # A SEV3 promises no minutes by default; one number promises it for every level.
+    lines = check(project(tmp_path, text, {"acknowledge_minutes": 5}))[1]
     if taken is None:
         assert lines == ["0 errors, 0 warnings"]
     else:
@@ -517,6 +530,202 @@ def test_a_postmortem_that_fails_its_schema_gets_only_schema_findings(tmp_path: 
     result = build(tmp_path / "mkdocs.yml", strict=False)
     assert "Traceback" not in result.log
     assert "1 postmortem is not listed" in " ".join(result.page("postmortems/index.html").split())
+
+
+# --- acknowledged history --------------------------------------------------------------
+
+ONCALL = """rotation:
+  name: Platform on-call
+  url: https://oncall.example.com/platform
+shifts:
+  - start: 2026-11-23T09:00:00+00:00
+    end: 2027-01-04T09:00:00+00:00
+    primary: Alex Rivera
+    secondary: Sam Chen
+escalation:
+  - level: 1
+    contact: primary
+    after_minutes: 0
+  - level: 2
+    contact: engineering_lead
+    after_minutes: 15
+contacts:
+  engineering_lead:
+    name: Dana Whitfield
+    role: Engineering lead
+    email: dana.whitfield@corp-mail.example.org
+    phone: "+44 20 7946 0958"
+"""
+
+ACKNOWLEDGED = """acknowledged:
+  - rule: sla-notify
+    by: Dana Whitfield
+    reason: the status page was down too; customers were told by email at 09:45
+    date: 2026-11-20
+  - rule: postmortem-deadline
+    by: Dana Whitfield
+    reason: held after the Thanksgiving freeze, agreed with the auditor
+    date: 2026-12-01
+"""
+
+
+def test_an_acknowledged_past_breach_passes_strict_and_the_report_lists_it(
+    tmp_path: Path,
+) -> None:
+    late = with_event(SEV1_TIMELINE, "customers notified", "2026-11-16T09:45:00+00:00")
+    text = postmortem(timeline=late, date="2026-11-27").replace(
+        "action_items:", ACKNOWLEDGED + "action_items:"
+    )
+    config = project(
+        tmp_path,
+        text,
+        more={"oncall.yml": ONCALL},
+        nav=["index.md", "postmortems/index.md", "postmortems/incident-report.md"],
+    )
+    data = yaml_config(config)
+    data["plugins"][1]["evidence"]["types"]["oncall.yml"] = "oncall"
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert check(config, "--strict") == (0, ["0 errors, 0 warnings"])
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert "redacted: nothing" in result.log
+    report = " ".join(html.unescape(result.page("postmortems/incident-report/index.html")).split())
+    assert (
+        "Checkout errors, Customers notified (sla-notify): acknowledged by Dana Whitfield on "
+        "2026-11-20: the status page was down too; customers were told by email at 09:45"
+    ) in re.sub(r"<[^>]+>", "", report)
+    assert (
+        "Checkout errors, Postmortem held (postmortem-deadline): acknowledged by Dana Whitfield "
+        "on 2026-12-01: held after the Thanksgiving freeze, agreed with the auditor"
+    ) in re.sub(r"<[^>]+>", "", report)
+    # Only what is acknowledged is quiet: without the list, both breaches are reported.
+    edit(tmp_path / "docs" / PM, lambda t: t.replace(ACKNOWLEDGED, ""))
+    assert [line.split(": ")[1] for line in check(config)[1][:-1]] == [
+        "postmortem-deadline",
+        "sla-notify",
+    ]
+
+
+def test_only_findings_about_the_past_can_be_acknowledged(tmp_path: Path) -> None:
+    wrong = ACKNOWLEDGED.replace("rule: sla-notify", "rule: action-item-overdue")
+    text = postmortem().replace("action_items:", wrong + "action_items:")
+    code, lines = check(project(tmp_path, text))
+    assert code == 1
+    assert lines[0] == (
+        f"docs/{PM}:{line_of(text, '  - rule: action')}:5: schema: $.acknowledged[0].rule: "
+        "'action-item-overdue' is not one of sla-acknowledge, sla-war-room, sla-notify, "
+        "postmortem-deadline; use one of them"
+    )
+
+
+# --- the severity scale -----------------------------------------------------------------
+
+
+def test_a_sev3_is_a_ticket_with_no_minute_promise_by_default(tmp_path: Path) -> None:
+    # The kit's runbook: "Ticket; handled the next business day". An hour is no breach.
+    timeline = [
+        ("2026-11-16T09:00:00+00:00", "alert fired"),
+        ("2026-11-16T10:00:00+00:00", "on-call acknowledged"),
+    ]
+    assert check(project(tmp_path, postmortem(severity="SEV3", timeline=timeline))) == (
+        0,
+        ["0 errors, 0 warnings"],
+    )
+
+
+P_SCALE = {
+    "severities": {
+        "P1": {"acknowledge_minutes": 5, "war_room_minutes": 15, "notify_minutes": 30},
+        "P2": {"acknowledge_minutes": 5, "notify_minutes": 120},
+        "P3": None,
+        "P4": {},
+    }
+}
+
+
+def test_a_p1_to_p4_scale_from_config_validates_postmortems_and_drives_the_report(
+    tmp_path: Path,
+) -> None:
+    late = with_event(SEV1_TIMELINE, "on-call acknowledged", "2026-11-16T09:08:00+00:00")
+    text = postmortem(severity="P2", timeline=late)
+    p5 = postmortem(severity="P5", title="Unknown level", **_on("2026-10-05"))
+    config = project(
+        tmp_path,
+        text,
+        P_SCALE,
+        more={"postmortems/2026-10-05-p5.md": p5},
+        nav=["index.md", "postmortems/index.md", "postmortems/incident-report.md"],
+    )
+    code, lines = check(config)
+    assert code == 1
+    assert lines == [
+        f"docs/postmortems/2026-10-05-p5.md:{line_of(p5, 'severity:')}:1: schema: $.severity: "
+        "'P5' is not one of P1, P2, P3, P4; use one of them",
+        f"docs/{PM}:{at_line(text, 1)}:5: "
+        "sla-acknowledge: $.timeline[1].at: on-call acknowledged 8 min after the alert; "
+        "the P2 promise is 5 min",
+        "1 error, 1 warning",
+    ]
+    (tmp_path / "docs/postmortems/2026-10-05-p5.md").unlink()
+    result = build(config)
+    assert result.returncode == 0, result.log
+    html = result.page("postmortems/incident-report/index.html")
+    rows = table_rows(html)
+    assert ["Month", "P1", "P2", "P3", "P4", "All"] in rows
+    assert ["2026-11", "0", "1", "0", "0", "1"] in rows
+    promises = [row[:3] for row in rows if row[0] in ("Acknowledged", "War room opened")]
+    assert promises == [
+        ["Acknowledged", "P1", "5 min"],
+        ["Acknowledged", "P2", "5 min"],
+        ["War room opened", "P1", "15 min"],
+    ]
+    assert ">P4</text>" in html
+    assert "SEV" not in html
+
+
+def test_the_scale_decides_which_levels_trigger_a_review(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {"postmortems/x.md": postmortem(severity="P1")},
+        {"types": TYPES, "incidents": P_SCALE, "review": {"trigger_severities": ["P1", "P5"]}},
+    )
+    run = run_cli("check", "--config", str(config))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "evidence-kit: error: review: trigger_severities: 'P5' is not one of P1, P2, P3, P4 "
+        "(the incidents: severities scale)\n"
+    )
+
+
+def test_bad_severity_scales_are_config_errors(tmp_path: Path) -> None:
+    options = {
+        "severities": {"P1": {"acknowledge_minute": 5}, "P 2!": None, "P3": "fast"},
+        "war_room_minutes": {"SEV1": 15},
+    }
+    run = run_cli("check", "--config", str(project(tmp_path, postmortem(), options)))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "evidence-kit: error: incidents: severities: P1: acknowledge_minute: unknown option; "
+        "did you mean 'acknowledge_minutes'?; "
+        "incidents: severities: 'P 2!' is not a level name; write e.g. P1 or SEV1; "
+        "incidents: severities: P3: expected a mapping of acknowledge_minutes, "
+        "war_room_minutes, notify_minutes; "
+        "incidents: war_room_minutes: 'SEV1' is not one of P1, P3\n"
+    )
+
+
+def test_new_postmortem_takes_a_level_of_the_configured_scale(tmp_path: Path) -> None:
+    config = project(tmp_path, postmortem(severity="P1"), P_SCALE)
+    args = ["new", "postmortem", "--config", str(config), "--title", "Queue stuck"]
+    args += ["--start", "2026-11-24T09:15:00+01:00"]
+    run = run_cli(*args, "--severity", "SEV1")
+    assert run.exit_code == 2
+    assert "Invalid value for --severity: 'SEV1' is not one of P1, P2, P3, P4" in run.stderr
+    run = run_cli(*args, "--severity", "P3")
+    assert run.exit_code == 0, run.stderr
+    written = tmp_path / "docs/postmortems/2026-11-24-queue-stuck.md"
+    assert "\nseverity: P3\n" in written.read_text()
+    assert check(config)[0] == 0
 
 
 # --- configuration ----------------------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import build, edit, make_project, run_cli
+from conftest import build, edit, run_cli
+from conftest import make_project as _make_project
 from evidence_kit import pipeline
 from evidence_kit.core.options.review import Cadence, add_months, parse_cadence
 from evidence_kit.core.references import resolve_reference
@@ -19,6 +21,15 @@ D = dt.date
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 RESTORE = "evidence/05-backups-recovery/restore-test.md"
 REVIEW_RULES = ("review-", "runbook-unknown", "waiver-expired")
+
+
+def make_project(
+    root: Path, docs: Mapping[str, str], options: Mapping[str, Any] | None = None, **config: Any
+) -> Path:
+    """conftest's project, with a deny term: publish-unprotected (tests/rules/cases) would
+    otherwise join every check of a project with a postmortem."""
+    protected = {"publish": {"deny_terms": ["Globex"]}, **(options or {})}
+    return _make_project(root, docs, protected, **config)
 
 
 def runbook(last_reviewed: str = "2026-06-15", extra: str = "", title: str = "Runbook") -> str:
@@ -197,8 +208,9 @@ def test_cadence_config_adds_replaces_and_removes_types(tmp_path: Path) -> None:
                 ]
             },
             [
-                "review: waivers[0]: expires is missing; rule 'schema' cannot be waived; use "
-                "review-overdue or review-required",
+                "review: waivers[0]: expires is missing; rule 'schema' cannot be waived; use a "
+                "rule `evidence-kit rules` marks waivable, such as review-overdue or "
+                "review-required",
                 "review: waivers[1]: expires 'soon' is not a date; write YYYY-MM-DD",
                 "review: waivers[2]: expected a mapping with document, rule, reason, approver, "
                 "expires",
@@ -668,3 +680,50 @@ def test_kit_sev1_postmortem_after_the_review_requires_one(kit: Path) -> None:
 
 def test_kit_builds_clean_on_the_real_date_of_this_issue(kit: Path) -> None:
     assert check(kit, "2026-11-26") == (0, ["0 errors, 0 warnings"])
+
+
+def test_a_waiver_may_name_any_waivable_rule_and_expires_into_an_error(tmp_path: Path) -> None:
+    cited = runbook(extra="controls:\n  - SOC2:A.5.26\n")
+    entry = {**waiver("2026-12-31"), "rule": "control-unknown", "reason": "catalogue update"}
+    config = make_project(tmp_path, {"runbook.md": cited}, {"review": {"waivers": [entry]}})
+    unknown = (
+        "docs/runbook.md:7:5: control-unknown: $.controls[0]: unknown control SOC2:A.5.26 in "
+        "SOC 2 Trust Services Criteria; did you mean ISO27001:A.5.26?"
+    )
+    assert check(config, "2026-12-31") == (
+        0,
+        [f"{unknown}; waived until 2026-12-31 by CISO: catalogue update", "0 errors, 1 warning"],
+    )
+    line = config.read_text().splitlines().index("      - document: runbook.md") + 1
+    assert check(config, "2027-01-01") == (
+        1,
+        [
+            unknown,
+            f"mkdocs.yml:{line}:9: waiver-expired: the waiver of control-unknown for runbook.md "
+            "(approved by CISO) expired on 2026-12-31; review the document, then remove the "
+            "waiver or renew it with a later expiry",
+            "2 errors, 0 warnings",
+        ],
+    )
+
+
+def test_a_waiver_of_another_rule_must_name_a_file_and_a_waivable_rule(tmp_path: Path) -> None:
+    missing = {**waiver("2026-12-31", "runbok.md"), "rule": "control-unknown"}
+    config = make_project(tmp_path, {"runbook.md": runbook()}, {"review": {"waivers": [missing]}})
+    line = config.read_text().splitlines().index("      - document: runbok.md") + 1
+    assert check(config, "2026-12-01") == (
+        0,
+        [
+            f"mkdocs.yml:{line}:9: waiver-unknown: the waiver names 'runbok.md', which is not a "
+            "document or data file; write its path below the docs folder, or remove the waiver",
+            "0 errors, 1 warning",
+        ],
+    )
+    gate = {**waiver("2026-12-31"), "rule": "email"}
+    config = make_project(tmp_path, {"runbook.md": runbook()}, {"review": {"waivers": [gate]}})
+    run = run_cli("check", "--config", str(config))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "evidence-kit: error: review: waivers[0]: rule 'email' cannot be waived; use a rule "
+        "`evidence-kit rules` marks waivable, such as review-overdue or review-required\n"
+    )

@@ -142,6 +142,28 @@ def _plugin_node(plugins: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
+def plugin_mark(path: Path, key: str) -> Mark:
+    """Position of `key` under `plugins: - evidence:` in the config file at `path`, else of
+    the `evidence` entry itself; 1:1 when it cannot be read."""
+    try:
+        root = yaml.compose(path.read_text("utf-8-sig"), Loader=_LenientLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return Mark(1, 1)
+    plugins = _child(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        for name, options in entry.value:
+            if name.value != PLUGIN_NAME:
+                continue
+            found = name
+            if isinstance(options, yaml.MappingNode):
+                found = next((k for k, _ in options.value if k.value == key), name)
+            return Mark(found.start_mark.line + 1, found.start_mark.column + 1)
+    return Mark(1, 1)
+
+
 def item_marks(path: Path, *keys: str) -> list[Mark]:
     """Positions of the items of the sequence at `plugins: - evidence: <keys...>` in the
     config file at `path`; empty when it cannot be read or has no such sequence."""

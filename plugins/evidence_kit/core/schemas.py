@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,13 @@ class TypeSchema:
 class SchemaSet:
     """The document types known to a run: shipped schemas, overridden by the project's own."""
 
-    def __init__(self, folders: Iterable[Path]) -> None:
+    def __init__(self, folders: Iterable[Path], severities: Sequence[str] | None = None) -> None:
         documents: dict[str, tuple[Path, dict[str, Any]]] = {}
         for folder in folders:
             for path in sorted(folder.glob("*" + SUFFIX)):
                 documents[path.name[: -len(SUFFIX)]] = (path, _read(path))
+        if severities is not None:
+            _use_scale(documents, severities)
         resources = []
         for path, schema in documents.values():
             if not isinstance(schema.get("$id"), str):
@@ -111,6 +113,22 @@ class SchemaSet:
         errors = schema.validator.iter_errors(parsed.value)
         findings = [f for error in errors for f in _findings(error, parsed, path, start)]
         return sorted(set(findings), key=Finding.sort_key)
+
+
+SCALE_DEFS = "_defs"
+"""The shared definitions whose `severity` is the configured scale, not the shipped one."""
+
+
+def _use_scale(documents: dict[str, tuple[Path, dict[str, Any]]], names: Sequence[str]) -> None:
+    """Point the shared `severity` definition at the configured scale (`incidents:
+    severities`), so every type that refers to it accepts exactly those levels."""
+    if SCALE_DEFS not in documents:
+        return
+    path, schema = documents[SCALE_DEFS]
+    defs = schema.get("$defs")
+    if isinstance(defs, dict) and isinstance(defs.get("severity"), dict):
+        severity = {**defs["severity"], "enum": list(names)}
+        documents[SCALE_DEFS] = (path, {**schema, "$defs": {**defs, "severity": severity}})
 
 
 # Keywords that make a subschema depend on where it sits; such a target is never copied.

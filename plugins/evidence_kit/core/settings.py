@@ -106,9 +106,11 @@ def build_settings(
     config_file: str = "mkdocs.yml",
     option_marks: Mapping[str, Mark] | None = None,
     detector_rules: Collection[str] = (),
+    waivable_rules: Collection[str] = (),
 ) -> Settings:
     """Check the plugin options beyond their types and turn them into `Settings`;
-    `detector_rules` are the ids that `publish: rules:` and `allow:` may name."""
+    `detector_rules` are the ids that `publish: rules:` and `allow:` may name,
+    `waivable_rules` those a `review: waivers` entry may name (default: the review errors)."""
     marks = option_marks or {}
     # A misspelled option would silently drop what it sets (a deny term, a waiver): an error.
     errors: list[str] = unknown_options("", options, OPTIONS)
@@ -127,6 +129,10 @@ def build_settings(
         if not schemas_dir.is_dir():
             errors.append(f"schemas_dir: {options['schemas_dir']!r} is not a folder")
     holidays = _holidays(options.get("holidays"), errors)
+    incidents = parse_policy(options.get("incidents"), errors, holidays)
+    review = parse_settings(
+        options.get("review"), errors, holidays, incidents.severities, waivable_rules
+    )
     settings = Settings(
         root=root,
         docs_dir=docs_dir,
@@ -137,8 +143,8 @@ def build_settings(
         placeholders=placeholders,
         max_file_size=max_size,
         # Each concern checks its own option block, adding to `errors`.
-        review=parse_settings(options.get("review"), errors, holidays),
-        incidents=parse_policy(options.get("incidents"), errors, holidays),
+        review=review,
+        incidents=incidents,
         publish=parse_publish(options.get("publish"), errors, detector_rules),
         controls=parse_scope(options.get("controls"), errors, root),
         restore=parse_restore(options.get("restore_tests"), errors),

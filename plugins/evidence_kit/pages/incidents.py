@@ -21,7 +21,7 @@ from ..core.fill import fill_meta
 from ..core.loader import type_for
 from ..core.model import Document
 from ..core.moments import UTC, duration, utc
-from ..core.options.incidents import ALERT, PROMISES, SEVERITIES, TYPE, IncidentPolicy
+from ..core.options.incidents import ALERT, PROMISES, TYPE, IncidentPolicy
 from ..core.settings import Settings, is_safe_url
 from ..rules.incidents import ActionItem, Deadline, Incident, Measured, read_incident
 from ..rules.oncall import period_coverage
@@ -29,7 +29,8 @@ from .oncall import coverage_section
 
 INDEX = "index.md"
 REPORT = "incident-report.md"
-SEVERITY_COLOURS = {"SEV1": "#c62828", "SEV2": "#ef6c00", "SEV3": "#f9a825"}
+SEVERITY_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#7cb342", "#1e88e5", "#8e24aa")
+"""Chart colours by place on the scale, most severe first (repeated past the sixth level)."""
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DASH = "—"
 
@@ -365,11 +366,14 @@ def render_report(listed: Listed, held_back: int, settings: Settings) -> str:
         f"{len(in_period)} incident{'s' * (len(in_period) != 1)} in the period.",
     ]
     lines += _held_back(held_back)
-    lines += ["", "## Incidents by month", "", *_by_month(in_period, first, last)]
+    lines += ["", "## Incidents by month", ""]
+    lines += _by_month(in_period, first, last, policy.severities)
     lines += ["", "## Response times against the promises", ""]
     lines += _promise_summary(in_period, policy, today)
     lines += ["", "## Each incident", ""]
     lines += _each_incident(in_period, today)
+    lines += ["", "## Acknowledged breaches", ""]
+    lines += _acknowledged(in_period)
     lines += ["", "## Open action items by owner", ""]
     lines += _open_items(listed, today)
     return "\n".join(lines) + "\n"
@@ -384,7 +388,7 @@ def _months(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     return months
 
 
-def _by_month(in_period: Listed, first: dt.date, last: dt.date) -> list[str]:
+def _by_month(in_period: Listed, first: dt.date, last: dt.date, scale: Sequence[str]) -> list[str]:
     months = _months(first, last)
     counts: dict[tuple[int, int], Counter[str]] = {m: Counter() for m in months}
     for _, incident in in_period:
@@ -393,18 +397,21 @@ def _by_month(in_period: Listed, first: dt.date, last: dt.date) -> list[str]:
     rows = [
         [
             f"{year}-{month:02d}",
-            *(str(counts[year, month][s]) for s in SEVERITIES),
+            *(str(counts[year, month][s]) for s in scale),
             str(sum(counts[year, month].values())),
         ]
         for year, month in months
     ]
     totals = Counter(incident.severity for _, incident in in_period)
-    rows.append(["**Total**", *(str(totals[s]) for s in SEVERITIES), str(len(in_period))])
-    return [*_month_chart(months, counts), "", *markup.table(["Month", *SEVERITIES, "All"], rows)]
+    rows.append(["**Total**", *(str(totals[s]) for s in scale), str(len(in_period))])
+    header = ["Month", *(markup.text(s) for s in scale), "All"]
+    return [*_month_chart(months, counts, scale), "", *markup.table(header, rows)]
 
 
 def _month_chart(
-    months: list[tuple[int, int]], counts: dict[tuple[int, int], Counter[str]]
+    months: list[tuple[int, int]],
+    counts: dict[tuple[int, int], Counter[str]],
+    scale: Sequence[str],
 ) -> list[str]:
     """Stacked bars per month, as inline SVG: drawn at build time, no script."""
     step, bar, base, tall = 36, 24, 120, 100
@@ -420,7 +427,7 @@ def _month_chart(
     for index, (year, month) in enumerate(months):
         x = 32 + index * step
         y = base
-        for severity in SEVERITIES:
+        for place, severity in enumerate(scale):
             count = counts[(year, month)][severity]
             if not count:
                 continue
@@ -429,27 +436,31 @@ def _month_chart(
             label = markup.attribute(f"{year}-{month:02d}: {count} {severity}")
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{bar}" height="{height}" '
-                f'fill="{SEVERITY_COLOURS[severity]}"><title>{label}</title></rect>'
+                f'fill="{_colour(place)}"><title>{label}</title></rect>'
             )
         label = MONTHS[month - 1] + (f" {year % 100:02d}" if month == 1 or index == 0 else "")
         parts.append(
             f'<text x="{x + bar // 2}" y="{base + 14}" font-size="10" text-anchor="middle">'
             f"{markup.attribute(label)}</text>"
         )
-    for index, severity in enumerate(SEVERITIES):
+    for index, severity in enumerate(scale):
         x = 32 + index * 70
         parts.append(
-            f'<rect x="{x}" y="150" width="10" height="10" fill="{SEVERITY_COLOURS[severity]}"/>'
-            f'<text x="{x + 14}" y="159" font-size="10">{severity}</text>'
+            f'<rect x="{x}" y="150" width="10" height="10" fill="{_colour(index)}"/>'
+            f'<text x="{x + 14}" y="159" font-size="10">{markup.attribute(severity)}</text>'
         )
     parts += ["</svg>", "</div>"]
     return parts
 
 
+def _colour(place: int) -> str:
+    return SEVERITY_COLOURS[place % len(SEVERITY_COLOURS)]
+
+
 def _promise_summary(in_period: Listed, policy: IncidentPolicy, today: dt.date) -> list[str]:
     rows = []
     for promise in PROMISES:
-        for severity in SEVERITIES:
+        for severity in policy.severities:
             minutes = policy.promise_minutes(promise, severity)
             if minutes is None:
                 continue
@@ -532,6 +543,25 @@ def _each_incident(in_period: Listed, today: dt.date) -> list[str]:
         )
     header = ["Incident", "Severity", "Started", *(p.label for p in PROMISES), "Postmortem"]
     return markup.table(header, rows)
+
+
+def _acknowledged(in_period: Listed) -> list[str]:
+    """Breaches of the period that a postmortem acknowledges: who accepted them and why."""
+    labels = {p.rule: p.label for p in PROMISES}
+    lines = [
+        f"- {markup.link(incident.title, posixpath.basename(doc.src_uri))}, "
+        f"{markup.text(labels.get(a.rule, 'Postmortem held'))} (`{a.rule}`): "
+        f"{markup.text(a.sentence())}"
+        for doc, incident in in_period
+        for a in incident.acknowledged
+    ]
+    if not lines:
+        return ["No breach of the period is acknowledged."]
+    intro = (
+        "Promises missed in the past, accepted in the postmortem's `acknowledged:` list; "
+        "they no longer fail the checks."
+    )
+    return [intro, "", *lines]
 
 
 def _open_items(listed: Listed, today: dt.date) -> list[str]:

@@ -8,10 +8,11 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from ..core import mdtext
+from ..core import mdtext, mkdocs_yml, rendered
 from ..core.fill import fill_body, fill_meta
 from ..core.loader import type_for
 from ..core.model import Document, Finding, Mark, Severity, strings
+from ..core.options.incidents import TYPE as POSTMORTEM
 from ..core.options.publish import (
     NEVER_ASSETS,
     REDACTED_PREFIX,
@@ -41,6 +42,8 @@ RULES: tuple[Rule, ...] = table(
         A postmortem not marked sanitized: true, left out of the audit site.
     external-embed       publication  warning
         A video or iframe from another site, shown as a link in the audit site.
+    publish-unprotected  publication  warning
+        Postmortems published with no deny_terms or internal_hosts to catch names and hosts.
     """
 )
 
@@ -72,7 +75,47 @@ def check(evidence: Evidence) -> list[Finding]:
     if publish.audit:
         findings.extend(_data_findings(evidence))
         findings.extend(_stray_files(evidence))
+        findings.extend(_unprotected(evidence))
     return findings
+
+
+def _unprotected(evidence: Evidence) -> list[Finding]:
+    """The audit edition publishes postmortems, but nothing names what they must not say.
+
+    Detectors find emails and keys by their shape; a customer's name or an internal host
+    has none, and postmortems are where both appear. A tree without published postmortems
+    (a starter, a small project) gets no warning: it would only be noise there.
+    """
+    settings = evidence.settings
+    publish = settings.publish
+    if publish.deny_terms or publish.internal_hosts:
+        return []
+    published = [
+        doc
+        for src_uri, doc in evidence.tree.documents.items()
+        if doc.doc_type == POSTMORTEM
+        and src_uri not in evidence.invalid
+        and evidence.publication.publishes(src_uri)
+    ]
+    if not published:
+        return []
+    count = len(published)
+    message = (
+        f"the audit edition publishes {count} postmortem{'s' * (count != 1)}, but publish: "
+        "deny_terms and internal_hosts are empty, so customer and code names and internal "
+        "hosts in them are not caught; list them under publish: deny_terms and internal_hosts"
+    )
+    at = mkdocs_yml.plugin_mark(settings.root / settings.config_file, "publish")
+    return [
+        Finding(
+            settings.config_file,
+            at.line,
+            at.column,
+            "publish-unprotected",
+            message,
+            severity=Severity.WARNING,
+        )
+    ]
 
 
 def _withheld_postmortem(doc: Document) -> Finding:
@@ -256,13 +299,21 @@ def _path_findings(evidence: Evidence, src_uri: str, path: str) -> list[Finding]
 
 
 def _data_findings(evidence: Evidence) -> list[Finding]:
-    """Values of typed data files that pages made from them would show redacted."""
+    """Values of typed data files that pages made from them would show redacted; a field
+    no page shows (a contact's email) is never published, so nothing is redacted from it."""
     detector = detector_for(evidence.settings.publish)
     findings = []
     for src_uri, data in sorted(evidence.tree.data.items()):
         if src_uri in evidence.invalid:
             continue
+        keys = [
+            str(source.key)
+            for source in evidence.settings.placeholders.values()
+            if source.data is not None and source.data.strip("/") == src_uri and source.key
+        ]
         for json_path, text in strings(data.data.value):
+            if not rendered.shown(data.doc_type, json_path, keys):
+                continue
             for match in detector.find(text):
                 at = data.data.mark(json_path)
                 findings.append(_redaction(data.path, at.line, at.column, match, json_path))

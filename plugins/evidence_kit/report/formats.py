@@ -1,7 +1,9 @@
-"""Findings for people (text) and for machines: JSON, JUnit XML, SARIF 2.1.0, GitHub annotations."""
+"""Findings for people (text) and for machines: JSON, JUnit XML, SARIF 2.1.0, GitHub
+annotations, GitLab Code Quality."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -217,12 +219,49 @@ def github(
     return "".join(lines) + summary(findings) + "\n"
 
 
+# --- GitLab Code Quality -------------------------------------------------------------
+
+GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+"""GitLab's scale is info, minor, major, critical, blocker: an error fails the run (major),
+a warning only with --strict (minor)."""
+
+
+def gitlab(
+    findings: Sequence[Finding], *, checked: Sequence[str] = (), strict: bool = False
+) -> str:
+    """A Code Quality report (`artifacts: reports: codequality:`): a JSON array with one
+    issue per finding: description, check_name, fingerprint, severity, location.
+
+    The fingerprint is the same for the same finding on the next run, wherever its line
+    moves (path, rule, field and message, and which of identical ones it is), so the merge
+    request widget shows what a change added or fixed.
+    """
+    seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    issues = []
+    for f in findings:
+        key = (f.path, f.rule, f.field or "", f.message)
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8"))
+        issues.append(
+            {
+                "description": f"{f.field}: {f.message}" if f.field else f.message,
+                "check_name": f.rule,
+                "fingerprint": digest.hexdigest()[:32],
+                "severity": GITLAB_SEVERITY[f.severity],
+                "location": {"path": f.path, "lines": {"begin": f.line}},
+            }
+        )
+    return json.dumps(issues, indent=2) + "\n"
+
+
 FORMATS: dict[str, Reporter] = {
     "text": text,
     "json": as_json,
     "junit": junit,
     "sarif": sarif,
     "github": github,
+    "gitlab": gitlab,
 }
 
 

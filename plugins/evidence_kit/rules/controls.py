@@ -19,7 +19,7 @@ _REF = re.compile(r"^([A-Z0-9]+):(\S+)$")
 
 RULES: tuple[Rule, ...] = table(
     """
-    control-unknown  control  error
+    control-unknown  control  error  waivable
         A cited control that is in no catalogue.
     page-name-taken  page     warning
         A page has the name of a generated page.

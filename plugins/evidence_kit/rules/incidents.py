@@ -17,7 +17,9 @@ from ..core.evidence import Evidence
 from ..core.model import Document, Finding, Severity, text_of
 from ..core.moments import as_date, duration, moment, utc
 from ..core.options.incidents import (
+    ABOUT_THE_PAST,
     ALERT,
+    DEADLINE,
     OPEN_STATUSES,
     PROMISES,
     TYPE,
@@ -28,23 +30,23 @@ from . import Rule, table
 
 RULES: tuple[Rule, ...] = table(
     """
-    sla-acknowledge       incident  warning
+    sla-acknowledge       incident  warning  waivable
         A page acknowledged later than the runbook promises.
-    sla-war-room          incident  warning
+    sla-war-room          incident  warning  waivable
         A war room opened later than the runbook promises.
-    sla-notify            incident  warning
+    sla-notify            incident  warning  waivable
         Customers notified later than the runbook promises.
-    postmortem-deadline   incident  warning
+    postmortem-deadline   incident  warning  waivable
         A postmortem held later than its business-day deadline.
     action-items-missing  incident  warning
         A final postmortem without action items.
-    timeline-order        incident  error
+    timeline-order        incident  error  waivable
         A postmortem timeline out of order.
-    timeline-window       incident  error
+    timeline-window       incident  error  waivable
         A timeline event outside the incident.
-    incident-window       incident  error
+    incident-window       incident  error  waivable
         An incident that does not end after it starts.
-    action-item-overdue   incident  error
+    action-item-overdue   incident  error  waivable
         An open action item past its due date.
     """
 )
@@ -123,6 +125,21 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """A finding about the incident's past, accepted where it happened: who, when and why."""
+
+    rule: str
+    by: str
+    reason: str
+    date: dt.date | None
+
+    def sentence(self) -> str:
+        """`acknowledged by Dana on 2026-03-20: the pager outage is fixed`."""
+        when = f" on {self.date}" if self.date else ""
+        return f"acknowledged by {self.by}{when}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class Incident:
     """What one postmortem's front matter says, with its promises measured."""
 
@@ -141,6 +158,10 @@ class Incident:
     action_items: tuple[ActionItem, ...]
     measured: tuple[Measured, ...]
     deadline: Deadline | None
+    acknowledged: tuple[Acknowledgement, ...] = ()
+
+    def acknowledgement(self, rule: str) -> Acknowledgement | None:
+        return next((a for a in self.acknowledged if a.rule == rule), None)
 
     @property
     def duration(self) -> float | None:
@@ -186,6 +207,16 @@ def read_incident(
         if isinstance(a, Mapping)
     )
     held = as_date(meta.get("date"))
+    acknowledged = tuple(
+        Acknowledgement(
+            str(a.get("rule")),
+            text_of(a.get("by")) or "",
+            text_of(a.get("reason")) or "",
+            as_date(a.get("date")),
+        )
+        for a in _list(meta.get("acknowledged"))
+        if isinstance(a, Mapping) and a.get("rule") in ABOUT_THE_PAST
+    )
     return Incident(
         src_uri=doc.src_uri,
         path=doc.path,
@@ -202,6 +233,7 @@ def read_incident(
         action_items=items,
         measured=_measure(timeline, start, severity, policy),
         deadline=_deadline(end, held, policy, today),
+        acknowledged=acknowledged,
     )
 
 
@@ -263,8 +295,10 @@ def check(evidence: Evidence) -> list[Finding]:
         findings += incident_window(doc, incident)
         findings += timeline_order(doc, incident)
         findings += timeline_window(doc, incident)
-        findings += response_times(doc, incident, policy)
-        findings += postmortem_deadline(doc, incident, policy, today)
+        # What is past and acknowledged in the postmortem is on the report, not a finding.
+        past = response_times(doc, incident, policy)
+        past += postmortem_deadline(doc, incident, policy, today)
+        findings += [f for f in past if incident.acknowledgement(f.rule) is None]
         findings += action_items(doc, incident, policy, today)
     return findings
 
@@ -365,7 +399,7 @@ def postmortem_deadline(
             f"no postmortem date yet, and the incident ended on {deadline.ended}; {promise}; "
             "hold it and set date"
         )
-    return [_finding(doc, "$.date", "postmortem-deadline", message, policy.breach)]
+    return [_finding(doc, "$.date", DEADLINE, message, policy.breach)]
 
 
 def action_items(

@@ -24,15 +24,15 @@ ROLES = ("primary", "secondary")
 
 RULES: tuple[Rule, ...] = table(
     """
-    oncall-gap              oncall  error
+    oncall-gap              oncall  error  waivable
         An hour of the on-call horizon without a primary.
-    oncall-overlap          oncall  error
+    oncall-overlap          oncall  error  waivable
         Two on-call shifts of one role at once.
-    oncall-same-person      oncall  error
+    oncall-same-person      oncall  error  waivable
         One person both primary and secondary.
-    oncall-shift-window     oncall  error
+    oncall-shift-window     oncall  error  waivable
         An on-call shift that ends before it starts.
-    oncall-unknown-contact  oncall  error
+    oncall-unknown-contact  oncall  error  waivable
         An escalation contact that does not exist.
     oncall-ends-soon        oncall  warning
         The on-call schedule ends within the horizon.

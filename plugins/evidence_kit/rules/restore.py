@@ -30,11 +30,11 @@ UNKNOWN = "restore-test-procedure"
 
 RULES: tuple[Rule, ...] = table(
     """
-    restore-test-missing    restore  error
+    restore-test-missing    restore  error  waivable
         A cadence window of the audit period without a restore-test record.
     restore-test-target     restore  warning
         A restore test slower than the RTO or losing more data than the RPO.
-    restore-test-procedure  restore  error
+    restore-test-procedure  restore  error  waivable
         A restore-test record whose procedure does not exist or states no targets.
     """
 )

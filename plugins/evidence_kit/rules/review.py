@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -60,7 +60,7 @@ RULES: tuple[Rule, ...] = table(
         A last_reviewed date in the future.
     review-data      review  error
         Review data that cannot be read.
-    runbook-unknown  review  error
+    runbook-unknown  review  error  waivable
         A postmortem names a runbook that does not exist.
     waiver-expired   review  error
         A waiver past its expiry date.
@@ -68,7 +68,7 @@ RULES: tuple[Rule, ...] = table(
         A waiver that names no reviewable document.
     """
 )
-assert {r.id for r in RULES if r.waivable} == set(WAIVABLE), "waivable rules disagree"
+assert set(WAIVABLE) <= {r.id for r in RULES if r.waivable}, "waivable rules disagree"
 
 
 def assess(evidence: Evidence) -> Reviews:
@@ -286,8 +286,40 @@ def check(evidence: Evidence) -> list[Finding]:
     findings = list(result.problems)
     for status in result.statuses:
         findings.extend(findings_for(status, settings))
-    findings.extend(waiver_findings(settings, result))
+    tree = evidence.tree
+    files = {*tree.documents, *tree.data}
+    files |= {d.path for d in tree.documents.values()} | {d.path for d in tree.data.values()}
+    findings.extend(waiver_findings(settings, result, files))
     return findings
+
+
+def waive(settings: Settings, findings: list[Finding]) -> list[Finding]:
+    """Errors of any other waivable rule on a waived document: while the waiver is active,
+    a warning that says who waived it until when and why; once expired, the error again
+    (and `waiver-expired`). The review rules waive their own, on the document's status."""
+    today = settings.today
+    docs = settings.rel(settings.docs_dir)
+    active = [w for w in settings.review.waivers if w.rule not in WAIVABLE and w.active(today)]
+    if not active:
+        return findings
+    result = []
+    for finding in findings:
+        waiver = next(
+            (
+                w
+                for w in active
+                if w.rule == finding.rule and finding.path in (w.document, f"{docs}/{w.document}")
+            ),
+            None,
+        )
+        if waiver is not None and finding.severity is Severity.ERROR:
+            message = (
+                f"{finding.message}; waived until {waiver.expires} by {waiver.approver}: "
+                f"{waiver.reason}"
+            )
+            finding = dataclasses.replace(finding, message=message, severity=Severity.WARNING)
+        result.append(finding)
+    return result
 
 
 def schedule(status: ReviewStatus) -> str:
@@ -356,11 +388,14 @@ def days_text(days: int) -> str:
     return f"{count} day{'s' * (count != 1)} {'left' if days > 0 else 'overdue'}"
 
 
-def waiver_findings(settings: Settings, result: Reviews) -> list[Finding]:
-    """An expired waiver is an error of its own; one naming no reviewable document is a
-    warning (it would silently waive nothing). Both point at the entry in the config file."""
-    known = {s.src_uri for s in result.statuses} | {s.path for s in result.statuses}
-    known |= set(result.unassessed)
+def waiver_findings(
+    settings: Settings, result: Reviews, files: Collection[str] = ()
+) -> list[Finding]:
+    """An expired waiver is an error of its own; one naming no reviewable document (for a
+    review rule) or no document or data file (for any other) is a warning: it would silently
+    waive nothing. Both point at the entry in the config file."""
+    reviewable = {s.src_uri for s in result.statuses} | {s.path for s in result.statuses}
+    reviewable |= set(result.unassessed)
     problems: list[tuple[Waiver, str, str, Severity]] = []
     for waiver in settings.review.waivers:
         if not waiver.active(settings.today):
@@ -370,9 +405,15 @@ def waiver_findings(settings: Settings, result: Reviews) -> list[Finding]:
                 "then remove the waiver or renew it with a later expiry"
             )
             problems.append((waiver, WAIVER_EXPIRED, message, Severity.ERROR))
-        elif waiver.document not in known:
+        elif waiver.rule in WAIVABLE and waiver.document not in reviewable:
             message = (
                 f"the waiver names {waiver.document!r}, which is not a reviewable document; "
+                "write its path below the docs folder, or remove the waiver"
+            )
+            problems.append((waiver, WAIVER_UNKNOWN, message, Severity.WARNING))
+        elif waiver.rule not in WAIVABLE and waiver.document not in files:
+            message = (
+                f"the waiver names {waiver.document!r}, which is not a document or data file; "
                 "write its path below the docs folder, or remove the waiver"
             )
             problems.append((waiver, WAIVER_UNKNOWN, message, Severity.WARNING))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Mark
 from ..moments import as_date
 from . import unknown_options
+from .incidents import SEVERITIES
 
 OPTION = "review"
 
@@ -19,7 +20,8 @@ OPTION = "review"
 OVERDUE = "review-overdue"
 REQUIRED = "review-required"
 WAIVABLE = (OVERDUE, REQUIRED)
-"""Rules a waiver may turn into warnings: the review errors, nothing else."""
+"""The review errors, whose waivers show on the document's status too. A waiver may name
+any rule declared `waivable` (the registry passes their ids in)."""
 
 POSTMORTEM = "postmortem"
 _CACHE = "review"
@@ -79,7 +81,7 @@ DEFAULT_CADENCE: Mapping[str, Cadence] = {
 }
 DEFAULT_DUE_SOON_DAYS = 30
 DEFAULT_GRACE_BUSINESS_DAYS = 10
-DEFAULT_TRIGGER_SEVERITIES = ("SEV1", "SEV2")
+DEFAULT_TRIGGER_SEVERITIES = SEVERITIES[:2]
 _KEYS = (
     "cadence",
     "due_soon_days",
@@ -130,14 +132,22 @@ class ReviewSettings:
     waivers: tuple[Waiver, ...] = ()
 
 
-def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -> ReviewSettings:
+def parse_settings(
+    value: Any,
+    errors: list[str],
+    holidays: str | None = None,
+    scale: tuple[str, ...] = SEVERITIES,
+    waivable: Collection[str] = WAIVABLE,
+) -> ReviewSettings:
     """Check the `review:` option; each problem is appended to `errors`, naming the option.
-    `holidays` is the plugin's one holiday country, checked by the caller."""
+    `holidays` is the plugin's one holiday country, checked by the caller; `scale` is the
+    incidents' severity scale, most severe first (its two first levels trigger by default)."""
+    default = ReviewSettings(holidays=holidays, trigger_severities=scale[:2])
     if value is None:
-        return ReviewSettings(holidays=holidays)
+        return default
     if not isinstance(value, Mapping):
         errors.append(f"{OPTION}: expected a mapping with keys {', '.join(_KEYS)}")
-        return ReviewSettings(holidays=holidays)
+        return default
     errors += unknown_options(f"{OPTION}: ", value, _KEYS)
     return ReviewSettings(
         cadence=_cadences(value.get("cadence"), errors),
@@ -145,9 +155,9 @@ def parse_settings(value: Any, errors: list[str], holidays: str | None = None) -
         grace_business_days=_days(
             value, "grace_business_days", DEFAULT_GRACE_BUSINESS_DAYS, errors
         ),
-        trigger_severities=_severities(value.get("trigger_severities"), errors),
+        trigger_severities=_severities(value.get("trigger_severities"), errors, scale),
         holidays=holidays,
-        waivers=tuple(_waivers(value.get("waivers"), errors)),
+        waivers=tuple(_waivers(value.get("waivers"), errors, waivable or WAIVABLE)),
     )
 
 
@@ -182,16 +192,24 @@ def _days(value: Mapping[str, Any], key: str, default: int, errors: list[str]) -
     return days
 
 
-def _severities(value: Any, errors: list[str]) -> tuple[str, ...]:
+def _severities(value: Any, errors: list[str], scale: tuple[str, ...]) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_TRIGGER_SEVERITIES
+        return scale[:2]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        errors.append(f"{OPTION}: trigger_severities: expected a list such as [SEV1, SEV2]")
-        return DEFAULT_TRIGGER_SEVERITIES
-    return tuple(value)
+        errors.append(
+            f"{OPTION}: trigger_severities: expected a list such as [{', '.join(scale[:2])}]"
+        )
+        return scale[:2]
+    unknown = [v for v in value if v not in scale]
+    for level in unknown:
+        errors.append(
+            f"{OPTION}: trigger_severities: {level!r} is not one of {', '.join(scale)} "
+            "(the incidents: severities scale)"
+        )
+    return tuple(v for v in value if v in scale)
 
 
-def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
+def _waivers(value: Any, errors: list[str], waivable: Collection[str]) -> Iterable[Waiver]:
     if value is None:
         return
     if not isinstance(value, list):
@@ -206,8 +224,11 @@ def _waivers(value: Any, errors: list[str]) -> Iterable[Waiver]:
         errors += unknown
         problems = [f"{key} is missing" for key in _WAIVER_KEYS if not entry.get(key)]
         rule = entry.get("rule")
-        if rule and rule not in WAIVABLE:
-            problems.append(f"rule {rule!r} cannot be waived; use {' or '.join(WAIVABLE)}")
+        if rule and rule not in waivable:
+            problems.append(
+                f"rule {rule!r} cannot be waived; use a rule `evidence-kit rules` marks "
+                "waivable, such as review-overdue or review-required"
+            )
         expires = as_date(entry.get("expires"))
         if entry.get("expires") and expires is None:
             problems.append(f"expires {entry.get('expires')!r} is not a date; write YYYY-MM-DD")
