@@ -47,6 +47,8 @@ MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 JSON = (".json", ".webmanifest")
 SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
+CALENDARS = (".ics",)
+"""iCalendar: text whose long lines are folded, read unfolded (one line per property)."""
 MAX_GUNZIPPED = 64 * 1024 * 1024
 
 # Elements whose text runs on with its neighbours' (a highlighted token is split into
@@ -171,7 +173,11 @@ def scan_file(rel: str, data: bytes, rules: Detectors) -> list[Hit]:
         data = _gunzip(data)
         name = name[:-3]
     hits: list[Hit] = []
-    if name.endswith(MARKUP + JSON + TEXT):
+    if name.endswith(CALENDARS):
+        # A value folded across lines (CRLF and a space) is whole again once unfolded.
+        text = data.decode("utf-8", errors="replace").replace("\r\n ", "").replace("\r\n\t", "")
+        hits.extend(_raw(text.replace("\r\n", "\n"), rules.all, precise=False))
+    elif name.endswith(MARKUP + JSON + TEXT):
         text = data.decode("utf-8", errors="replace")
         # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
         # path says where in the file); a value found both ways is reported once.
