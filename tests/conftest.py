@@ -133,6 +133,21 @@ def kit_check_output(*errors: str) -> str:
     return "\n".join([*lines, count]) + "\n"
 
 
+def quiet_kit(config: Path) -> Path:
+    """The kit copy at `config` without its three example warnings, for tests that need a
+    clean tree: the draft postmortem removed, the late customer notice on time, the slow
+    restore test within its RTO. Returns `config`."""
+    folder = config.parent / "evidence/05-backups-recovery"
+    (folder / "postmortems/2026-11-17-payment-webhooks.md").unlink()
+    for name, old, new in (
+        ("postmortems/2026-05-19-login-errors.md", "2026-05-19T16:10:00", "2026-05-19T15:10:00"),
+        ("restore-tests/2026-04-09.md", "recovery_minutes: 265", "recovery_minutes: 230"),
+    ):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return config
+
+
 @pytest.fixture
 def kit(tmp_path: Path) -> Path:
     """A copy of the shipped kit (mkdocs.yml and evidence/); returns its mkdocs.yml."""
