@@ -29,7 +29,9 @@ GENERATED = (
     "05-backups-recovery/oncall/index.html",
     "05-backups-recovery/postmortems/index.html",
     "05-backups-recovery/postmortems/incident-report/index.html",
+    "05-backups-recovery/restore-tests/index.html",
     "print/index.html",
+    "review-calendar.ics",
 )
 _TAG = re.compile(r"<[^>]*>")
 
