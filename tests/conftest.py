@@ -107,6 +107,47 @@ def run_cli(*args: str) -> CliRun:
     return CliRun(result.exit_code, result.stdout, result.stderr)
 
 
+KIT_WARNINGS = (
+    "evidence/05-backups-recovery/postmortems/2026-05-19-login-errors.md:29:5: sla-notify: "
+    "$.timeline[3].at: customers notified 2 h 30 min after the alert; the SEV2 promise is 2 h",
+    "evidence/05-backups-recovery/postmortems/2026-11-17-payment-webhooks.md:11:1: "
+    "postmortem-withheld: $.sanitized: not published in the audit edition: sanitized is not "
+    "true; remove customer names, personal data and secrets, then set sanitized: true",
+    "evidence/05-backups-recovery/restore-tests/2026-04-09.md:8:1: restore-test-target: "
+    "$.recovery_minutes: recovery took 265 min, over the RTO of 240 min that restore-test.md "
+    "states; record a follow-up",
+)
+"""What `evidence-kit check` says of the kit as shipped: its year holds a late customer
+notice, an unsanitized draft and a restore test over its RTO, each a warning."""
+
+
+def kit_check_output(*errors: str) -> str:
+    """The text of `evidence-kit check` on the kit with `errors` added to its warnings."""
+
+    def where(line: str) -> tuple[str, int, int]:
+        path, row, column = line.split(":", 3)[:3]
+        return path, int(row), int(column)
+
+    lines = sorted([*errors, *KIT_WARNINGS], key=where)
+    count = f"{len(errors)} error{'s' * (len(errors) != 1)}, {len(KIT_WARNINGS)} warnings"
+    return "\n".join([*lines, count]) + "\n"
+
+
+def quiet_kit(config: Path) -> Path:
+    """The kit copy at `config` without its three example warnings, for tests that need a
+    clean tree: the draft postmortem removed, the late customer notice on time, the slow
+    restore test within its RTO. Returns `config`."""
+    folder = config.parent / "evidence/05-backups-recovery"
+    (folder / "postmortems/2026-11-17-payment-webhooks.md").unlink()
+    for name, old, new in (
+        ("postmortems/2026-05-19-login-errors.md", "2026-05-19T16:10:00", "2026-05-19T15:10:00"),
+        ("restore-tests/2026-04-09.md", "recovery_minutes: 265", "recovery_minutes: 230"),
+    ):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return config
+
+
 @pytest.fixture
 def kit(tmp_path: Path) -> Path:
     """A copy of the shipped kit (mkdocs.yml and evidence/); returns its mkdocs.yml."""

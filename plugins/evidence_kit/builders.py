@@ -98,9 +98,11 @@ def build(
     config_file: Path,
     site_dir: Path,
     schemas: SchemaSet | None = None,
+    as_of: str = "",
 ) -> Result:
     """Run the pipeline; unless it found errors, stage the site, build it with `builder`
     into `site_dir`, add the print page, write the manifest and run the gate (audit edition).
+    `as_of` is the day a checkout of the past was taken as of (footer and manifest say it).
     Raises BuildError when the builder cannot build, ConfigFileError for an unusable config."""
     config = mkdocs_yml.load_whole(config_file)
     evidence = pipeline.run(settings, schemas)
@@ -112,7 +114,9 @@ def build(
     _clear(site_dir, settings)
     origin = manifest.provenance(settings)
     origin = dataclasses.replace(
-        origin, tools={**origin.tools, builder.name: metadata.version(builder.distribution)}
+        origin,
+        tools={**origin.tools, builder.name: metadata.version(builder.distribution)},
+        as_of=as_of,
     )
     with tempfile.TemporaryDirectory(prefix="evidence-kit-stage-") as folder:
         stage = Path(folder)
@@ -220,7 +224,7 @@ def builder_config(
         staged["hooks"] = [str(settings.root / h) for h in staged["hooks"]]
     staged.pop("watch", None)
     notes = site_config.publish_config(
-        staged, settings.publish, origin.commit, origin.build_date, origin.modified
+        staged, settings.publish, origin.commit, origin.build_date, origin.modified, origin.as_of
     )
     if staged.get("nav"):
         staged["nav"] = withhold.prune_nav(staged["nav"], evidence.publication.withheld)

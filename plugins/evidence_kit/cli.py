@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,7 +14,7 @@ import click
 
 from . import __version__, builders, pipeline, registry
 from .authoring import attest, scaffold, starter
-from .core import changed, clock, editor, mkdocs_yml, moments
+from .core import asof, changed, clock, editor, mkdocs_yml, moments
 from .core.loader import load_tree
 from .core.options.controls import catalogues
 from .core.schemas import SchemaError, SchemaSet, builtin_dir
@@ -42,6 +43,32 @@ def load_settings(config: Path, today: str | None) -> Settings:
         _fail(str(exc))
 
 
+@contextlib.contextmanager
+def project(
+    config: Path, today: str | None, as_of: str | None
+) -> Iterator[tuple[Path, Settings, asof.Checkout | None]]:
+    """The config and settings to run on: the working tree, or with `as_of` the tree as it
+    was committed at the end of that day, in a temporary checkout (removed afterwards) with
+    the clock set to that day. Exits 2 when that tree cannot be had."""
+    if as_of is None:
+        yield config, load_settings(config, today), None
+        return
+    if today is not None:
+        _fail("--as-of sets the clock to that day; leave out --today")
+    try:
+        day = dt.date.fromisoformat(as_of.strip())
+    except ValueError:
+        _fail(f"--as-of={as_of!r} is not a date; write YYYY-MM-DD")
+    if not config.is_file():
+        _fail(f"{config}: no such config file")
+    try:
+        with asof.checkout(config.resolve().parent, day) as past:
+            past_config = past.config(config)
+            yield past_config, load_settings(past_config, day.isoformat()), past
+    except asof.AsOfError as exc:
+        _fail(str(exc))
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"evidence-kit: error: {message}", err=True)
     sys.exit(CONFIG_ERROR)
@@ -60,6 +87,12 @@ today_option = click.option(
     "--today",
     metavar="YYYY-MM-DD",
     help=f"The date every date rule uses (default: ${clock.ENV_VAR}, else today).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Use the evidence as committed at the end of that day (UTC), with the clock set to it.",
 )
 
 
@@ -87,11 +120,17 @@ def main() -> None:
 @main.command()
 @config_option
 @today_option
+@as_of_option
 @format_option
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check(
-    config: Path, today: str | None, output: str, strict: bool, files: tuple[Path, ...]
+    config: Path,
+    today: str | None,
+    as_of: str | None,
+    output: str,
+    strict: bool,
+    files: tuple[Path, ...],
 ) -> None:
     """Check every document of the tree without building; exit 1 on errors.
 
@@ -99,12 +138,12 @@ def check(
     files see everything, but only the findings in FILES and those about the project are
     reported; a changed config, schema or data file reports everything.
     """
-    settings = load_settings(config, today)
-    try:
-        evidence = pipeline.assess(settings)
-    except SchemaError as exc:
-        _fail(str(exc))
-    scope = changed.limit(evidence, files) if files else changed.whole(evidence)
+    with project(config, today, as_of) as (_, settings, _past):
+        try:
+            evidence = pipeline.assess(settings)
+        except SchemaError as exc:
+            _fail(str(exc))
+        scope = changed.limit(evidence, files) if files else changed.whole(evidence)
     click.echo(
         report.FORMATS[output](scope.findings, checked=scope.checked, strict=strict), nl=False
     )
@@ -121,21 +160,22 @@ def check(
 @main.command()
 @config_option
 @today_option
+@as_of_option
 @choose_format(dashboard.STATUS_FORMATS)
-def status(config: Path, today: str | None, output: str) -> None:
+def status(config: Path, today: str | None, as_of: str | None, output: str) -> None:
     """Every reviewable document by due date; exit 1 if a review is overdue (or required
     past its grace period) and not waived, or a document's review data cannot be read."""
-    settings = load_settings(config, today)
-    try:
-        evidence = pipeline.assess(settings)
-    except SchemaError as exc:
-        _fail(str(exc))
-    result = evidence.statuses
-    if output == "json":
-        # The audit period's facts too: review verdicts, on-call gaps, restore tests.
-        click.echo(dashboard.status_json_with_period(evidence), nl=False)
-    else:
-        click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
+    with project(config, today, as_of) as (_, settings, _past):
+        try:
+            evidence = pipeline.assess(settings)
+        except SchemaError as exc:
+            _fail(str(exc))
+        result = evidence.statuses
+        if output == "json":
+            # The audit period's facts too: review verdicts, on-call gaps, restore tests.
+            click.echo(dashboard.status_json_with_period(evidence), nl=False)
+        else:
+            click.echo(dashboard.STATUS_FORMATS[output](result), nl=False)
     sys.exit(1 if result.failing else 0)
 
 
@@ -236,6 +276,7 @@ def scan(site_dir: Path, config: Path, today: str | None, output: str) -> None:
 @main.command("build")
 @config_option
 @today_option
+@as_of_option
 @click.option(
     "--builder",
     type=click.Choice(sorted(builders.BUILDERS)),
@@ -249,25 +290,46 @@ def scan(site_dir: Path, config: Path, today: str | None, output: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the site (default: site_dir of the config).",
 )
-def build_site(config: Path, today: str | None, builder: str, site_dir: Path | None) -> None:
+def build_site(
+    config: Path, today: str | None, as_of: str | None, builder: str, site_dir: Path | None
+) -> None:
     """Build the site with any builder, sanitized before it runs: the pipeline's pages are
     staged with a config that needs no plugin, the builder runs, then the print page, the
-    manifest and the gate. Exit 1 on errors (nothing is built) or gate findings."""
-    settings = load_settings(config, today)
+    manifest and the gate. Exit 1 on errors (nothing is built) or gate findings.
+
+    With --as-of the site is built from the evidence as committed at the end of that day,
+    with the clock set to it, into the usual site folder; footer and manifest say so."""
     try:
+        # The site goes where the working tree's config says, also for a build of the past.
         target = site_dir if site_dir is not None else mkdocs_yml.read(config).site_dir
-        result = builders.build(settings, builders.BUILDERS[builder], config, target)
-    except (SchemaError, mkdocs_yml.ConfigFileError) as exc:
+    except mkdocs_yml.ConfigFileError as exc:
         _fail(str(exc))
-    except builders.BuildError as exc:
-        if exc.output:
-            click.echo(exc.output.rstrip("\n"), err=True)
-        click.echo(f"evidence-kit: error: {exc}", err=True)
-        sys.exit(1)
+    with project(config, today, as_of) as (used_config, settings, past):
+        try:
+            result = builders.build(
+                settings,
+                builders.BUILDERS[builder],
+                used_config,
+                target,
+                as_of=past.day.isoformat() if past else "",
+            )
+        except (SchemaError, mkdocs_yml.ConfigFileError) as exc:
+            _fail(str(exc))
+        except builders.BuildError as exc:
+            if exc.output:
+                click.echo(exc.output.rstrip("\n"), err=True)
+            click.echo(f"evidence-kit: error: {exc}", err=True)
+            sys.exit(1)
     for note in result.notes:
         click.echo(note, err=True)
     click.echo(report.FORMATS["text"](result.findings), nl=False)
-    shown = settings.rel(result.site_dir)
+    if past is not None:
+        click.echo(
+            f"evidence-kit: the evidence as of {past.day} is commit {past.commit[:12]} "
+            f"({past.committed})",
+            err=True,
+        )
+    shown = _shown(result.site_dir, config)
     if not result.built:
         click.echo(f"evidence-kit: errors in the evidence; {builder} did not run", err=True)
     elif result.failed:
@@ -276,6 +338,14 @@ def build_site(config: Path, today: str | None, builder: str, site_dir: Path | N
         edition = settings.publish.audience
         click.echo(f"evidence-kit: {builder} built the {edition} edition into {shown}", err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _shown(path: Path, config: Path) -> str:
+    """`path` relative to the project of `config` when inside it."""
+    try:
+        return path.resolve().relative_to(config.resolve().parent).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @main.command()

@@ -23,6 +23,7 @@ from .core.model import Document, Finding
 from .core.schemas import SchemaSet, builtin_dir
 from .core.settings import Settings, build_settings
 from .core.yamlio import reads_as_metadata
+from .pages import calendar as calendar_pages
 from .pages import controls as controls_pages
 from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
 GENERATORS: tuple[Generator, ...] = (
     oncall.pages,
     dashboard.pages,
+    calendar_pages.pages,
     incident_pages.pages,
     restore_pages.pages,
     controls_pages.pages,

@@ -20,9 +20,17 @@ KIT_TITLES = [
     "Backups and recovery",
     "Incident runbook",
     "Restore test",
+    "Restore test records",
+    *(
+        f"Restore test {day}"
+        for day in ("2025-12-04", "2026-01-08", "2026-04-09", "2026-07-09", "2026-10-08")
+    ),
     "On-call rotation",
     "Postmortems",
+    "Nightly customer export delivered six hours late",
     "Primary database failover during storage degradation",
+    "Sign-in errors after an identity provider certificate rotation",
+    "Public API unavailable after a load balancer configuration change",
     "Incident response report",
     "Controls matrix",
     "Evidence index",

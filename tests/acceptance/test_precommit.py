@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, edit, run_cli
+from conftest import REPO, edit, quiet_kit, run_cli
 
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
 POSTMORTEM = "evidence/05-backups-recovery/postmortems/2026-03-06-database-failover.md"
@@ -34,7 +34,7 @@ def bad_postmortem(root: Path) -> Path:
 
 
 def test_files_limit_the_report_but_not_what_is_read(kit: Path) -> None:
-    root = kit.parent
+    root = quiet_kit(kit).parent
     bad = bad_postmortem(root)
     edit(root / RUNBOOK, lambda s: s.replace("  - SOC2:CC7.3\n", "  - SOC2:CC73\n"))
     run = run_cli("check", "--config", str(kit), str(bad))
@@ -76,7 +76,7 @@ def test_project_findings_are_always_reported(kit: Path) -> None:
 
 @pytest.mark.parametrize("changed", ["mkdocs.yml", "evidence/05-backups-recovery/oncall.yml"])
 def test_a_changed_config_or_data_file_reports_everything(kit: Path, changed: str) -> None:
-    bad_postmortem(kit.parent)
+    bad_postmortem(quiet_kit(kit).parent)
     run = run_cli("check", "--config", str(kit), str(kit.parent / changed))
     assert (run.exit_code, run.output, run.stderr) == (1, f"{BAD_LINE}\n1 error, 0 warnings\n", "")
 

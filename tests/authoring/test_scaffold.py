@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build, edit, make_project, run_cli, table_rows
+from conftest import REPO, build, edit, make_project, quiet_kit, run_cli, table_rows
 from evidence_kit.authoring import scaffold
 
 FOLDER = "evidence/05-backups-recovery/postmortems"
@@ -37,6 +37,7 @@ WITHHELD = (
 
 
 def test_new_postmortem_passes_check_and_is_never_overwritten(kit: Path) -> None:
+    quiet_kit(kit)
     code, out, err = new(kit, *ARGS, "--start", "2026-11-24T09:15:00+01:00")
     assert (code, out, err) == (
         0,
@@ -78,6 +79,7 @@ def test_new_postmortem_passes_check_and_is_never_overwritten(kit: Path) -> None
 
 
 def test_the_new_draft_builds_strictly_and_stays_off_the_generated_lists(kit: Path) -> None:
+    quiet_kit(kit)
     assert new(kit, *ARGS, "--start", "2026-11-24T09:15:00+01:00")[0] == 0
     result = build(kit)
     assert result.returncode == 0, result.log
@@ -94,6 +96,7 @@ def test_the_new_draft_builds_strictly_and_stays_off_the_generated_lists(kit: Pa
 
 
 def test_a_draft_marked_final_with_its_blanks_is_refused(kit: Path) -> None:
+    quiet_kit(kit)
     new(kit, *ARGS, "--start", "2026-11-24T09:15:00+01:00", "--end", "2026-11-24T10:40:00+01:00")
     path = kit.parent / NEW
     written = path.read_text()

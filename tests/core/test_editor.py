@@ -16,7 +16,7 @@ from evidence_kit import cli, pipeline
 from evidence_kit.core import editor
 from evidence_kit.core.schemas import FORMATS, builtin_dir
 
-TYPES = ["oncall", "postmortem", "procedure", "runbook", "section"]
+TYPES = ["oncall", "postmortem", "procedure", "restore-test", "runbook", "section"]
 DEFS_ID = "https://evidence-kit.example/schemas/_defs.schema.json"
 
 

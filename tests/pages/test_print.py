@@ -17,11 +17,28 @@ KIT_PAGES = [
     ("Backups and recovery", "05-backups-recovery/"),
     ("Incident runbook", "05-backups-recovery/incident-runbook/"),
     ("Restore test", "05-backups-recovery/restore-test/"),
+    ("Restore test records", "05-backups-recovery/restore-tests/"),
+    *(
+        (f"Restore test {day}", f"05-backups-recovery/restore-tests/{day}/")
+        for day in ("2025-12-04", "2026-01-08", "2026-04-09", "2026-07-09", "2026-10-08")
+    ),
     ("On-call rotation", "05-backups-recovery/oncall/"),
     ("Postmortems", "05-backups-recovery/postmortems/"),
     (
+        "Nightly customer export delivered six hours late",
+        "05-backups-recovery/postmortems/2026-01-21-nightly-export-delay/",
+    ),
+    (
         "Primary database failover during storage degradation",
         "05-backups-recovery/postmortems/2026-03-06-database-failover/",
+    ),
+    (
+        "Sign-in errors after an identity provider certificate rotation",
+        "05-backups-recovery/postmortems/2026-05-19-login-errors/",
+    ),
+    (
+        "Public API unavailable after a load balancer configuration change",
+        "05-backups-recovery/postmortems/2026-06-02-api-outage/",
     ),
     ("Incident response report", "05-backups-recovery/postmortems/incident-report/"),
     ("Controls matrix", "controls/"),
@@ -103,7 +120,7 @@ def test_print_page_prints_every_published_page_in_nav_order(kit: Path, tmp_path
     assert f"Built {TODAY} Commit unknown (not a git checkout) Pages {len(KIT_PAGES)}" in cover
     assert "Contents" in pages[1]
     # Each page starts a new sheet headed by its title and address, in nav order; the
-    # postmortem (not in the nav) follows the postmortems index, its folder's page.
+    # postmortems and restore tests (not in the nav) follow their folder's index page.
     starts = []
     for title, _ in KIT_PAGES:
         heading = f"{title} · /"

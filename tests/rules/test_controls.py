@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, build, edit, make_project, run_cli
+from conftest import REPO, build, edit, kit_check_output, make_project, run_cli
 from evidence_kit import cli, pipeline
 from evidence_kit.core.evidence import Evidence
 from evidence_kit.core.model import Document
@@ -104,6 +104,15 @@ def kit_evidence(kit: Path) -> Evidence:
 # --- the shipped kit -------------------------------------------------------------------
 
 
+KIT_POSTMORTEMS = [
+    "Nightly customer export delivered six hours late",
+    "Primary database failover during storage degradation",
+    "Sign-in errors after an identity provider certificate rotation",
+    "Public API unavailable after a load balancer configuration change",
+]
+"""The kit's sanitized postmortems, oldest first (the draft of November is withheld)."""
+
+
 def test_kit_matrix_shows_the_runbook_under_its_controls(kit: Path) -> None:
     result = build(kit)
     assert result.returncode == 0, result.log
@@ -111,17 +120,16 @@ def test_kit_matrix_shows_the_runbook_under_its_controls(kit: Path) -> None:
     assert {ref for ref, (docs, _) in rows.items() if "Incident runbook" in docs} == (
         RUNBOOK_CONTROLS
     )
-    assert rows["SOC2:CC7.4"] == (
-        ["Incident runbook", "Primary database failover during storage degradation"],
-        "evidenced",
-    )
+    assert rows["SOC2:CC7.4"] == (["Incident runbook", *KIT_POSTMORTEMS], "evidenced")
     assert rows["SOC2:A1.2"] == (["Restore test"], "evidenced")
-    assert rows["SOC2:CC8.1"] == ([], "gap")
+    # The kit's SEV1 came from a change: it evidences change management too.
+    assert rows["SOC2:CC8.1"] == ([KIT_POSTMORTEMS[3]], "evidenced")
+    assert rows["SOC2:CC6.1"] == ([], "gap")
     assert rows["ISO27001:A.8.32"] == ([], "gap")
     summary = tables(result.page("controls/index.html")).tables[0]
     assert [[cell for cell, _ in row] for row in summary] == [
         ["Catalogue", "Controls", "Evidenced", "Stale", "Gaps"],
-        ["SOC 2 Trust Services Criteria", "61", "5", "0", "56"],
+        ["SOC 2 Trust Services Criteria", "61", "6", "0", "55"],
         ["ISO/IEC 27001:2022 Annex A", "93", "6", "0", "87"],
     ]
 
@@ -135,7 +143,10 @@ def test_kit_matrix_links_reach_the_documents(kit: Path) -> None:
     assert hrefs == {
         "../05-backups-recovery/incident-runbook/",
         "../05-backups-recovery/restore-test/",
+        "../05-backups-recovery/postmortems/2026-01-21-nightly-export-delay/",
         "../05-backups-recovery/postmortems/2026-03-06-database-failover/",
+        "../05-backups-recovery/postmortems/2026-05-19-login-errors/",
+        "../05-backups-recovery/postmortems/2026-06-02-api-outage/",
     }
     for href in hrefs:
         assert (result.site / "controls" / href / "index.html").resolve().is_file()
@@ -159,10 +170,16 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
     assert (
         "| SOC2:CC7.4 | Respond to security incidents with a defined incident-response programme "
         "| [Incident runbook](05-backups-recovery/incident-runbook.md) (overdue)"
+        "<br>[Nightly customer export delivered six hours late]"
+        "(05-backups-recovery/postmortems/2026-01-21-nightly-export-delay.md) (—)"
         "<br>[Primary database failover during storage degradation]"
-        "(05-backups-recovery/postmortems/2026-03-06-database-failover.md) (—) | **stale** |"
+        "(05-backups-recovery/postmortems/2026-03-06-database-failover.md) (—)"
+        "<br>[Sign-in errors after an identity provider certificate rotation]"
+        "(05-backups-recovery/postmortems/2026-05-19-login-errors.md) (—)"
+        "<br>[Public API unavailable after a load balancer configuration change]"
+        "(05-backups-recovery/postmortems/2026-06-02-api-outage.md) (—) | **stale** |"
     ) in page.splitlines()
-    assert "| SOC 2 Trust Services Criteria | 61 | 2 | 3 | 56 |" in page.splitlines()
+    assert "| SOC 2 Trust Services Criteria | 61 | 3 | 3 | 55 |" in page.splitlines()
 
 
 def test_overdue_runbook_shows_stale_in_the_built_matrix(kit: Path) -> None:
@@ -187,14 +204,16 @@ def test_kit_evidence_index_lists_every_published_document(kit: Path) -> None:
         ["Restore test", "procedure", "Platform team", "2026-06-15", "current"],
         ["Platform on-call", "oncall", "—", "—", "—"],
         ["Postmortems", "generated", "—", "—", "—"],
-        [
-            "Primary database failover during storage degradation",
-            "postmortem",
-            "Platform team",
-            "2026-03-06",
-            "—",
-        ],
+        [KIT_POSTMORTEMS[3], "postmortem", "Platform team", "2026-06-05", "—"],
+        [KIT_POSTMORTEMS[2], "postmortem", "Identity team", "2026-05-22", "—"],
+        [KIT_POSTMORTEMS[1], "postmortem", "Platform team", "2026-03-06", "—"],
+        [KIT_POSTMORTEMS[0], "postmortem", "Data team", "2026-01-23", "—"],
         ["Incident response report", "generated", "—", "—", "—"],
+        ["Restore tests", "generated", "—", "—", "—"],
+        *(
+            [f"Restore test {day}", "restore-test", "Platform team", day, "—"]
+            for day in ("2026-10-08", "2026-07-09", "2026-04-09", "2026-01-08", "2025-12-04")
+        ),
     ]
     for table in found:
         for row in table[1:]:
@@ -255,7 +274,7 @@ def test_unknown_control_fails_check_and_build(kit: Path) -> None:
         "SOC 2 Trust Services Criteria; did you mean ISO27001:A.5.27?",
     ]
     run = run_cli("check", "--config", str(kit))
-    assert (run.exit_code, run.output) == (1, "\n".join([*expected, "2 errors, 0 warnings\n"]))
+    assert (run.exit_code, run.output) == (1, kit_check_output(*expected))
     result = build(kit)
     assert result.returncode == 1
     assert result.warnings() == expected
@@ -461,7 +480,8 @@ def test_unsanitized_postmortems_stay_off_the_auditor_pages(kit: Path) -> None:
         for _, rs in control_pages.matrix(["SOC2"], control_pages.evidence_items(evidence))
         for row in rs
     }
-    assert [item.title for item in rows["SOC2:CC7.4"].items] == ["Incident runbook"]
+    titles = [item.title for item in rows["SOC2:CC7.4"].items]
+    assert titles == ["Incident runbook", *KIT_POSTMORTEMS[:1], *KIT_POSTMORTEMS[2:]]
 
 
 # --- whole catalogues and the project's own -------------------------------------------------

@@ -834,12 +834,36 @@ def test_the_kit_renders_the_index_and_report_from_its_postmortems(kit: Path) ->
     assert result.returncode == 0, result.log
     base = "05-backups-recovery/postmortems/"
     index = table_rows(result.page(base + "index.html"))
-    assert index[1][:5] == [
-        "2026-03-02 14:05 UTC",
-        "Primary database failover during storage degradation",
-        "SEV2",
-        "1 h 15 min",
-        "final",
+    # Newest first: the kit's four sanitized postmortems (its unsanitized draft is counted).
+    assert [row[:5] for row in index[1:5]] == [
+        [
+            "2026-06-02 10:02 UTC",
+            "Public API unavailable after a load balancer configuration change",
+            "SEV1",
+            "47 min",
+            "final",
+        ],
+        [
+            "2026-05-19 13:40 UTC",
+            "Sign-in errors after an identity provider certificate rotation",
+            "SEV2",
+            "3 h 25 min",
+            "final",
+        ],
+        [
+            "2026-03-02 14:05 UTC",
+            "Primary database failover during storage degradation",
+            "SEV2",
+            "1 h 15 min",
+            "final",
+        ],
+        [
+            "2026-01-21 02:10 UTC",
+            "Nightly customer export delivered six hours late",
+            "SEV3",
+            "6 h 15 min",
+            "final",
+        ],
     ]
     report = result.page(base + "incident-report/index.html")
     assert "Incident response report" in report

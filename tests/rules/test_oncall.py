@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import build, edit, make_project, run_cli, table_rows
+from conftest import KIT_WARNINGS, build, edit, kit_check_output, make_project, run_cli, table_rows
 
 ONCALL = "docs/oncall.yml"
 RUNBOOK = "evidence/05-backups-recovery/incident-runbook.md"
@@ -288,6 +288,7 @@ def test_the_runbook_contacts_resolve_into_the_kit_oncall_data(kit: Path) -> Non
         ),
     )
     code, lines = check(kit)
+    lines = [line for line in lines if line not in KIT_WARNINGS]
     oncall = (kit.parent / KIT_ONCALL).read_text()
     runbook = (kit.parent / RUNBOOK).read_text()
     missing = "05-backups-recovery/oncall.yml has no text at contacts.security_lead.name"
@@ -307,7 +308,7 @@ def test_the_runbook_contacts_resolve_into_the_kit_oncall_data(kit: Path) -> Non
         f"{RUNBOOK}:{line}:{column}: placeholder-missing: <<Security lead>> has no value: {missing}"
         for line, column in uses
     ]
-    assert lines[-1] == "4 errors, 0 warnings"
+    assert lines[-1] == "4 errors, 3 warnings"
 
 
 def test_an_invalid_oncall_file_gets_only_schema_findings(tmp_path: Path) -> None:
@@ -336,7 +337,7 @@ def test_the_page_shows_current_and_next_shift_and_escalation_but_no_contact_det
 
 
 def test_the_kit_is_covered_on_the_pinned_date_and_months_ahead(kit: Path) -> None:
-    assert check(kit) == (0, ["0 errors, 0 warnings"])
+    assert check(kit) == (0, kit_check_output().splitlines())
     # The kit's rotation runs to 2027-06-28: two weeks before, it asks to be extended.
     lines = check(kit, "--today", "2027-06-20")[1]
     oncall = [line for line in lines if ": oncall-" in line]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import build, edit, run_cli
+from conftest import build, edit, kit_check_output, run_cli
 from conftest import make_project as _make_project
 from evidence_kit import pipeline
 from evidence_kit.core.options.review import Cadence, add_months, parse_cadence
@@ -637,6 +637,10 @@ def test_kit_a_year_and_a_day_after_review_fails_build_and_check(kit: Path) -> N
 
 
 def test_kit_twenty_days_before_due_passes_with_due_soon_warnings(kit: Path) -> None:
+    # By then the team has run the restore test of 2027 Q1 too.
+    records = kit.parent / "evidence/05-backups-recovery/restore-tests"
+    q4 = (records / "2026-10-08.md").read_text(encoding="utf-8")
+    (records / "2027-01-07.md").write_text(q4.replace("2026-10-08", "2027-01-07"), "utf-8")
     result = build(kit, env={"EVIDENCE_TODAY": "2027-05-26"})
     assert result.returncode == 0, result.log
     info = [
@@ -679,7 +683,7 @@ def test_kit_sev1_postmortem_after_the_review_requires_one(kit: Path) -> None:
 
 
 def test_kit_builds_clean_on_the_real_date_of_this_issue(kit: Path) -> None:
-    assert check(kit, "2026-11-26") == (0, ["0 errors, 0 warnings"])
+    assert check(kit, "2026-11-26") == (0, kit_check_output().splitlines())
 
 
 def test_a_waiver_may_name_any_waivable_rule_and_expires_into_an_error(tmp_path: Path) -> None:

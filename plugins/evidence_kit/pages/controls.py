@@ -91,6 +91,8 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
     for page_uri, generated in sorted(evidence.generated.items()):
         if page_uri in (MATRIX_PAGE, INDEX_PAGE) or page_uri in evidence.tree.documents:
             continue
+        if not page_uri.endswith(".md"):
+            continue  # a generated data file (the review calendar), not a page
         split = yamlio.split_front_matter(generated)
         meta = yaml.safe_load(split.yaml_text or "") or {}
         title = html.unescape(_title(meta, split.body, page_uri))

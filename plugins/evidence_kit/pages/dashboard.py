@@ -25,6 +25,8 @@ from ..core.statuses import STATUS_ORDER, Reviews, ReviewStatus, Status
 from ..rules.oncall import period_coverage
 from ..rules.restore import record as restore_record
 from ..rules.review import days_text
+from . import calendar
+from .calendar import CALENDAR
 
 PAGE = "review-status.md"
 SCRIPT = "assets/evidence-kit/review.js"
@@ -200,7 +202,8 @@ def pages(evidence: Evidence) -> dict[str, str]:
         for uri, doc in evidence.tree.documents.items()
         if posixpath.basename(uri) in ("index.md", "README.md") and doc.publishable
     }
-    return {PAGE: render(result, titles)}
+    link = posixpath.relpath(CALENDAR, posixpath.dirname(PAGE) or ".")
+    return {PAGE: render(result, titles, link if calendar.calendar(evidence) else "")}
 
 
 def _section_title(evidence: Evidence, uri: str) -> str:
@@ -209,7 +212,7 @@ def _section_title(evidence: Evidence, uri: str) -> str:
     return str(title) if isinstance(title, str) and "<<" not in title else ""
 
 
-def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
+def render(result: Reviews, section_titles: Mapping[str, str], calendar_link: str = "") -> str:
     """The status page: counts, the timeline, a sortable table per folder, the waivers."""
     counts = result.counts()
     lines = [
@@ -237,6 +240,12 @@ def render(result: Reviews, section_titles: Mapping[str, str]) -> str:
         timeline(result.statuses, result.today),
         "",
     ]
+    if calendar_link:
+        lines += [
+            f"Subscribe to the due dates: [{CALENDAR}]({calendar_link}) (iCalendar: the next "
+            "year's review due dates and restore-test windows).",
+            "",
+        ]
     for folder, statuses in _by_folder(result.statuses):
         title = section_titles.get(folder) or (folder or "Top level")
         lines += [f"## {markup.text(title)}", ""]

@@ -48,6 +48,8 @@ MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 JSON = (".json", ".webmanifest")
 SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
+CALENDARS = (".ics",)
+"""iCalendar: text whose long lines are folded, read unfolded (one line per property)."""
 MAX_GUNZIPPED = 64 * 1024 * 1024
 
 _INLINE = fastscan.INLINE
@@ -146,7 +148,11 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
         data = _gunzip(data)
         name = name[:-3]
     hits: list[Hit] = []
-    if name.endswith(MARKUP + JSON + TEXT):
+    if name.endswith(CALENDARS):
+        # A value folded across lines (CRLF and a space) is whole again once unfolded.
+        text = data.decode("utf-8", errors="replace").replace("\r\n ", "").replace("\r\n\t", "")
+        hits.extend(_raw(text.replace("\r\n", "\n"), rules.all, precise=False))
+    elif name.endswith(MARKUP + JSON + TEXT):
         text = data.decode("utf-8", errors="replace")
         if seen is not None and name.endswith(MARKUP + JSON):
             quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None

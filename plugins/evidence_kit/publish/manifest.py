@@ -62,11 +62,16 @@ class Provenance:
     build_date: str
     clock_date: str
     tools: dict[str, str]
+    as_of: str = ""
+    """The day the tree was taken as of (`evidence-kit build --as-of`); empty for the tree
+    as it is."""
 
     def commit_label(self) -> str:
         """The commit as a reader should see it: short, and whether the sources differ."""
         if self.commit == UNKNOWN:
             return "unknown (not a git checkout)"
+        if self.as_of:
+            return f"{self.commit[:12]} (the evidence as of {self.as_of})"
         return self.commit[:12] + (" with uncommitted changes" if self.modified else "")
 
 
@@ -151,6 +156,7 @@ def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, A
             "date": origin.build_date,
             "clock_date": origin.clock_date,
             "tools": origin.tools,
+            **({"as_of": origin.as_of} if origin.as_of else {}),
         },
         "counts": {
             "findings": {"errors": errors, "warnings": len(evidence.findings) - errors},

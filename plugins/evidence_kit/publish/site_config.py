@@ -42,6 +42,7 @@ def publish_config(
     commit: str,
     built: str,
     modified: bool,
+    as_of: str = "",
 ) -> list[str]:
     """Redact (audit edition) and escape the config text themes put into pages raw: site
     name, description and author, copyright, repository and edit links, every string under
@@ -79,7 +80,9 @@ def publish_config(
                 theme[name] = _texts(theme[name], f"theme.{name}", text)
     if config.get("nav"):
         config["nav"] = _nav_texts(config["nav"], text)
-    config["copyright"] = footer(config.get("copyright"), publish.audience, commit, built, modified)
+    config["copyright"] = footer(
+        config.get("copyright"), publish.audience, commit, built, modified, as_of
+    )
     return redacted
 
 
@@ -106,10 +109,18 @@ def _nav_texts(nav: Any, text: Callable[[str, str], str]) -> Any:
 
 
 def footer(
-    copyright: str | None, audience: str, commit: str, built: str, modified: bool = False
+    copyright: str | None,
+    audience: str,
+    commit: str,
+    built: str,
+    modified: bool = False,
+    as_of: str = "",
 ) -> str:
-    """The footer line of every page: edition, build date and commit."""
+    """The footer line of every page: edition, build date and commit (and the day the
+    evidence was taken as of, for a build of the past)."""
     changes = " with uncommitted changes" if modified else ""
+    if as_of:
+        changes = f", the evidence as of {html.escape(as_of)}"
     edition = "Audit edition" if audience == AUDIT else "Internal edition, not for sharing"
     note = (
         f'<span class="evidence-edition" data-audience="{html.escape(audience, quote=True)}">'
