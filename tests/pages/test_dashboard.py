@@ -275,3 +275,30 @@ def test_status_text_is_sorted_by_due_date(mixed: Path) -> None:
 )
 def test_card_goes_under_a_leading_title(body: str, expected: str) -> None:
     assert insert_after_title(body, "CARD") == expected
+
+
+def test_a_withheld_document_stays_off_the_audit_edition_status_page(tmp_path: Path) -> None:
+    internal = doc("runbook", "2027-05-01", "Bridge PINs", owner="Night shift").replace(
+        "type: runbook\n", "type: runbook\nvisibility: internal\n"
+    )
+    config = make_project(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "current.md": doc("runbook", "2027-05-01", "Current runbook"),
+            "pins.md": internal,
+        },
+    )
+    env = {"EVIDENCE_TODAY": TODAY}
+    audit = build(config, env=env)
+    assert audit.returncode == 0, audit.log
+    published = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in audit.site.rglob("*")
+        if p.is_file()
+    )
+    assert "Current runbook" in audit.page("review-status/index.html")
+    assert "Bridge PINs" not in published
+    assert "Night shift" not in published
+    shown = build(config, env={**env, "EVIDENCE_AUDIENCE": "internal"})
+    assert "Bridge PINs" in shown.page("review-status/index.html")

@@ -194,7 +194,7 @@ def _last_changed(status: ReviewStatus) -> str:
 def pages(evidence: Evidence) -> dict[str, str]:
     """The review status page, when the tree has reviewable documents and no page of its own
     at that path."""
-    result = evidence.statuses
+    result = published_statuses(evidence)
     if not (result.statuses or result.unassessed) or PAGE in evidence.tree.documents:
         return {}
     titles = {
@@ -204,6 +204,25 @@ def pages(evidence: Evidence) -> dict[str, str]:
     }
     link = posixpath.relpath(CALENDAR, posixpath.dirname(PAGE) or ".")
     return {PAGE: render(result, titles, link if calendar.calendar(evidence) else "")}
+
+
+def published_statuses(evidence: Evidence) -> Reviews:
+    """The statuses the site may show: a withheld document's title, owner and waivers stay
+    out of the audit edition's pages, as the document itself does."""
+    publication = evidence.publication
+    hidden = {
+        key
+        for uri, doc in evidence.tree.documents.items()
+        if not publication.publishes(uri)
+        for key in (uri, doc.path)
+    }
+    result = evidence.statuses
+    return dataclasses.replace(
+        result,
+        statuses=tuple(s for s in result.statuses if s.src_uri not in hidden),
+        unassessed=tuple(path for path in result.unassessed if path not in hidden),
+        waivers=tuple(w for w in result.waivers if w.document not in hidden),
+    )
 
 
 def _section_title(evidence: Evidence, uri: str) -> str:
