@@ -12,14 +12,14 @@ import pytest
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
 from evidence_kit.pages.calendar import uid
-from evidence_kit.publish import detectors, gate
+from evidence_kit.publish import detectors, gate, redact
 
 OPTIONS = {
     "types": {"restore-tests/*.md": "restore-test"},
     "restore_tests": {"cadence": "quarterly"},
     "incidents": {"audit_period": {"start": "2026-10-01", "end": "2026-12-31"}},
 }
-EMAIL = "alice.lead@example.com"
+EMAIL = "alice.lead@corp-mail.net"
 
 
 def doc(doc_type: str, reviewed: str, title: str, extra: str = "") -> str:
@@ -128,9 +128,9 @@ def test_the_internal_edition_shows_every_title(project: Path) -> None:
 
 def test_the_gate_reads_a_calendar_unfolded() -> None:
     folded = (
-        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDESCRIPTION:Call alice.lead@exa\r\n mple.com at"
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDESCRIPTION:Call alice.lead@cor\r\n p-mail.net at"
         b" once\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     publish = parse_publish({}, [], detectors.RULE_IDS, env={})
-    hits = gate.scan_file("a.ics", folded, gate.Detectors.of(publish))
+    hits = gate.scan_file("a.ics", folded, redact.Detectors.of(publish))
     assert [(h.rule, h.line) for h in hits] == [("email", 3)]
