@@ -63,7 +63,7 @@ def test_smoke_run_writes_every_row_and_target(tmp_path: Path) -> None:
         "<= 10%",
         "reported",
     ]
-    assert all(t["status"] in {"PASS", "FAIL"} for t in data["targets"][:-1])
+    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"][:-1])
     assert data["targets"][-1]["status"] == "reported"
     # The gate ran in one process over the large audit site, and found nothing there.
     assert data["gate"]["findings"] == 0
