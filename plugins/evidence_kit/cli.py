@@ -429,15 +429,26 @@ def print_schema(doc_type: str, config: Path) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Start an evidence repository in DIRECTORY: mkdocs.yml, the kit's folders and the
-    runbook template, never reviewed yet. Existing files are never overwritten."""
+    runbook template, never reviewed yet. Existing files are never overwritten. In a MkDocs
+    project, the pages go below its docs_dir and the evidence plugin is added to its
+    mkdocs.yml when that can be done by adding lines; else init prints the lines to add."""
     try:
-        written = starter.init(directory)
+        done = starter.init(directory)
     except starter.InitError as exc:
         _fail(str(exc))
-    for item in written:
+    for item in done.written:
         state = "created" if item.created else "kept (exists)"
         click.echo(f"{state}: {(directory / item.path).as_posix()}")
     config = (directory / "mkdocs.yml").as_posix()
+    outcome = done.config
+    if outcome is not None and outcome.text is not None:
+        click.echo(f"added the evidence plugin: {config}")
+    elif outcome is not None and outcome.present:
+        click.echo(f"kept (has the evidence plugin): {config}")
+    elif outcome is not None:
+        click.echo(f"kept (not edited: {outcome.reason}): {config}")
+        click.echo(f"Add the evidence plugin to {config} yourself, {outcome.where}")
+        click.echo(outcome.lines, nl=False)
     click.echo(
         f"Next: give the placeholders in {config} their values "
         f"(evidence-kit check --config {config} lists the missing ones), "

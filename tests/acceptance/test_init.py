@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO, TODAY, build, edit, run_cli
@@ -189,25 +190,30 @@ def test_init_starts_from_the_kits_runbook_never_reviewed(tmp_path: Path) -> Non
 
 def test_init_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "evidence").mkdir()
-    (tmp_path / "mkdocs.yml").write_text("site_name: Ours\n")
+    ours = "site_name: Ours\ndocs_dir: evidence\nplugins:\n  - evidence\n"
+    (tmp_path / "mkdocs.yml").write_text(ours)
     (tmp_path / "evidence/index.md").write_text("# Our home\n")
     (tmp_path / "evidence/05-backups-recovery").mkdir()
     (tmp_path / "elsewhere").mkdir()
     # A link at a file's place is kept too: writing through it would write elsewhere.
     os.symlink(tmp_path / "elsewhere/runbook.md", tmp_path / RUNBOOK)
     output = init(tmp_path)
-    kept = {"mkdocs.yml", "evidence/index.md", RUNBOOK}
+    kept = {"evidence/index.md", RUNBOOK}
     assert output[:-1] == [
-        f"{'kept (exists)' if name in kept else 'created'}: {(tmp_path / name).as_posix()}"
-        for name in CREATED
+        *(
+            f"{'kept (exists)' if name in kept else 'created'}: {(tmp_path / name).as_posix()}"
+            for name in CREATED
+            if name != "mkdocs.yml"
+        ),
+        f"kept (has the evidence plugin): {(tmp_path / 'mkdocs.yml').as_posix()}",
     ]
-    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Ours\n"
+    assert (tmp_path / "mkdocs.yml").read_text() == ours
     assert (tmp_path / "evidence/index.md").read_text() == "# Our home\n"
     assert not (tmp_path / "elsewhere/runbook.md").exists()
 
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     again = init(tmp_path)
-    assert all(line.startswith("kept (exists): ") for line in again[:-1])
+    assert all(line.startswith("kept (") for line in again[:-1])
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
@@ -262,3 +268,164 @@ def test_wheel_ships_what_init_needs(wheel: Path, tmp_path: Path) -> None:
     assert [len(refs) for refs in catalogues.values()] == [93, 61]
     assert "evidence_kit/pages/print.css" in zipfile.ZipFile(wheel).namelist()
     assert sorted(starter.files()) == CREATED
+
+
+OURS = """\
+site_name: Our product
+docs_dir: docs
+nav:
+  - Home: index.md
+  - Guide: guide/setup.md
+theme:
+  name: material
+  font: false
+"""
+PAGES = [
+    "docs/05-backups-recovery/incident-runbook.md",
+    "docs/05-backups-recovery/index.md",
+    "docs/05-backups-recovery/oncall.md",
+    "docs/05-backups-recovery/postmortems/index.md",
+    "docs/05-backups-recovery/restore-test.md",
+]
+
+
+def existing_site(root: Path, config: str = OURS) -> Path:
+    (root / "docs/guide").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (root / "docs/index.md").write_text("# Our product\n\nWelcome.\n", encoding="utf-8")
+    (root / "docs/guide/setup.md").write_text("# Setup\n\nInstall it.\n", encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def test_init_into_a_mkdocs_project_uses_its_docs_dir_and_adds_the_plugin(
+    tmp_path: Path,
+) -> None:
+    config = existing_site(tmp_path)
+    output = init(tmp_path)
+    assert output == [
+        f"created: {(tmp_path / '.gitignore').as_posix()}",
+        *[f"created: {(tmp_path / name).as_posix()}" for name in PAGES],
+        f"kept (exists): {(tmp_path / 'docs/index.md').as_posix()}",
+        f"added the evidence plugin: {config.as_posix()}",
+        f"Next: give the placeholders in {config.as_posix()} their values "
+        f"(evidence-kit check --config {config.as_posix()} lists the missing ones), "
+        "then build with mkdocs build --strict.",
+    ]
+    assert not (tmp_path / "evidence").exists()
+    assert (tmp_path / "docs/index.md").read_text() == "# Our product\n\nWelcome.\n"
+    # The user's file, byte for byte, then the starter's plugins block: search kept on.
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(OURS)
+    assert text[len(OURS) :] == "plugins:\n  - search\n  " + "  ".join(
+        starter.plugin_entry().splitlines(keepends=True)
+    ).replace("  \n", "\n")
+    assert yaml.safe_load(text)["plugins"][0] == "search"
+
+    assert build(config).returncode == 1  # the blanks are reported, as in a new repository
+    fill(config)
+    result = build(config)
+    assert result.returncode == 0, result.log
+    assert result.warnings() == []
+    assert "Install it." in result.page("guide/setup/index.html")
+    assert "Welcome." in result.page("index.html")
+    runbook = result.page("05-backups-recovery/incident-runbook/index.html")
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", runbook)).split())
+    assert "Post in #acme-incidents a one-line description" in words
+    assert (result.site / "controls/index.html").is_file()
+    assert (result.site / "review-status/index.html").is_file()
+    status = json.loads(run_cli("status", "--config", str(config), "--format", "json").output)
+    assert {d["path"] for d in status["documents"]} == {
+        "docs/05-backups-recovery/incident-runbook.md",
+        "docs/05-backups-recovery/restore-test.md",
+    }
+
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    again = init(tmp_path)
+    assert all(line.startswith("kept (") for line in again[:-1])
+    assert again[-2] == f"kept (has the evidence plugin): {config.as_posix()}"
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+ENTRY_LINES = [line for line in starter.plugin_entry().splitlines() if line]
+
+
+@pytest.mark.parametrize(
+    ("plugins", "reason", "where", "lines"),
+    [
+        (
+            "plugins:\n  search: {}\n",
+            "plugins is a mapping",
+            "under plugins:",
+            ["  evidence:", *ENTRY_LINES[1:]],
+        ),
+        (
+            "plugins: !ENV [SITE_PLUGINS, [search]]\n",
+            "plugins is set with the tag !ENV",
+            "to the plugins: list",
+            ["  " + line for line in ENTRY_LINES],
+        ),
+        (
+            "INHERIT: base.yml\n",
+            "it inherits from another file (INHERIT)",
+            "at the end of the file",
+            ["plugins:", "  - search", *("  " + line for line in ENTRY_LINES)],
+        ),
+    ],
+    ids=["mapping", "env", "inherit"],
+)
+def test_init_prints_what_to_add_when_it_cannot_edit_the_config_safely(
+    tmp_path: Path, plugins: str, reason: str, where: str, lines: list[str]
+) -> None:
+    config = existing_site(tmp_path, OURS + plugins)
+    (tmp_path / "base.yml").write_text("docs_dir: docs\n", encoding="utf-8")
+    output = init(tmp_path)
+    at = output.index(f"kept (not edited: {reason}): {config.as_posix()}")
+    assert output[at + 1] == f"Add the evidence plugin to {config.as_posix()} yourself, {where}"
+    assert [line for line in output[at + 2 : -1] if line] == lines
+    assert output[-1].startswith("Next: give the placeholders in ")
+    assert config.read_text(encoding="utf-8") == OURS + plugins
+    assert (tmp_path / "docs/05-backups-recovery/incident-runbook.md").is_file()
+
+    if where == "under plugins:":
+        # The lines, added where init says, give the plugin the starter's options.
+        edit(config, lambda text: text + "\n".join(output[at + 2 : -1]) + "\n")
+        options = yaml.safe_load(config.read_text())["plugins"]["evidence"]
+        assert options == yaml.safe_load(starter.plugin_entry())[0]["evidence"]
+        findings = run_cli("check", "--config", str(config)).output.splitlines()[:-1]
+        assert findings
+        assert all(": placeholder-missing: " in f or ": review-never: " in f for f in findings)
+
+
+def test_init_keeps_the_configs_line_ends_and_byte_order_mark(tmp_path: Path) -> None:
+    ours = OURS + "plugins:\n  - search\n"
+    config = existing_site(tmp_path)
+    config.write_bytes(b"\xef\xbb\xbf" + ours.replace("\n", "\r\n").encode())
+    init(tmp_path)
+    raw = config.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + ours.replace("\n", "\r\n").encode())
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert raw.decode("utf-8-sig").replace("\r\n", "\n") == ours + "".join(
+        "  " + line for line in starter.plugin_entry().splitlines(keepends=True)
+    ).replace("  \n", "\n")
+
+
+def test_init_finds_the_docs_dir_an_inherited_config_sets(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/base.yml").write_text("docs_dir: pages\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: shared/base.yml\n", encoding="utf-8")
+    output = init(tmp_path)
+    # As MkDocs reads it: relative to the config that is built, not to the inherited file.
+    assert (tmp_path / "pages/05-backups-recovery/incident-runbook.md").is_file()
+    assert (tmp_path / "pages/index.md").is_file()
+    assert "kept (not edited: it inherits from another file (INHERIT)): " in "\n".join(output)
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "INHERIT: shared/base.yml\n"
+
+
+def test_init_does_not_edit_a_config_through_a_link(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.yml").write_text(OURS, encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    os.symlink(tmp_path / "elsewhere.yml", tmp_path / "project/mkdocs.yml")
+    output = init(tmp_path / "project")
+    assert "kept (not edited: it is a symbolic link): " in "\n".join(output)
+    assert (tmp_path / "elsewhere.yml").read_text(encoding="utf-8") == OURS
+    assert (tmp_path / "project/docs/05-backups-recovery/restore-test.md").is_file()

@@ -91,6 +91,18 @@ def read(path: Path) -> MkDocsFile:
     )
 
 
+def compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """Config text as its node tree (with marks) and its value, tags read leniently (`!ENV`
+    resolved like MkDocs, any other tag null); raises yaml.YAMLError."""
+    root = yaml.compose(text, Loader=_LenientLoader)
+    return root, (_LenientLoader(text).construct_document(root) if root is not None else None)
+
+
+def plugin_listed(plugins: Any) -> bool:
+    """Whether the evidence plugin is in a `plugins` value (a list or a mapping)."""
+    return _plugin_options(plugins)[1]
+
+
 def _plugin_options(plugins: Any) -> tuple[Any, bool]:
     if isinstance(plugins, dict):
         if PLUGIN_NAME in plugins:
