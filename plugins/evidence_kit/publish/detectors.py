@@ -563,6 +563,43 @@ def _prefixed(table: str) -> tuple[Rule, ...]:
 
 _PREFIXED = _prefixed(_PREFIXED_TOKENS)
 
+# Tokens found by a fixed marker after their body: a line with the id, the pattern from the
+# marker on (no spaces), the marker, and the body before it (so many letters and digits, or
+# lower-case hex digits); what it is, indented below.
+_SUFFIXED_TOKENS = r"""
+    terraform-token  \.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])  .atlasv1.  14  alnum
+        a Terraform Cloud token
+    mailchimp-key  -us[0-9]{1,2}(?![A-Za-z0-9_-])  -us  32  hex
+        a Mailchimp API key
+"""
+_BODY_CHARS = {"alnum": _ALNUM, "hex": _HEX_CHARS}
+
+
+def _suffixed(table: str) -> tuple[Rule, ...]:
+    """The rules of a table of tokens found by their marker (see `_SUFFIXED_TOKENS`): the
+    value extends left over the body, whose length puts the marker at its place."""
+    rules = []
+    lines = table.strip("\n").splitlines()
+    for head, description in zip(lines[::2], lines[1::2], strict=True):
+        rule_id, pattern, marker, length, chars = head.split()
+        rules.append(_marked(rule_id, description.strip(), pattern, marker, int(length), chars))
+    return tuple(rules)
+
+
+def _marked(
+    rule_id: str, description: str, pattern: str, marker: str, length: int, chars: str
+) -> Rule:
+    def valid(value: str) -> bool:
+        return value.index(marker[0]) == length and _real_token(value)
+
+    body = _BODY_CHARS[chars]
+    return _secret(
+        rule_id, description, pattern, valid=valid, hints=(marker,), left=body, left_max=length
+    )
+
+
+_SUFFIXED = _suffixed(_SUFFIXED_TOKENS)
+
 
 SECRET_RULES: tuple[Rule, ...] = (
     _secret(
@@ -841,24 +878,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         valid=_real_token,
         hints=("secret_", "ntn_"),
     ),
-    _secret(
-        "terraform-token",
-        "a Terraform Cloud token",
-        r"\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])",
-        valid=lambda v: v.index(".") == 14 and _real_token(v),
-        hints=(".atlasv1.",),
-        left=_ALNUM,
-        left_max=14,
-    ),
-    _secret(
-        "mailchimp-key",
-        "a Mailchimp API key",
-        r"-us[0-9]{1,2}(?![A-Za-z0-9_-])",
-        valid=lambda v: v.index("-") == 32 and _real_token(v),
-        hints=("-us",),
-        left=_HEX_CHARS,
-        left_max=32,
-    ),
+    *_SUFFIXED,
     _secret(
         "url-credentials",
         "credentials in a URL",
