@@ -202,19 +202,6 @@ def _audit_edition(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
-# Headless Chromium as this machine runs it: without the background-networking flags it
-# keeps dialling out to a network that is closed here.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-
-
 def required_tool(*names: str) -> str:
     """The path of a program a test drives: missing fails in CI (.ci/run installs it) and
     skips elsewhere, with the reason."""

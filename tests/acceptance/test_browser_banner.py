@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_FLAGS, build, chromium, make_project
+from conftest import build, chromium, make_project
+from evidence_kit.report.bundle import CHROMIUM_FLAGS
 
 RUNBOOK_PAGE = "05-backups-recovery/incident-runbook/index.html"
 FLAGS = (*CHROMIUM_FLAGS, "--virtual-time-budget=10000")

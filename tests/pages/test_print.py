@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_FLAGS, REPO, TODAY, build, chromium, make_project, required_tool
+from conftest import REPO, TODAY, build, chromium, make_project, required_tool
 from evidence_kit.pages import printing
 from evidence_kit.pages.printing import PrintedPage
+from evidence_kit.report.bundle import CHROMIUM_FLAGS
 
 KIT_PAGES = [
     ("Home", ""),

@@ -36,7 +36,9 @@ from ..publish.manifest import NAME as MANIFEST
 
 PDF = "evidence.pdf"
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
-_FLAGS = (
+# Headless Chromium as this machine runs it: without the background-networking flags it
+# keeps dialling out to a network that is closed here. (The tests launch it the same way.)
+CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -44,8 +46,8 @@ _FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-pdf-header-footer",
 )
+_FLAGS = (*CHROMIUM_FLAGS, "--no-pdf-header-footer")
 _ENTRY = re.compile(
     r'<li><a href="#([^"]+)">(.*?)</a> <span class="ek-url">/(.*?)</span></li>', re.S
 )
