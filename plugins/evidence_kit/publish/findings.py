@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..core import mdtext, mkdocs_yml, rendered
@@ -19,9 +19,8 @@ from ..core.options.publish import (
 )
 from ..rules import Rule, table
 from . import detectors
-from .detectors import Detector
 from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
-from .redact import detector_for
+from .redact import detector_for, find_in_strings
 from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = table(
@@ -232,37 +231,10 @@ def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) ->
         column = start - line_starts[index] + 1
         findings.append(_redaction(doc.path, doc.body_line + index, column, match))
     meta = fill_meta(doc.meta.value, evidence.values)
-    for json_path, match in _find_in_strings(detector, list(strings(meta))):
+    for json_path, match in find_in_strings(detector, list(strings(meta))):
         at = doc.meta.mark(json_path)
         findings.append(_redaction(doc.path, at.line, at.column, match, json_path))
     return findings
-
-
-# Between front-matter strings searched as one text: no pattern matches across a NUL.
-_STRING_SEPARATOR = "\n\x00\n"
-
-
-def _find_in_strings(
-    detector: Detector, strings: list[tuple[str, str]]
-) -> Iterator[tuple[str, detectors.Match]]:
-    """(json path, match) of every sensitive value in (json path, text) pairs.
-
-    One search over the joined texts: a document has dozens of short strings, and a search
-    per string paid the detectors' fixed cost dozens of times.
-    """
-    if not strings:
-        return
-    starts = []
-    offset = 0
-    for _, text in strings:
-        starts.append(offset)
-        offset += len(text) + len(_STRING_SEPARATOR)
-    joined = _STRING_SEPARATOR.join(text for _, text in strings)
-    for match in detector.find(joined):
-        index = bisect.bisect_right(starts, match.start) - 1
-        json_path, text = strings[index]
-        if match.end <= starts[index] + len(text):
-            yield json_path, match
 
 
 def _redaction(

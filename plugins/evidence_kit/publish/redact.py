@@ -3,14 +3,16 @@ front matter and generated pages, and escaping of what reaches HTML."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..core.model import Document, map_strings
+from ..core.model import Document, map_strings, strings
 from ..core.options.publish import (
     REDACTED_PREFIX,
     Publish,
@@ -36,8 +38,9 @@ def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
     meta = page.meta
     if publish.audit:
         body = link_embeds(cut_blocks(body, internal_blocks(body)))
-        body = redact_text(body, detector_for(publish))
-        meta = map_strings(meta, lambda s: redact_text(s, detector_for(publish)))
+        detector = detector_for(publish)
+        body = redact_text(body, detector)
+        meta = redact_meta(meta, detector)
     body = neutralize(body)
     meta = map_strings(meta, lambda s: html.escape(s, quote=True))
     return dataclasses.replace(page, meta=meta, body=body)
@@ -46,6 +49,44 @@ def transform(evidence: Evidence, doc: Document, page: Page) -> Page:
 def redact_text(text: str, detector: Detector) -> str:
     """`text` with every sensitive value replaced by a visible redaction mark."""
     return detectors.redact(text, detector, detectors.note_for)[0]
+
+
+def redact_meta(meta: Any, detector: Detector) -> Any:
+    """Front matter with every sensitive value redacted: one search over all its strings
+    finds the ones that hold a value (the same search the redaction findings make), and only
+    those are redacted, each on its own."""
+    texts = dict(strings(meta))
+    dirty = {texts[json_path] for json_path, _ in find_in_strings(detector, list(texts.items()))}
+    if not dirty:
+        return meta
+    return map_strings(meta, lambda text: redact_text(text, detector) if text in dirty else text)
+
+
+# Between front-matter strings searched as one text: no pattern matches across a NUL.
+STRING_SEPARATOR = "\n\x00\n"
+
+
+def find_in_strings(
+    detector: Detector, texts: list[tuple[str, str]]
+) -> Iterator[tuple[str, detectors.Match]]:
+    """(json path, match) of every sensitive value in (json path, text) pairs.
+
+    One search over the joined texts: a document has dozens of short strings, and a search
+    per string paid the detectors' fixed cost dozens of times.
+    """
+    if not texts:
+        return
+    starts = []
+    offset = 0
+    for _, text in texts:
+        starts.append(offset)
+        offset += len(text) + len(STRING_SEPARATOR)
+    joined = STRING_SEPARATOR.join(text for _, text in texts)
+    for match in detector.find(joined):
+        index = bisect.bisect_right(starts, match.start) - 1
+        json_path, text = texts[index]
+        if match.end <= starts[index] + len(text):
+            yield json_path, match
 
 
 # ---------------------------------------------------------------- generated pages
