@@ -403,7 +403,6 @@ def _private_ip(value: str) -> bool:
 # candidate characters quickly, and a long run of token characters is tried once, not at
 # every position. Where a value is found from its middle (the `@` of an email, the domain
 # suffix of a host), `left` extends the match over the characters before it.
-_B64 = r"A-Za-z0-9_-"
 _LOCAL_PART = frozenset(string.ascii_letters + string.digits + "._%+-")
 _HOST_CHARS = frozenset(string.ascii_letters + string.digits + ".-")
 
@@ -474,9 +473,17 @@ def _near(keyword: str, value: str, reach: int = 40) -> str:
     return f"(?i:{keyword})[^\n]{{0,{reach}}}?(?<![A-Za-z0-9_+/.-])({value})(?![A-Za-z0-9_+/-])"
 
 
-_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _AZURE_CHARS = frozenset(string.ascii_letters + string.digits + "_~.-")
 _HEX_CHARS = frozenset("0123456789abcdef")
+# What a value found from its middle extends left over (a rule's `left`), by the name the
+# tables give.
+_LEFT_CHARS = {
+    "alnum": _ALNUM,
+    "hex": _HEX_CHARS,
+    "azure": _AZURE_CHARS,
+    "url": _HOST_CHARS | {":", "/"},
+    "local-part": _LOCAL_PART,
+}
 
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
@@ -572,7 +579,6 @@ _SUFFIXED_TOKENS = r"""
     mailchimp-key  -us[0-9]{1,2}(?![A-Za-z0-9_-])  -us  32  hex
         a Mailchimp API key
 """
-_BODY_CHARS = {"alnum": _ALNUM, "hex": _HEX_CHARS}
 
 
 def _suffixed(table: str) -> tuple[Rule, ...]:
@@ -592,7 +598,7 @@ def _marked(
     def valid(value: str) -> bool:
         return value.index(marker[0]) == length and _real_token(value)
 
-    body = _BODY_CHARS[chars]
+    body = _LEFT_CHARS[chars]
     return _secret(
         rule_id, description, pattern, valid=valid, hints=(marker,), left=body, left_max=length
     )
@@ -601,442 +607,301 @@ def _marked(
 _SUFFIXED = _suffixed(_SUFFIXED_TOKENS)
 
 
-SECRET_RULES: tuple[Rule, ...] = (
-    _secret(
-        "private-key",
-        "a private key",
-        BEGIN_PRIVATE_KEY.pattern,
-        hints=("private key",),
-    ),
-    _secret(
-        "aws-access-key",
-        "an AWS access key id",
-        r"A(?<![A-Za-z0-9].)(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])",
-        valid=_not_aws_example,
-        hints=("akia", "asia", "abia", "acca", "a3t"),
-    ),
-    _secret(
-        "github-token",
-        "a GitHub token",
-        r"g(?<![A-Za-z0-9_].)(?:h[pousr]_[A-Za-z0-9]{36,251}|ithub_pat_[A-Za-z0-9_]{22,251})"
-        r"(?![A-Za-z0-9_])",
-        valid=_real_token,
-        hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    ),
-    _secret(
-        "gitlab-token",
-        "a GitLab token",
-        r"gl(?<![A-Za-z0-9_-]gl)(?:pat|dt|rt|ptt|oas|cbt|imt|ft|agent|ffct|soat)-"
-        r"[A-Za-z0-9_-]{20,64}(?:\.[A-Za-z0-9_-]{2,40}){0,2}(?![A-Za-z0-9_-])"
-        r"|GR1348941(?<![A-Za-z0-9_-]GR1348941)[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])",
-        valid=_real_token,
-        hints=(
-            *("glpat-", "gldt-", "glrt-", "glptt-", "gloas-", "glcbt-", "glimt-", "glft-"),
-            *("glagent-", "glffct-", "glsoat-", "gr1348941"),
-        ),
-    ),
-    _secret(
-        "slack-token",
-        "a Slack token",
-        r"xox(?<![A-Za-z0-9]xox)(?:[abposre]|e\.xox[bp])-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])"
-        r"|xapp-(?<![A-Za-z0-9]xapp-)[0-9]-[A-Za-z0-9-]{20,250}(?![A-Za-z0-9-])",
-        valid=_real_token,
-        hints=("xox", "xapp-"),
-    ),
-    _secret(
-        "slack-webhook",
-        "a Slack webhook URL",
-        # With or without the scheme: incident notes paste `hooks.slack.com/...` bare.
-        r"h(?<![A-Za-z0-9.-].)(?:ttps?://hooks|ooks)\.slack\.com/(?:services|workflows|triggers)/"
-        r"[A-Za-z0-9_/-]{16,200}",
-        valid=_real_webhook,
-        hints=("hooks.slack.com",),
-    ),
-    _secret(
-        "teams-webhook",
-        "a Microsoft Teams webhook URL",
-        r"\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{16,400}",
-        hints=("webhook.office.com",),
-        left=_HOST_CHARS | {":", "/"},
-        left_max=80,
-    ),
-    _secret(
-        "discord-webhook",
-        "a Discord webhook URL",
-        r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,30}/"
-        r"[A-Za-z0-9_-]{20,100}",
-        valid=_real_webhook,
-        hints=("/api/webhooks/",),
-    ),
-    _secret(
-        "discord-token",
-        "a Discord bot token",
-        # The base64 of a numeric user id, a 6-character timestamp, an HMAC.
-        r"[MNO](?<![A-Za-z0-9_.-].)[A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}"
-        r"(?![A-Za-z0-9_.-])",
-        valid=_real_token,
-        hints=("discord", "bot"),
-    ),
-    _secret(
-        "grafana-token",
-        "a Grafana token",
-        _token("glsa_", "[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}")
-        + "|"
-        + _token("glc_", "[A-Za-z0-9+/]{32,400}={0,2}", chars="A-Za-z0-9_+/=-")
-        + "|"
-        + _token("eyJrIjoi", "[A-Za-z0-9+/]{30,400}={0,2}", chars="A-Za-z0-9_+/=-"),
-        valid=_real_token,
-        hints=("glsa_", "glc_", "eyjrijoi"),
-    ),
-    _secret(
-        "jwt",
-        "a JSON web token",
-        rf"eyJ(?<![{_B64}]eyJ)[{_B64}]{{5,2000}}\.eyJ[{_B64}]{{5,4000}}\.[{_B64}]{{0,2000}}"
-        rf"(?![{_B64}])",
-        valid=_real_token,
-        hints=("eyj",),
-    ),
-    _secret(
-        "google-api-key",
-        "a Google API key or OAuth client secret",
-        r"AIza(?<![A-Za-z0-9_-]AIza)[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])|"
-        + _token("GOCSPX-", "[A-Za-z0-9_-]{28}"),
-        valid=_real_token,
-        hints=("aiza", "gocspx-"),
-    ),
-    _secret(
-        "stripe-key",
-        "a Stripe secret, restricted or webhook key",
-        r"[sr](?<![A-Za-z0-9].)k_(?:live|test)_[0-9A-Za-z]{16,247}(?![A-Za-z0-9])|"
-        + _token("whsec_", "[A-Za-z0-9+/=]{32,100}", chars="A-Za-z0-9_+/="),
-        valid=_real_token,
-        hints=("k_live_", "k_test_", "whsec_"),
-    ),
-    _secret(
-        "openai-key",
-        "an OpenAI API key",
-        _token(
-            "sk-",
-            "(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|[A-Za-z0-9]{20}T3BlbkFJ"
-            "[A-Za-z0-9]{20})",
-        ),
-        valid=_real_token,
-        hints=("sk-proj-", "sk-svcacct-", "sk-admin-", "t3blbkfj"),
-    ),
-    *_PREFIXED,
-    _secret(
-        "sentry-token",
-        "a Sentry auth token or DSN",
-        r"http(?<![A-Za-z0-9.-]http)s?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}"
-        r"(?::[0-9]{1,5})?/[0-9]{1,12}(?![A-Za-z0-9])",
-        valid=_real_token,
-    ),
-    _secret(
-        "twilio-key",
-        "a Twilio API key, account SID or auth token",
-        r"AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}(?![A-Za-z0-9])",
-        valid=_real_token,
-    ),
-    _secret(
-        "twilio-key",
-        "a Twilio API key, account SID or auth token",
-        r"SK(?<![A-Za-z0-9]SK)[0-9a-f]{32}(?![A-Za-z0-9])",
-        valid=_real_token,
-    ),
-    _secret(
-        "twilio-key",
-        "a Twilio API key, account SID or auth token",
-        _near("twilio", "[a-f0-9]{32}"),
-        group=1,
-        valid=_near_key,
-        anchors=("twilio",),
-    ),
-    _secret(
-        "azure-secret",
-        "an Azure storage, service bus or client secret",
-        r"(?i:AccountKey|SharedAccessKey)[ \t]{0,2}=[ \t]{0,2}([A-Za-z0-9+/]{86}==|"
-        r"[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])",
-        group=1,
-        valid=_real_token,
-        hints=("accountkey", "sharedaccesskey"),
-    ),
-    _secret(
-        "azure-secret",
-        "an Azure storage, service bus or client secret",
-        # An Entra ID client secret: three characters, a digit, `Q~`, 31 to 34 more.
-        r"Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])",
-        valid=lambda v: v[3].isdigit() and v[4:6] == "Q~" and _real_token(v),
-        hints=("q~",),
-        left=_AZURE_CHARS,
-        left_max=4,
-    ),
-    _secret(
-        "heroku-key",
-        "a Heroku API key",
-        _near("heroku", _UUID),
-        group=1,
-        valid=_near_key,
-        anchors=("heroku",),
-    ),
-    _secret(
-        "vault-token",
-        "a HashiCorp Vault token",
-        r"hv[sbr]\.(?<![A-Za-z0-9_.-]hv[sbr]\.)[A-Za-z0-9_-]{24,500}(?![A-Za-z0-9_-])",
-        valid=_real_token,
-        hints=("hvs.", "hvb.", "hvr."),
-    ),
-    _secret(
-        "vault-token",
-        "a HashiCorp Vault token",
-        _near("vault", r"s\.[A-Za-z0-9]{24}"),
-        group=1,
-        valid=_real_token,
-        anchors=("vault",),
-    ),
-    _secret(
-        "newrelic-key",
-        "a New Relic key",
-        r"NR(?<![A-Za-z0-9_-]NR)(?:AK|II|IQ|RA|JS)-[A-Za-z0-9]{19,32}(?![A-Za-z0-9_-])",
-        valid=_real_token,
-        hints=("nrak-", "nrii-", "nriq-", "nrra-", "nrjs-"),
-    ),
-    _secret(
-        "newrelic-key",
-        "a New Relic key",
-        # A license key: 36 hex digits and `NRAL`.
-        r"NRAL(?<=[0-9a-f]NRAL)(?![A-Za-z0-9])",
-        valid=lambda v: len(v) == 40 and _real_token(v),
-        hints=("nral",),
-        left=_HEX_CHARS,
-        left_max=36,
-    ),
-    _secret(
-        "atlassian-token",
-        "an Atlassian API token",
-        _token("ATATT3", "[A-Za-z0-9_=-]{100,300}", chars="A-Za-z0-9_=-")
-        + "|"
-        + _token("ATCTT3", "[A-Za-z0-9_=-]{100,300}", chars="A-Za-z0-9_=-"),
-        valid=_real_token,
-        hints=("atatt3", "atctt3"),
-    ),
-    _secret(
-        "okta-token",
-        "an Okta API token",
-        _near("okta", "00[A-Za-z0-9_-]{40}"),
-        group=1,
-        valid=_near_key,
-        anchors=("okta",),
-    ),
-    _secret(
-        "cloudflare-token",
-        "a Cloudflare API token or key",
-        _near(r"cloudflare|cf_api_token|cf_api_key|cf_token", "[A-Za-z0-9_-]{40}|[a-f0-9]{37}"),
-        group=1,
-        valid=_near_key,
-        anchors=("cloudflare", "cf_api_", "cf_token"),
-    ),
-    _secret(
-        "datadog-key",
-        "a Datadog API or application key",
-        _near(r"datadog|dd[_-]?(?:api|app(?:lication)?)[_-]?key", "[a-f0-9]{40}|[a-f0-9]{32}"),
-        group=1,
-        valid=_near_key,
-        anchors=("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
-    ),
-    _secret(
-        "pagerduty-key",
-        "a PagerDuty key",
-        _near("pagerduty", r"[a-f0-9]{32}|[A-Za-z0-9_+-]{20}"),
-        group=1,
-        valid=_near_key,
-        anchors=("pagerduty",),
-    ),
-    _secret(
-        "opsgenie-key",
-        "an Opsgenie key",
-        r"(?i:opsgenie)[^\n]{0,40}?(?<![A-Za-z0-9-])"
-        r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-        r"(?![A-Za-z0-9-])",
-        group=1,
-        valid=_real_token,
-        anchors=("opsgenie",),
-    ),
-    _secret(
-        "kubernetes-secret",
-        "a value of a Kubernetes Secret",
-        # In a text holding a Secret manifest, a base64 value under its keys.
-        r"(?m)^[ \t]{1,12}[A-Za-z0-9_.-]{1,100}:[ \t]{1,4}[\"']?([A-Za-z0-9+/]{12,4000}={0,2})"
-        r"[\"']?[ \t]*$",
-        group=1,
-        valid=_base64_secret,
-        hints=("kind: secret",),
-    ),
-    _secret(
-        "notion-token",
-        "a Notion integration token",
-        _token("secret_", "[A-Za-z0-9]{43}") + "|" + _token("ntn_", "[0-9]{11}[A-Za-z0-9]{35}"),
-        valid=_real_token,
-        hints=("secret_", "ntn_"),
-    ),
-    *_SUFFIXED,
-    _secret(
-        "url-credentials",
-        "credentials in a URL",
-        r"://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])",
-        group=1,
-        valid=_user_password,
-    ),
-    _secret(
-        "http-credentials",
-        "credentials in an Authorization header or a curl -u flag",
-        r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}"
-        r"([A-Za-z0-9._~+/=-]{16,4000})",
-        group=1,
-        valid=_near_key,
-        anchors=("authorization",),
-    ),
-    _secret(
-        "http-credentials",
-        "credentials in an Authorization header or a curl -u flag",
-        r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:basic)[ \t]{1,3}"
-        r"([A-Za-z0-9+/]{8,1000}={0,2})",
-        group=1,
-        valid=_basic_credentials,
-        anchors=("authorization",),
-    ),
-    _secret(
-        "http-credentials",
-        "credentials in an Authorization header or a curl -u flag",
-        r"curl[^\n]{0,200}?(?<![A-Za-z0-9-])(?:-u|--user)(?:[ \t]{1,3}|=)[\"']?"
-        r"([^\s\"'`:]{1,128}:[^\s\"'`]{1,256})",
-        group=1,
-        valid=_user_password,
-        anchors=("curl",),
-    ),
-    _secret(
+def _azure_client_secret(value: str) -> bool:
+    """An Entra ID client secret: three characters, a digit, `Q~`, 31 to 34 more."""
+    return value[3].isdigit() and value[4:6] == "Q~" and _real_token(value)
+
+
+def _newrelic_license(value: str) -> bool:
+    """A New Relic license key: 36 hex digits and `NRAL`."""
+    return len(value) == 40 and _real_token(value)
+
+
+# The validators a table of rules names, by their function's name without the underscore.
+_VALIDATORS: dict[str, Validator] = {
+    valid.__name__.lstrip("_"): valid
+    for valid in (
+        *(_real_token, _real_webhook, _near_key, _not_aws_example, _base64_secret),
+        *(_basic_credentials, _user_password, _azure_client_secret, _newrelic_license),
+        *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
+    )
+}
+_OPTIONS = frozenset(("near", "anchored", "group", "left", "left_max", "kind"))
+
+
+def _rules(
+    table: str, kind: str | None = None, *, precise: bool = True, **groups: tuple[Rule, ...]
+) -> tuple[Rule, ...]:
+    """The rules of a table (see `_SECRETS`), of `kind` (None: the kind their id names),
+    with the rules of `groups` where the table names them."""
+    records: list[list[str]] = []
+    for line in table.strip("\n").splitlines():
+        text = line.strip()
+        if text.startswith("# "):
+            continue
+        if not line.startswith(" " * 5):
+            records.append([text])
+        elif len(records[-1]) == 1 and records[-1][0].endswith(","):
+            records[-1][0] += text
+        else:
+            records[-1].append(text)
+    rules: list[Rule] = []
+    for head, *rest in records:
+        if head.startswith("*"):
+            rules.extend(groups[head[1:]])
+            continue
+        rule_id, valid, hints, *flags = re.split(r" {2,}", head)
+        options = {name: value for name, _, value in (flag.partition("=") for flag in flags)}
+        if not _OPTIONS.issuperset(options):
+            raise ValueError(f"{rule_id}: unknown options {sorted(set(options) - _OPTIONS)}")
+        words = () if hints == "-" else tuple(hints.split(","))
+        pattern = "".join(rest[1:])
+        group = int(options.get("group", "0"))
+        if "near" in options:
+            keyword, value = re.split(r" {2,}", pattern)
+            pattern, group = _near(keyword, value), 1
+        rules.append(
+            _rule(
+                rule_id,
+                options.get("kind", kind or rule_id),
+                rest[0],
+                pattern,
+                group=group,
+                valid=None if valid == "-" else _VALIDATORS[valid],
+                hints=words,
+                precise=precise,
+                left=_LEFT_CHARS[options["left"]] if "left" in options else None,
+                left_max=int(options.get("left_max", "0")),
+                anchors=words if "anchored" in options else (),
+            )
+        )
+    return tuple(rules)
+
+
+# The secrets found by patterns of their own, in the order they are tried: of two matches
+# with the same span, the first rule's stands. A record: a line with the id, the validator
+# (a name in `_VALIDATORS`; "-": none), the hints (lower case, comma-separated; "-": none)
+# and options, two or more spaces apart (a head that ends with a comma goes on on the next
+# line); what it is, indented below; then the pattern, on as many lines as it takes, joined
+# without their indents. Options: `group=N`, `left=NAME` (in `_LEFT_CHARS`), `left_max=N`
+# and `kind=KIND` set the `Rule` fields; `anchored`: the hints are also the anchors;
+# `near`: the pattern is a product's name and its key's value, two spaces apart (see
+# `_near`). A line `*name` stands for a group of rules declared elsewhere; `# ` starts a
+# comment line.
+_SECRETS = r"""
+    aws-access-key  not_aws_example  akia,asia,abia,acca,a3t
+        an AWS access key id
+        A(?<![A-Za-z0-9].)(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])
+    github-token  real_token  ghp_,gho_,ghu_,ghs_,ghr_,github_pat_
+        a GitHub token
+        g(?<![A-Za-z0-9_].)(?:h[pousr]_[A-Za-z0-9]{36,251}|ithub_pat_[A-Za-z0-9_]{22,251})
+        (?![A-Za-z0-9_])
+    gitlab-token  real_token  glpat-,gldt-,glrt-,glptt-,gloas-,glcbt-,glimt-,glft-,glagent-,
+                              glffct-,glsoat-,gr1348941
+        a GitLab token
+        gl(?<![A-Za-z0-9_-]gl)(?:pat|dt|rt|ptt|oas|cbt|imt|ft|agent|ffct|soat)-
+        [A-Za-z0-9_-]{20,64}(?:\.[A-Za-z0-9_-]{2,40}){0,2}(?![A-Za-z0-9_-])
+        |GR1348941(?<![A-Za-z0-9_-]GR1348941)[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])
+    slack-token  real_token  xox,xapp-
+        a Slack token
+        xox(?<![A-Za-z0-9]xox)(?:[abposre]|e\.xox[bp])-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])
+        |xapp-(?<![A-Za-z0-9]xapp-)[0-9]-[A-Za-z0-9-]{20,250}(?![A-Za-z0-9-])
+    # With or without the scheme: incident notes paste `hooks.slack.com/...` bare.
+    slack-webhook  real_webhook  hooks.slack.com
+        a Slack webhook URL
+        h(?<![A-Za-z0-9.-].)(?:ttps?://hooks|ooks)\.slack\.com/(?:services|workflows|triggers)/
+        [A-Za-z0-9_/-]{16,200}
+    teams-webhook  -  webhook.office.com  left=url  left_max=80
+        a Microsoft Teams webhook URL
+        \.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{16,400}
+    discord-webhook  real_webhook  /api/webhooks/
+        a Discord webhook URL
+        https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,30}/
+        [A-Za-z0-9_-]{20,100}
+    # The base64 of a numeric user id, a 6-character timestamp, an HMAC.
+    discord-token  real_token  discord,bot
+        a Discord bot token
+        [MNO](?<![A-Za-z0-9_.-].)[A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}
+        (?![A-Za-z0-9_.-])
+    grafana-token  real_token  glsa_,glc_,eyjrijoi
+        a Grafana token
+        glsa_(?<![A-Za-z0-9_]glsa_)[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9_-])
+        |glc_(?<![A-Za-z0-9_]glc_)[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9_+/=-])
+        |eyJrIjoi(?<![A-Za-z0-9_]eyJrIjoi)[A-Za-z0-9+/]{30,400}={0,2}(?![A-Za-z0-9_+/=-])
+    jwt  real_token  eyj
+        a JSON web token
+        eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{5,4000}\.
+        [A-Za-z0-9_-]{0,2000}(?![A-Za-z0-9_-])
+    google-api-key  real_token  aiza,gocspx-
+        a Google API key or OAuth client secret
+        AIza(?<![A-Za-z0-9_-]AIza)[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])
+        |GOCSPX\-(?<![A-Za-z0-9_]GOCSPX\-)[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])
+    stripe-key  real_token  k_live_,k_test_,whsec_
+        a Stripe secret, restricted or webhook key
+        [sr](?<![A-Za-z0-9].)k_(?:live|test)_[0-9A-Za-z]{16,247}(?![A-Za-z0-9])
+        |whsec_(?<![A-Za-z0-9_]whsec_)[A-Za-z0-9+/=]{32,100}(?![A-Za-z0-9_+/=])
+    openai-key  real_token  sk-proj-,sk-svcacct-,sk-admin-,t3blbkfj
+        an OpenAI API key
+        sk\-(?<![A-Za-z0-9_]sk\-)(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}
+        |[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![A-Za-z0-9_-])
+    *prefixed
+    sentry-token  real_token  -
+        a Sentry auth token or DSN
+        http(?<![A-Za-z0-9.-]http)s?://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{1,100}
+        (?::[0-9]{1,5})?/[0-9]{1,12}(?![A-Za-z0-9])
+    twilio-key  real_token  -
+        a Twilio API key, account SID or auth token
+        AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}(?![A-Za-z0-9])
+    twilio-key  real_token  -
+        a Twilio API key, account SID or auth token
+        SK(?<![A-Za-z0-9]SK)[0-9a-f]{32}(?![A-Za-z0-9])
+    twilio-key  near_key  twilio  near  anchored
+        a Twilio API key, account SID or auth token
+        twilio  [a-f0-9]{32}
+    azure-secret  real_token  accountkey,sharedaccesskey  group=1
+        an Azure storage, service bus or client secret
+        (?i:AccountKey|SharedAccessKey)[ \t]{0,2}=[ \t]{0,2}
+        ([A-Za-z0-9+/]{86}==|[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])
+    # An Entra ID client secret, found from its `Q~`.
+    azure-secret  azure_client_secret  q~  left=azure  left_max=4
+        an Azure storage, service bus or client secret
+        Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])
+    heroku-key  near_key  heroku  near  anchored
+        a Heroku API key
+        heroku  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
+    vault-token  real_token  hvs.,hvb.,hvr.
+        a HashiCorp Vault token
+        hv[sbr]\.(?<![A-Za-z0-9_.-]hv[sbr]\.)[A-Za-z0-9_-]{24,500}(?![A-Za-z0-9_-])
+    vault-token  real_token  vault  near  anchored
+        a HashiCorp Vault token
+        vault  s\.[A-Za-z0-9]{24}
+    newrelic-key  real_token  nrak-,nrii-,nriq-,nrra-,nrjs-
+        a New Relic key
+        NR(?<![A-Za-z0-9_-]NR)(?:AK|II|IQ|RA|JS)-[A-Za-z0-9]{19,32}(?![A-Za-z0-9_-])
+    # A license key, found from its `NRAL`.
+    newrelic-key  newrelic_license  nral  left=hex  left_max=36
+        a New Relic key
+        NRAL(?<=[0-9a-f]NRAL)(?![A-Za-z0-9])
+    atlassian-token  real_token  atatt3,atctt3
+        an Atlassian API token
+        ATATT3(?<![A-Za-z0-9_]ATATT3)[A-Za-z0-9_=-]{100,300}(?![A-Za-z0-9_=-])
+        |ATCTT3(?<![A-Za-z0-9_]ATCTT3)[A-Za-z0-9_=-]{100,300}(?![A-Za-z0-9_=-])
+    okta-token  near_key  okta  near  anchored
+        an Okta API token
+        okta  00[A-Za-z0-9_-]{40}
+    cloudflare-token  near_key  cloudflare,cf_api_,cf_token  near  anchored
+        a Cloudflare API token or key
+        cloudflare|cf_api_token|cf_api_key|cf_token  [A-Za-z0-9_-]{40}|[a-f0-9]{37}
+    datadog-key  near_key  datadog,dd_api,dd_app,dd-api,dd-app,ddapi,ddapp  near  anchored
+        a Datadog API or application key
+        datadog|dd[_-]?(?:api|app(?:lication)?)[_-]?key  [a-f0-9]{40}|[a-f0-9]{32}
+    pagerduty-key  near_key  pagerduty  near  anchored
+        a PagerDuty key
+        pagerduty  [a-f0-9]{32}|[A-Za-z0-9_+-]{20}
+    # Not a `near` rule: `_`, `+`, `/` and `.` may touch this value, as they may not there.
+    opsgenie-key  real_token  opsgenie  anchored  group=1
+        an Opsgenie key
+        (?i:opsgenie)[^\n]{0,40}?(?<![A-Za-z0-9-])
+        ([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})
+        (?![A-Za-z0-9-])
+    # In a text holding a Secret manifest, a base64 value under its keys.
+    kubernetes-secret  base64_secret  kind: secret  group=1
+        a value of a Kubernetes Secret
+        (?m)^[ \t]{1,12}[A-Za-z0-9_.-]{1,100}:[ \t]{1,4}[\"']?([A-Za-z0-9+/]{12,4000}={0,2})
+        [\"']?[ \t]*$
+    notion-token  real_token  secret_,ntn_
+        a Notion integration token
+        secret_(?<![A-Za-z0-9_]secret_)[A-Za-z0-9]{43}(?![A-Za-z0-9_-])
+        |ntn_(?<![A-Za-z0-9_]ntn_)[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_-])
+    *suffixed
+    url-credentials  user_password  -  group=1
+        credentials in a URL
+        ://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])
+    http-credentials  near_key  authorization  anchored  group=1
+        credentials in an Authorization header or a curl -u flag
+        (?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}
+        ([A-Za-z0-9._~+/=-]{16,4000})
+    http-credentials  basic_credentials  authorization  anchored  group=1
+        credentials in an Authorization header or a curl -u flag
+        (?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:basic)[ \t]{1,3}
+        ([A-Za-z0-9+/]{8,1000}={0,2})
+    http-credentials  user_password  curl  anchored  group=1
+        credentials in an Authorization header or a curl -u flag
+        curl[^\n]{0,200}?(?<![A-Za-z0-9-])(?:-u|--user)(?:[ \t]{1,3}|=)[\"']?
+        ([^\s\"'`:]{1,128}:[^\s\"'`]{1,256})
+"""
+
+_KEYWORD_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")
+
+
+def _after_keyword(pattern: str, anchors: tuple[str, ...]) -> Rule:
+    """A high-entropy value after a secret keyword (`_KEYWORD`), in group 1 of `pattern`."""
+    return _secret(
         "generic-secret",
         "a high-entropy value after a secret keyword",
-        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_ASSIGN}{_VALUE}",
+        pattern,
         group=1,
         valid=_high_entropy,
-        hints=("pass", "pwd", "secret", "token", "key", "credential"),
-        anchors=("pass", "pwd", "secret", "token", "credential", "api", "key"),
+        hints=_KEYWORD_HINTS,
+        anchors=anchors,
         precise=False,
+    )
+
+
+SECRET_RULES: tuple[Rule, ...] = (
+    _secret("private-key", "a private key", BEGIN_PRIVATE_KEY.pattern, hints=("private key",)),
+    *_rules(_SECRETS, "secret", prefixed=_PREFIXED, suffixed=_SUFFIXED),
+    _after_keyword(
+        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_ASSIGN}{_VALUE}",
+        ("pass", "pwd", "secret", "token", "credential", "api", "key"),
     ),
-    _secret(
-        "generic-secret",
-        "a high-entropy value after a secret keyword",
-        # A command-line flag: `--api-token VALUE`.
+    # A command-line flag: `--api-token VALUE`.
+    _after_keyword(
         rf"-(?<![A-Za-z0-9-]-)-(?:[A-Za-z0-9]{{1,20}}-){{0,4}}{_KEYWORD}(?:-[A-Za-z0-9]{{1,20}}){{0,3}}"
         rf"[ \t]{{1,3}}[\"']?{_VALUE}",
-        group=1,
-        valid=_high_entropy,
-        hints=("pass", "pwd", "secret", "token", "key", "credential"),
-        anchors=("--",),
-        precise=False,
+        ("--",),
     ),
 )
 
-_PHONE_END = r"(?![\w-]|\.[0-9])"
-_PHONE_START = r"(?<![\w+.:/-].)"
-
-PERSONAL_RULES: tuple[Rule, ...] = (
-    _rule(
-        "card-number",
-        "card-number",
-        "a payment card number",
-        # A card number stands alone: digits inside a longer token (a hex digest, an id)
-        # are not one, however their Luhn sum falls.
-        r"[0-9](?<![0-9A-Za-z_.-].)(?:[ -]?[0-9]){12,18}(?![0-9A-Za-z_])",
-        valid=_card,
-        precise=False,
-    ),
-    _rule(
-        "iban",
-        "iban",
-        "an IBAN",
-        r"[A-Z](?<![A-Za-z0-9].)[A-Z][0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"
-        r"(?![A-Za-z0-9])",
-        valid=iban,
-        precise=False,
-    ),
-    _rule(
-        "email",
-        "email",
-        "an email address",
-        r"@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])",
-        valid=_personal_email,
-        hints=("@",),
-        precise=False,
-        left=_LOCAL_PART,
-        left_max=64,
-    ),
-    # Phone numbers: international (E.164, separators allowed), North American, and
-    # national with a trunk 0; the validator counts the digits.
-    _rule(
-        "phone",
-        "phone",
-        "a phone number",
-        rf"\+{_PHONE_START}[1-9](?:[ .()-]{{0,2}}[0-9]){{6,14}}{_PHONE_END}",
-        valid=_phone,
-        hints=("+",),
-        precise=False,
-    ),
-    # One pattern per written form: a pattern that is an alternation at its top has no
-    # first character for `re` to skip to.
-    _rule(
-        "phone",
-        "phone",
-        "a phone number",
-        rf"[2-9]{_PHONE_START}[0-9]{{2}}[ .-][2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}",
-        valid=_phone,
-        precise=False,
-    ),
-    _rule(
-        "phone",
-        "phone",
-        "a phone number",
-        rf"\({_PHONE_START}[2-9][0-9]{{2}}\)[ .-]?[2-9][0-9]{{2}}[ .-][0-9]{{4}}{_PHONE_END}",
-        valid=_phone,
-        hints=("(",),
-        precise=False,
-    ),
-    _rule(
-        "phone",
-        "phone",
-        "a phone number",
-        rf"0{_PHONE_START}[1-9][0-9]{{0,4}}(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}",
-        valid=_phone,
-        precise=False,
-    ),
-    _rule(
-        "phone",
-        "phone",
-        "a phone number",
-        rf"\({_PHONE_START}0[1-9][0-9]{{0,4}}\)(?:[ /.-]?[0-9]{{2,4}}){{2,4}}{_PHONE_END}",
-        valid=_phone,
-        hints=("(",),
-        precise=False,
-    ),
-    _rule(
-        "ip-address",
-        "ip-address",
-        "a public IP address",
-        r"[0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
-        valid=_public_ip,
-        hints=(".",),
-        precise=False,
-    ),
-    _rule(
-        "private-ip",
-        "ip-address",
-        "a private-range IP address",
-        r"[0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
-        valid=_private_ip,
-        hints=(".",),
-        precise=False,
-    ),
-)
+# Personal data, in the same table form as `_SECRETS`. A card number stands alone: digits
+# inside a longer token (a hex digest, an id) are not one, however their Luhn sum falls.
+# Phone numbers: international (E.164, separators allowed), North American, and national
+# with a trunk 0, in one pattern per written form (a pattern that is an alternation at its
+# top has no first character for `re` to skip to); the validator counts the digits.
+_PERSONAL = r"""
+    card-number  card  -
+        a payment card number
+        [0-9](?<![0-9A-Za-z_.-].)(?:[ -]?[0-9]){12,18}(?![0-9A-Za-z_])
+    iban  iban  -
+        an IBAN
+        [A-Z](?<![A-Za-z0-9].)[A-Z][0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?
+        (?![A-Za-z0-9])
+    email  personal_email  @  left=local-part  left_max=64
+        an email address
+        @(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])
+    phone  phone  +
+        a phone number
+        \+(?<![\w+.:/-].)[1-9](?:[ .()-]{0,2}[0-9]){6,14}(?![\w-]|\.[0-9])
+    phone  phone  -
+        a phone number
+        [2-9](?<![\w+.:/-].)[0-9]{2}[ .-][2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
+    phone  phone  (
+        a phone number
+        \((?<![\w+.:/-].)[2-9][0-9]{2}\)[ .-]?[2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
+    phone  phone  -
+        a phone number
+        0(?<![\w+.:/-].)[1-9][0-9]{0,4}(?:[ /.-]?[0-9]{2,4}){2,4}(?![\w-]|\.[0-9])
+    phone  phone  (
+        a phone number
+        \((?<![\w+.:/-].)0[1-9][0-9]{0,4}\)(?:[ /.-]?[0-9]{2,4}){2,4}(?![\w-]|\.[0-9])
+    ip-address  public_ip  .
+        a public IP address
+        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+    private-ip  private_ip  .  kind=ip-address
+        a private-range IP address
+        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+"""
+PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL, precise=False)
 
 PLACEHOLDER_RULE = _rule(
     "placeholder",
