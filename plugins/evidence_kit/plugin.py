@@ -7,8 +7,8 @@ Hooks used, and why:
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
   leniently), log every finding, withhold what must not be published, add generated pages
   and assets.
-- on_page_read_source: hand MkDocs each document with its placeholders filled (and, last,
-  redacted for the audience, last, by the pipeline).
+- on_page_read_source: hand MkDocs each document with its placeholders filled and, last,
+  redacted for the audience (`pipeline.page_source`).
 - on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
   all pages are rendered and nothing is written, so MkDocs copies it like any other file).
 - on_post_build: write the manifest, then run the post-build gate on the finished site; fail
@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pipeline
 from .config import EvidenceConfig
-from .core import clock, mkdocs_yml
+from .core import clock, markup, mkdocs_yml
 from .core.evidence import Evidence
 from .core.model import Finding
 from .core.schemas import SchemaError, SchemaSet
@@ -66,10 +66,6 @@ def _report(findings: Iterable[Finding]) -> int:
         else:
             log.info(str(finding))
     return errors
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def _quarantine(site: Path) -> None:
@@ -205,8 +201,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 # Not only the manifest: a deploy step that ignores the exit code would
                 # still publish the leaking pages.
                 _quarantine(site)
+                problems = markup.count(len(found), "problems")
                 raise PluginError(
-                    f"evidence: the post-build gate found {_plural(len(found), 'problem')} in "
+                    f"evidence: the post-build gate found {problems} in "
                     f"the audit edition (listed above); {self.settings.rel(site)}/ was emptied "
                     "so that nothing of it can be deployed"
                 )
@@ -215,7 +212,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             # `verify` refuse the site.
             written.unlink()
             raise PluginError(
-                f"evidence: {_plural(self.errors, 'error')} in the evidence (listed above); "
+                f"evidence: {markup.count(self.errors, 'errors')} in the evidence (listed above); "
                 "aborted in strict mode, and the site has no manifest"
             )
 

@@ -91,7 +91,7 @@ def test_an_unfenced_internal_page_is_withheld_from_the_audit_edition(tmp_path: 
     result = build(make_project(tmp_path, docs))
     assert result.returncode == 0, result.log
     assert not (result.site / "vendors").exists()
-    assert "INFO    -  evidence: audit edition: 1 documents withheld; redacted: nothing" in (
+    assert "INFO    -  evidence: audit edition: 1 document withheld; redacted: nothing" in (
         result.log
     )
     assert "duty manager" not in (result.site / "search" / "search_index.json").read_text()

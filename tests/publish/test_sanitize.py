@@ -140,8 +140,8 @@ def test_report_page_counts_redactions_per_document_and_lists_withheld(tmp_path:
         "docs/index.md 1 2 3 1 0 docs/outage.md 0 0 0 0 1"
     ) in report
     assert (
-        "evidence: audit edition: 2 documents withheld; redacted: 1 deny-listed terms, "
-        "3 emails, 1 internal blocks, 1 phone numbers, 2 secrets"
+        "evidence: audit edition: 2 documents withheld; redacted: 1 deny-listed term, "
+        "3 emails, 1 internal block, 1 phone number, 2 secrets"
     ) in result.log
 
 

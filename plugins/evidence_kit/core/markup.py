@@ -23,6 +23,13 @@ def attribute(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def count(number: int, plural: str) -> str:
+    """`2 phone numbers`, `1 phone number`, `1 IP address`: the plural made singular for one."""
+    if number == 1:
+        plural = plural[:-2] if plural.endswith("sses") else plural[:-1]
+    return f"{number} {plural}"
+
+
 def relative(target: str, origin: str) -> str:
     """The path of source file `target` seen from source file `origin` (both `src_uri`s)."""
     return posixpath.relpath(target, posixpath.dirname(origin) or ".")

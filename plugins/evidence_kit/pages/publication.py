@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ..core import markup
 from ..core.options.publish import (
     REPORT_PAGE,
 )
@@ -70,7 +71,7 @@ def summary(evidence: Evidence) -> str:
     totals: Counter[str] = Counter()
     for counts in redaction_counts(evidence).values():
         totals.update(counts)
-    hidden = evidence.publication.withheld
-    parts = [f"{n} {KIND_LABELS[k].lower()}" for k, n in sorted(totals.items())]
+    hidden = len(evidence.publication.withheld)
+    parts = [markup.count(n, KIND_LABELS[k].lower()) for k, n in sorted(totals.items())]
     redacted = ", ".join(parts) if parts else "nothing"
-    return f"audit edition: {len(hidden)} documents withheld; redacted: {redacted}"
+    return f"audit edition: {markup.count(hidden, 'documents')} withheld; redacted: {redacted}"
