@@ -5,7 +5,10 @@ look-behind (or a literal) so that a match is only tried where a token starts, n
 every character of a long run. A 1 MB single line scans in a fraction of a second.
 One pass of a keyword automaton (Aho-Corasick) over the text finds the rules' hints: a rule
 none of whose hints occurs is skipped, and a keyword rule is tried only where its word
-occurs. Validators (checksums, entropy, placeholders) run on candidates only.
+occurs. The loose rules (numbers, addresses, names: no keyword to look for) are first
+looked for all at once by a compiled pattern set (hyperscan); a loose rule it does not
+report for a text is skipped. Validators (checksums, entropy, placeholders) run on
+candidates only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
+import hyperscan
 
 Validator = Callable[[str], bool]
 
@@ -968,31 +972,166 @@ def deny_rule(terms: Sequence[str]) -> Rule | None:
 
 
 class Hints:
-    """The rules' hints found in a text in one pass: a keyword automaton (Aho-Corasick)
-    for the words, `in` for the few single characters. A rule whose hints are all absent
-    is skipped without running its pattern."""
+    """Where the keyword rules' words occur in a text, found in one pass of a keyword
+    automaton (Aho-Corasick): a keyword rule is tried only there."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        hints = {h for rule in rules for h in rule.hints}
-        self.chars = tuple(sorted(h for h in hints if len(h) == 1))
+    def __init__(self, words: Iterable[str]) -> None:
         self.automaton: Any = None
-        words = sorted(h for h in hints if len(h) > 1)
+        words = sorted(set(words))
         if words:
             self.automaton = ahocorasick.Automaton()
             for word in words:
                 self.automaton.add_word(word, word)
             self.automaton.make_automaton()
 
-    def present(self, text: str) -> tuple[dict[str, list[int]], bool]:
-        """Each hint found in `text`, with where its occurrences start (for the words);
-        and whether those are offsets in `text` (lower case lengthens a few characters,
-        such as `İ`, and never shortens one)."""
+    def where(self, text: str) -> tuple[dict[str, list[int]], bool]:
+        """Where each word occurs in `text`; and whether those are offsets in `text` (lower
+        case lengthens a few characters, such as `İ`, and never shortens one)."""
         lowered = text.lower()
-        found: dict[str, list[int]] = {c: [] for c in self.chars if c in lowered}
+        found: dict[str, list[int]] = {}
         if self.automaton is not None:
             for end, word in self.automaton.iter(lowered):
                 found.setdefault(word, []).append(end - len(word) + 1)
         return found, len(lowered) == len(text)
+
+
+# A pattern that starts with a character (or a literal) and then looks behind it to check
+# that no token character precedes: `X(?<![...].)` or `AC(?<![...]AC)`.
+_LEADING_LOOKBEHIND = re.compile(
+    r"(?P<lead>\\.|\[[^\]]*\]|[^\\(\[?*+{|.^$])(?P<rest>[^\\(\[?*+{|.^$]*)"
+    r"\(\?<!(?P<cls>\[[^\]]*\])(?P<tail>[^()]*)\)"
+)
+# A bounded repeat of a class that can match a non-ASCII character: hyperscan counts bytes.
+_WIDE_REPEAT = re.compile(r"(?P<atom>\[\^(?:\\.|[^\]\\])*\]|(?<!\\)\.)\{(?P<least>[0-9]+),[0-9]+\}")
+
+
+def prefilter_form(pattern: str) -> str:
+    """A rule's pattern as the prefilter reads it: one that matches at least wherever the
+    rule's does, in UTF-8 bytes.
+
+    Hyperscan's prefilter mode drops look-arounds, and a dropped leading look-behind lets a
+    number match inside every date; it is written as what it means (`(?:^|[^...])X`).
+    A bounded repeat of a negated class or `.` counts bytes there, characters here, so it
+    is left open above. Other look-arounds are left to the prefilter mode, which widens.
+    """
+    leading = _LEADING_LOOKBEHIND.match(pattern)
+    if leading is not None:
+        lead, rest, cls, tail = leading.group("lead", "rest", "cls", "tail")
+        if (tail == "." and not rest) or tail == lead + rest:
+            negated = "[" + cls[2:] if cls.startswith("[^") else "[^" + cls[1:]
+            pattern = f"(?:^|{negated}){lead}{rest}{pattern[leading.end() :]}"
+    return _WIDE_REPEAT.sub(lambda m: f"{m.group('atom')}{{{m.group('least')},}}", pattern)
+
+
+def loose(rule: Rule) -> bool:
+    """A rule with no keyword to look for: no hint, or only single characters."""
+    return all(len(hint) == 1 for hint in rule.hints)
+
+
+_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+
+
+class Candidates:
+    """Which rules may match a text, from one pass of a compiled pattern set (hyperscan)
+    over its UTF-8 bytes: the keyword rules' words, and the loose rules' own patterns in
+    prefilter mode, which never reports fewer texts than the pattern matches. A rule it
+    does not name is not searched at all.
+
+    Words and loose patterns are read with ASCII case folding: the few Unicode case pairs
+    `re` also folds (long s, Kelvin sign) are not letters of a keyword here.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.words = sorted({h for rule in rules if not loose(rule) for h in rule.hints})
+        self.by_word: dict[int, list[int]] = {}
+        self.by_char: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        expressions: list[bytes] = []
+        ids: list[int] = []
+        flags: list[int] = []
+        for index, rule in enumerate(rules):
+            if loose(rule):
+                expressions.append(prefilter_form(rule.pattern.pattern).encode("utf-8"))
+                ids.append(index)
+                mode = _FLAGS | hyperscan.HS_FLAG_PREFILTER
+                if rule.pattern.flags & re.IGNORECASE:
+                    mode |= hyperscan.HS_FLAG_CASELESS
+                flags.append(mode)
+                continue
+            for hint in rule.hints:
+                if len(hint) == 1:
+                    self.by_char.setdefault(hint, []).append(index)
+                else:
+                    word_id = len(rules) + self.words.index(hint)
+                    self.by_word.setdefault(word_id, []).append(index)
+        for position, word in enumerate(self.words):
+            expressions.append(re.escape(word).encode("utf-8"))
+            ids.append(len(rules) + position)
+            flags.append(_FLAGS | hyperscan.HS_FLAG_CASELESS)
+        self.database: Any = None
+        self.scratch: Any = None
+        if not expressions:
+            return
+        try:
+            database = hyperscan.Database()
+            database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+        except hyperscan.error:
+            # A pattern hyperscan cannot read (a project's host glob, say): every rule is
+            # searched, as if each were named.
+            self.always = list(range(len(rules)))
+            return
+        self.database = database
+        self.scratch = hyperscan.Scratch(database)
+
+    @functools.cached_property
+    def hints(self) -> Hints:
+        return Hints(self.words)
+
+    @functools.cached_property
+    def _anchor_words(self) -> tuple[Any, Any, list[str]]:
+        words = sorted({a for rule in self.rules for a in rule.anchors})
+        database = hyperscan.Database()
+        database.compile(
+            expressions=[re.escape(word).encode("utf-8") for word in words],
+            ids=list(range(len(words))),
+            elements=len(words),
+            flags=[hyperscan.HS_FLAG_CASELESS] * len(words),
+        )
+        return database, hyperscan.Scratch(database), words
+
+    def where(self, text: str) -> tuple[dict[str, list[int]], bool]:
+        """Where each keyword occurs in `text` (see `Hints.where`)."""
+        if not text.isascii() or self.database is None:
+            return self.hints.where(text)
+        database, scratch, words = self._anchor_words
+        found: dict[str, list[int]] = {}
+
+        def report(id: int, start: int, end: int, flags: int, context: Any) -> None:
+            word = words[id]
+            found.setdefault(word, []).append(end - len(word))
+
+        database.scan(text.encode("ascii"), match_event_handler=report, scratch=scratch)
+        return found, True
+
+    def of(self, text: str) -> list[int]:
+        """The rules (by index, in order) that may match `text`."""
+        if self.database is None:
+            return self.always
+        named: set[int] = set()
+        words = self.by_word
+
+        def report(id: int, start: int, end: int, flags: int, context: Any) -> None:
+            named.update(words.get(id, (id,)))
+
+        data = text.encode("utf-8", "surrogatepass")
+        self.database.scan(data, match_event_handler=report, scratch=self.scratch)
+        if self.by_char:
+            lowered = text.lower()
+            for char, indices in self.by_char.items():
+                if char in lowered:
+                    named.update(indices)
+        return sorted(named)
 
 
 @dataclass(frozen=True)
@@ -1022,34 +1161,34 @@ class Detector:
         return cls(tuple(r for r in rules if r.id not in off), allowed)
 
     @functools.cached_property
-    def _hints(self) -> Hints:
-        return Hints(self.rules)
-
-    @functools.cached_property
-    def _precise_hints(self) -> Hints:
-        # The precise rules' hints are rare token prefixes: raw markup is read quickly.
-        return Hints(r for r in self.rules if r.precise)
+    def _candidates(self) -> Candidates:
+        return Candidates(self.rules)
 
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
         """Every sensitive value in `text`, without overlaps, in order."""
-        hints = self._precise_hints if precise_only else self._hints
-        present, aligned = hints.present(text)
+        candidates = self._candidates
+        named = candidates.of(text)
+        if not named:
+            return []
+        where: dict[str, list[int]] | None = None
+        aligned = False
         key_ends: list[int] | None = None
         key_reach = -1
         found: list[tuple[int, int, int, Match]] = []
         verdicts: dict[tuple[int, str], bool] = {}
         searched: dict[re.Pattern[str], list[re.Match[str]]] = {}
-        for priority, rule in enumerate(self.rules):
+        for priority in named:
+            rule = self.rules[priority]
             if precise_only and not rule.precise:
-                continue
-            if rule.hints and present.keys().isdisjoint(rule.hints):
                 continue
             allowed = self.allow.get(rule.id, frozenset())
             # Rules that share a pattern (public and private addresses) search once.
             shared = searched.get(rule.pattern)
             if shared is None:
-                if rule.anchors and aligned:
-                    shared = _anchored(rule, text, present)
+                if rule.anchors and where is None:
+                    where, aligned = candidates.where(text)
+                if rule.anchors and aligned and where is not None:
+                    shared = _anchored(rule, text, where)
                 else:
                     shared = list(_search(rule, text))
                 searched[rule.pattern] = shared
