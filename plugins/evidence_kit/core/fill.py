@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import mdtext
-from .model import DataFile, map_strings
+from .model import DataFile, map_strings, texts_of
 from .settings import PlaceholderSource, Settings, is_safe_url
 
 # Bounded name, no nesting, so a long line scans in linear time.
@@ -91,6 +91,14 @@ def fill_meta(value: Any, values: Mapping[str, Value]) -> Any:
         return PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
 
     return map_strings(value, fill)
+
+
+def fill_texts(value: Any, values: Mapping[str, Value]) -> list[str]:
+    """The strings of `fill_meta(value, values)`, without building it."""
+    return [
+        PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
+        for text in texts_of(value)
+    ]
 
 
 def _plain(match: re.Match[str], values: Mapping[str, Value]) -> str:

@@ -27,13 +27,17 @@ class Tree:
     """src_uris the loader could not read safely (unreadable, links outside the repository):
     never published, whatever the edition (`publish.withhold.decide` starts from these)."""
     findings: list[Finding] = field(default_factory=list)
+    files: tuple[str, ...] = ()
+    """Every file the builder would see (src_uri, in `walk`'s order), read or not."""
 
 
 def load_tree(settings: Settings) -> Tree:
     """Read every markdown file and every typed YAML file below the docs dir."""
     tree = Tree()
     unreadable: set[str] = set()
+    files = []
     for src_uri, abs_path in walk(settings, tree.findings, unreadable):
+        files.append(src_uri)
         rel = settings.rel(abs_path)
         if src_uri.endswith(MARKDOWN):
             doc = read_document(abs_path, src_uri, rel, settings, tree.findings)
@@ -46,6 +50,7 @@ def load_tree(settings: Settings) -> Tree:
             if data is not None:
                 tree.data[src_uri] = data
     tree.unpublishable = frozenset(unreadable)
+    tree.files = tuple(files)
     return tree
 
 

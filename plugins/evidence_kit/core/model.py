@@ -92,6 +92,18 @@ def strings(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:
             yield from strings(item, child_path(path, index))
 
 
+def texts_of(value: Any) -> Iterator[str]:
+    """Every string of a JSON-shaped value, in document order (`strings` without paths)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_of(item)
+
+
 def text_of(value: Any) -> str | None:
     """A front-matter value shown as text: a string or number, stripped; None for anything
     else (missing, empty, a mapping, a list, true/false)."""

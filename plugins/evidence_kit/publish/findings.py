@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..core import mdtext, mkdocs_yml, rendered
-from ..core.fill import fill_body, fill_meta
+from ..core.fill import fill_body, fill_meta, fill_texts
 from ..core.loader import type_for
 from ..core.model import Document, Finding, Mark, Severity, strings
 from ..core.options.incidents import TYPE as POSTMORTEM
@@ -20,7 +20,7 @@ from ..core.options.publish import (
 from ..rules import Rule, table
 from . import detectors
 from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
-from .redact import detector_for, find_in_strings
+from .redact import STRING_SEPARATOR, detector_for, find_in_strings
 from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = table(
@@ -166,7 +166,7 @@ def _page_findings(
                 "copy the file into the evidence folder and link it relatively"
             )
             findings.append(Finding(doc.path, line, column + start + 1, "external-asset", message))
-        if audit:
+        if audit and hidden:
             for start, target in link_targets(text):
                 findings.extend(_withheld_link(doc, line, column + start + 1, target, hidden))
         return text
@@ -221,6 +221,11 @@ def _withheld_link(
 
 def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) -> list[Finding]:
     detector = detector_for(evidence.settings.publish)
+    # Most documents hold nothing to redact: one search over the body and every string of
+    # the front matter says so, before anything is placed on a line.
+    texts = [detectors.Decoded.of(body).text, *fill_texts(doc.meta.value, evidence.values)]
+    if not detector.find(STRING_SEPARATOR.join(texts)):
+        return []
     findings = []
     line_starts = _line_starts(body)
     _, spans = detectors.redact(body, detector, detectors.note_for)

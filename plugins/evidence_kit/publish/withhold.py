@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core import mdtext
-from ..core.loader import MARKDOWN, type_for, walk
+from ..core.loader import MARKDOWN, type_for
 from ..core.model import Document, Finding
 from ..core.options.publish import (
     INTERNAL,
@@ -58,7 +58,7 @@ def _stray(evidence: Evidence) -> list[str]:
     allowed = settings.publish.allowed_assets
     found = []
     # The loader has already reported links that leave the repository.
-    for src_uri, _ in walk(settings):
+    for src_uri in evidence.tree.files:
         if src_uri.endswith(MARKDOWN) or src_uri in evidence.tree.data:
             continue
         if type_for(src_uri, settings.types):
@@ -94,8 +94,13 @@ class Blocks:
         return any(start <= line <= end for start, end in self.ranges)
 
 
+_NO_BLOCKS = Blocks((), ())
+
+
 def internal_blocks(body: str) -> Blocks:
     """Pair the markers outside code; nested blocks are cut with their outer block."""
+    if "internal" not in body.lower():
+        return _NO_BLOCKS  # most documents: no marker, and no line to walk
     markers: list[tuple[int, bool, str]] = []
     stray: list[tuple[int, str]] = []
 
