@@ -356,7 +356,7 @@ def write_print_page(
         title = nav_titles.get(src_uri) or meta_title or _h1_text(content) or stem
         printed.append(printing.PrintedPage(title, url, content))
     nav_urls = [page_url(src_uri, directory_urls) for src_uri, _ in nav]
-    text = printing.document(
+    parts = printing.parts(
         str(config.get("site_name") or ""),
         origin.build_date,
         origin.commit_label(),
@@ -364,4 +364,4 @@ def write_print_page(
         description=str(config.get("site_description") or ""),
         stylesheets=[str(css) for css in config.get("extra_css") or []],
     )
-    _write(site_dir / printing.PRINT_PAGE, text)
+    printing.write(site_dir / printing.PRINT_PAGE, parts)

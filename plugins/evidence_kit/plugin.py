@@ -9,9 +9,10 @@ Hooks used, and why:
   and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled and, last,
   redacted for the audience (`pipeline.page_source`).
-- on_nav, on_env: the print version, from every page's final HTML (on_env is the last moment
-  all pages are rendered and nothing is written, so MkDocs copies it like any other file).
-- on_post_build: write the manifest, then run the post-build gate on the finished site; fail
+- on_nav, on_env: the pages of the print version, in nav order (on_env is the first moment
+  every page is rendered); what the manifest says of the evidence, which is then let go.
+- on_post_build: write the print version a page at a time, and the manifest; then run the
+  post-build gate on the finished site; fail
   the build (PluginError, last, after every finding is printed) when the gate finds anything
   in the audit edition, or, with --strict, when there is any error finding. MkDocs' own
   --strict counts warnings, and -q hides them from it, so the plugin counts its own errors.
@@ -86,12 +87,17 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.evidence: Evidence | None = None
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
+        self.printed: list[printing.PrintedPage] = []
+        self.described: dict[str, Any] | None = None
+        self.summary = ""
         self.nav_urls: list[str] = []
         self.errors = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
-        self.settings = self.evidence = self.origin = self.print_file = None
+        self.settings = self.evidence = self.origin = self.print_file = self.described = None
+        self.printed = []
+        self.summary = ""
         self.nav_urls = []
         self.errors = 0
         if not self.config.enabled:
@@ -146,7 +152,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
-            # Filled in on_env; added now so links to it resolve.
+            # Written in on_post_build; added now so links to it resolve.
             self.print_file = File.generated(config, printing.PRINT_PAGE, content="")
             files.append(self.print_file)
             css = printing.stylesheet()
@@ -160,26 +166,31 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.nav_urls = [page.url for page in nav.pages]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
-        """Assemble the print version from every rendered page."""
-        if self.settings is None or self.print_file is None or self.origin is None:
+        """Every page is rendered: gather the print version's pages, and what the manifest
+        says of the evidence; the evidence itself is no longer needed."""
+        if self.evidence is None or self.origin is None:
             return
-        pages = [
-            printing.PrintedPage(file.page.title or "", file.page.url, file.page.content)
-            for file in files.documentation_pages()
-            if file.page is not None and file.page.content is not None
-        ]
-        self.print_file.content_string = printing.document(
-            config.site_name,
-            self.origin.build_date,
-            self.origin.commit_label(),
-            printing.order(pages, self.nav_urls),
-            description=config.site_description or "",
-            stylesheets=[str(css) for css in config.extra_css],
-        )
+        if self.print_file is not None:
+            pages = [
+                printing.PrintedPage(file.page.title or "", file.page.url, file.page.content)
+                for file in files.documentation_pages()
+                if file.page is not None and file.page.content is not None
+            ]
+            self.printed = printing.order(pages, self.nav_urls)
+        self.described = manifest.describe(self.evidence, self.origin)
+        self.summary = publication.summary(self.evidence)
+        self.evidence = None
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled; None for pages not ours."""
-        if self.evidence is None or page.file.generated_by:
+        if page.file.generated_by:
+            return None
+        if self.evidence is None:
+            if self.described is not None:
+                # Let go in on_env: the raw file must not be published unchecked instead.
+                raise PluginError(
+                    f"evidence: {page.file.src_uri} was read after every page was rendered"
+                )
             return None
         return pipeline.page_source(self.evidence, page.file.src_uri)
 
@@ -189,11 +200,22 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """Write the manifest; in the audit edition, run the gate over the finished site.
         Fail the build, after every finding is printed, on a gate finding (any mode) or on
         an error finding (--strict)."""
-        if self.settings is None or self.evidence is None or self.origin is None:
+        if self.settings is None or self.described is None or self.origin is None:
             return
         site = Path(config.site_dir)
-        written = manifest.write(site, manifest.build(self.evidence, site, self.origin))
-        log.info(publication.summary(self.evidence))
+        if self.print_file is not None:
+            parts = printing.parts(
+                config.site_name,
+                self.origin.build_date,
+                self.origin.commit_label(),
+                self.printed,
+                description=config.site_description or "",
+                stylesheets=[str(css) for css in config.extra_css],
+            )
+            printing.write(Path(self.print_file.abs_dest_path), parts)
+            self.printed = []
+        written = manifest.write(site, manifest.finish(self.described, site))
+        log.info(self.summary)
         if self.settings.publish.audit:
             found = gate.scan(site, self.settings, self.settings.rel(site))
             self.errors += _report(found)

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
@@ -361,3 +363,39 @@ def test_a_megabyte_of_broken_markup_is_read(name: str, quick: bool) -> None:
     # Timed in the report (README), not here: tests never time.
     data = megabyte_markup()[name].encode()
     assert gate.scan_file("page.html", data, rules(), gate.Seen() if quick else None) == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab\n", max_size=80), st.integers(min_value=1, max_value=30))
+def test_windows_hold_every_line_once_with_its_neighbours(text: str, chunk: int) -> None:
+    lines = text.split("\n")
+    own: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastscan, "CHUNK", chunk)
+        for window, mine in fastscan._windows(text):
+            first = len(own)
+            own.extend(window[i] for i in mine)
+            # The line before and the line after a window come with it.
+            assert window[: mine.start] == lines[max(0, first - 1) : first]
+            assert window[mine.stop :] == lines[len(own) : len(own) + 1][: len(window) - mine.stop]
+    assert own == lines
+
+
+def test_a_search_index_is_read_in_batches_without_losing_a_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fastscan, "CHUNK", 30)
+    docs = [{"location": f"p{i}/", "text": f"<p>page {i} of the site</p>"} for i in range(20)]
+    docs[13]["text"] = "<p>mail alice.canary@corp-mail.com</p>"
+    index = json.dumps({"config": {"lang": ["en"]}, "docs": docs}).encode()
+    exact = gate.scan_file("search/search_index.json", index, rules())
+    assert [(h.rule, h.field) for h in exact] == [("email", "$.docs[13].text")]
+    assert gate.scan_file("search/search_index.json", index, rules(), gate.Seen()) == exact
+
+
+def test_a_gzip_file_is_read_up_to_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "MAX_GUNZIPPED", 1000)
+    monkeypatch.setattr(gate, "CHUNK", 64)
+    bomb = gzip.compress(b"a" * 5000)
+    assert gate._gunzip(bomb) == b"a" * 1000
+    assert gate._gunzip(b"not gzip") == b"not gzip"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -132,7 +132,27 @@ def document(
     description: str = "",
     stylesheets: Sequence[str] = (),
 ) -> str:
-    """The print page: cover, contents, then every page as its own section.
+    """The print page as one text (see `parts`)."""
+    return "".join(parts(site_name, built, commit, pages, description, stylesheets))
+
+
+def write(path: Path, parts: Iterable[str]) -> None:
+    """Write the print page a part at a time: the whole site's HTML is never one string."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(parts)
+
+
+def parts(
+    site_name: str,
+    built: str,
+    commit: str,
+    pages: Sequence[PrintedPage],
+    description: str = "",
+    stylesheets: Sequence[str] = (),
+) -> Iterator[str]:
+    """The print page: cover, contents, then every page as its own section, a part at a
+    time.
 
     `stylesheets` are the site's own (`extra_css`, site-relative) that style page content;
     an external one is left out, as the print page loads nothing from elsewhere.
@@ -143,17 +163,8 @@ def document(
         f'<span class="ek-url">/{_text(page.url)}</span></li>'
         for page in pages
     )
-    sections = []
-    for page in pages:
-        body = rewrite(page, anchors)
-        if not _H1.match(body):
-            body = f"<h1>{_text(page.title)}</h1>\n{body}"
-        sections.append(
-            f'<article class="ek-page" id="{anchor(page.url)}">\n'
-            f'<p class="ek-where">{_text(page.title)} · /{_text(page.url)}</p>\n{body}\n</article>'
-        )
     subtitle = f'<p class="ek-subtitle">{_text(description)}</p>\n' if description else ""
-    return (
+    yield (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -173,5 +184,14 @@ def document(
         f"<dt>Pages</dt><dd>{len(pages)}</dd>\n"
         "</dl>\n</section>\n"
         f'<nav class="ek-toc">\n<h2>Contents</h2>\n<ol>\n{contents}\n</ol>\n</nav>\n'
-        "<main>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
+        "<main>\n"
     )
+    for index, page in enumerate(pages):
+        body = rewrite(page, anchors)
+        if not _H1.match(body):
+            body = f"<h1>{_text(page.title)}</h1>\n{body}"
+        yield (
+            ("\n" if index else "") + f'<article class="ek-page" id="{anchor(page.url)}">\n'
+            f'<p class="ek-where">{_text(page.title)} · /{_text(page.url)}</p>\n{body}\n</article>'
+        )
+    yield "\n</main>\n</body>\n</html>\n"

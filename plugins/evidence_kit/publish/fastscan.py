@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser
+
+from . import jsonstream
 
 if TYPE_CHECKING:
     from .redact import Detectors
@@ -73,7 +74,7 @@ SEPARATOR = "\n\x00\n\n"
 # run nor a raw token joins across the gap.
 _GAP = "<hr>"
 # Characters parsed at a time: a tree of a whole large page costs more memory than time.
-CHUNK = 1_000_000
+CHUNK = 250_000
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -99,12 +100,39 @@ class Seen:
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     """Whether the lines of an HTML or XML text that no earlier file had hold anything
-    the rules find (or an asset loaded from another site)."""
-    lines = text.split("\n")
-    hashes = list(map(hash, lines))
+    the rules find (or an asset loaded from another site).
+
+    A large text (the print view of the whole site) is read a window of about CHUNK
+    characters at a time, each with the line before and after it as context, so the
+    memory it takes does not grow with the file."""
+    return any(_window(lines, own, rules, seen) for lines, own in _windows(text))
+
+
+def _windows(text: str) -> Iterator[tuple[list[str], range]]:
+    """The text's lines a window at a time: the window's lines with the line before and
+    the line after it (neighbours a text may run on with), and which of them are its own."""
+    size = len(text)
+    start = 0
+    while True:
+        end = text.find("\n", min(start + CHUNK, size))
+        end = size if end < 0 else end
+        before = text.rfind("\n", 0, start - 1) + 1 if start > 0 else start
+        after = text.find("\n", end + 1)
+        after = size if after < 0 or end >= size else after
+        lines = text[before:after].split("\n")
+        first = 1 if start > 0 else 0
+        last = len(lines) - (1 if end < size else 0)
+        yield lines, range(first, last)
+        if end >= size:
+            return
+        start = end + 1
+
+
+def _window(lines: list[str], own: range, rules: Detectors, seen: Seen) -> bool:
+    hashes = [hash(lines[index]) for index in own]
     lines_seen = seen.lines
     fresh = set(hashes) - lines_seen
-    new = list(itertools.compress(range(len(hashes)), map(fresh.__contains__, hashes)))
+    new = [own[i] for i in itertools.compress(range(len(hashes)), map(fresh.__contains__, hashes))]
     lines_seen |= fresh
     if seen.dirty_lines and not seen.dirty_lines.isdisjoint(hashes):
         return True
@@ -191,53 +219,45 @@ def _external(tag: str, name: str, value: str, attributes: dict[str, str | None]
 
 def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
     """Whether the strings of a JSON text (the markup in them read as markup) hold
-    anything no earlier file had that the rules find; None when it is not JSON."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        return None
+    anything no earlier file had that the rules find; None when it is not JSON.
+
+    Read a member at a time, and the rules run over about CHUNK characters at a time: a
+    search index is never held decoded whole."""
     texts: list[str] = []
     fragments: list[str] = []
+    size = 0
     known = seen.texts
-    for string in _strings(value):
-        verdict = known.get(hash(string))
-        if verdict is not None:
-            if verdict:
-                return True
-            continue
-        if "<" in string and ">" in string:
-            known[hash(string)] = False
-            fragments.append(string)
-        else:
-            texts.append(string)
+    try:
+        for _, string in jsonstream.strings(text):
+            verdict = known.get(hash(string))
+            if verdict is not None:
+                if verdict:
+                    return True
+                continue
+            if "<" in string and ">" in string:
+                known[hash(string)] = False
+                fragments.append(string)
+            else:
+                texts.append(string)
+            size += len(string)
+            if size > CHUNK:
+                if _batch(texts, fragments, rules, seen):
+                    return True
+                texts, fragments, size = [], [], 0
+    except ValueError:
+        return None
+    return _batch(texts, fragments, rules, seen)
+
+
+def _batch(texts: list[str], fragments: list[str], rules: Detectors, seen: Seen) -> bool:
+    """Whether the rules find anything in texts, or in fragments of markup read as markup
+    (a block tag between them keeps them apart)."""
     if found(texts, rules, seen):
         return True
-    # The fragments a batch of about CHUNK characters at a time; a block tag between them
-    # keeps them apart.
-    batch: list[str] = []
-    size = 0
-    for fragment in [*fragments, None]:
-        if fragment is not None:
-            batch.append(fragment)
-            size += len(fragment)
-        if batch and (fragment is None or size > CHUNK):
-            inner = markup_texts(_GAP.join(batch))
-            if inner is None or found(inner, rules, seen):
-                return True
-            batch, size = [], 0
-    return False
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+    if not fragments:
+        return False
+    inner = markup_texts(_GAP.join(fragments))
+    return inner is None or found(inner, rules, seen)
 
 
 def found(texts: list[str], rules: Detectors, seen: Seen) -> bool:

@@ -14,18 +14,17 @@ import bisect
 import gzip
 import html
 import io
-import json
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
 from ..rules import Rule, table
-from . import fastscan, manifest
+from . import fastscan, jsonstream, manifest
 from .detectors import Detector, Match
 from .fastscan import Seen
 from .redact import Detectors
@@ -50,7 +49,9 @@ SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
 CALENDARS = (".ics",)
 """iCalendar: text whose long lines are folded, read unfolded (one line per property)."""
+TEXTS = CALENDARS + MARKUP + JSON + TEXT
 MAX_GUNZIPPED = 64 * 1024 * 1024
+CHUNK = 1 << 20
 
 _INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
@@ -102,7 +103,12 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
     for rel, path in files:
-        for hit in scan_file(rel, path.read_bytes(), rules, seen):
+        name = rel.lower()
+        if name.endswith(TEXTS):
+            hits = scan_text(name, _read(path), rules, seen)
+        else:
+            hits = scan_file(rel, path.read_bytes(), rules, seen)
+        for hit in hits:
             if hit.fingerprint not in allowed:
                 findings.append(_finding(f"{shown_as}/{rel}", hit))
     return sorted(findings, key=Finding.sort_key)
@@ -147,13 +153,26 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
     if name.endswith(".gz"):
         data = _gunzip(data)
         name = name[:-3]
+    if name.endswith(TEXTS):
+        return scan_text(name, data.decode("utf-8", errors="replace"), rules, seen)
+    # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
+    return _unique(_raw(data.decode("latin-1"), rules.all, precise=True))
+
+
+def _read(path: Path) -> str:
+    """A text file decoded, its line endings as written; the bytes are not kept."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return handle.read()
+
+
+def scan_text(name: str, text: str, rules: Detectors, seen: Seen | None = None) -> list[Hit]:
+    """Every hit in one published text file (`name` in lower case tells its type)."""
     hits: list[Hit] = []
     if name.endswith(CALENDARS):
         # A value folded across lines (CRLF and a space) is whole again once unfolded.
-        text = data.decode("utf-8", errors="replace").replace("\r\n ", "").replace("\r\n\t", "")
+        text = text.replace("\r\n ", "").replace("\r\n\t", "")
         hits.extend(_raw(text.replace("\r\n", "\n"), rules.all, precise=False))
-    elif name.endswith(MARKUP + JSON + TEXT):
-        text = data.decode("utf-8", errors="replace")
+    else:
         if seen is not None and name.endswith(MARKUP + JSON):
             quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None
             if name.endswith(JSON):
@@ -174,9 +193,11 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
                 seen.dirty_lines.update(
                     hash(lines[h.line - 1]) for h in hits if h.line <= len(lines)
                 )
-    else:
-        # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
-        hits.extend(_raw(data.decode("latin-1"), rules.all, precise=True))
+    return _unique(hits)
+
+
+def _unique(hits: Iterable[Hit]) -> list[Hit]:
+    """Each value once per line."""
     reported = set()
     unique = []
     for hit in hits:
@@ -189,11 +210,17 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
 
 def _gunzip(data: bytes) -> bytes:
     """The content of a gzip file, bounded so a small bomb cannot fill the memory."""
+    chunks = []
+    size = 0
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-            return handle.read(MAX_GUNZIPPED)
+            # A megabyte at a time: read(MAX_GUNZIPPED) would take that much for any file.
+            while size < MAX_GUNZIPPED and (chunk := handle.read(min(CHUNK, MAX_GUNZIPPED - size))):
+                chunks.append(chunk)
+                size += len(chunk)
     except (OSError, EOFError, zlib.error):
         return data
+    return b"".join(chunks)
 
 
 def _hits(matches: list[Match], lines: _Lines, field: str | None = None) -> Iterator[Hit]:
@@ -467,31 +494,18 @@ def _external(
 
 
 def _json(text: str, rules: Detectors) -> Iterator[Hit]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        return
     segments: list[_Segment] = []
     prose: list[_Segment] = []
-    for path, string in _strings(value, "$"):
-        if "<" in string and ">" in string:
-            page = _read_markup(string, 1, path)
-            segments.extend(page.segments)
-            prose.extend(page.prose)
-        else:
-            segments.append(_Segment(string, (0,), (1,), 1, path))
+    try:
+        for path, string in jsonstream.strings(text):
+            if "<" in string and ">" in string:
+                page = _read_markup(string, 1, path)
+                segments.extend(page.segments)
+                prose.extend(page.prose)
+            else:
+                segments.append(_Segment(string, (0,), (1,), 1, path))
+    except ValueError:
+        pass  # the strings before the text stops being JSON; the raw reading sees the rest
     # A line inside a JSON string means nothing in the file: the JSON path locates it.
     for hit in (*_find(rules.all, segments), *_find(rules.placeholders, prose)):
         yield Hit(hit.rule, hit.description, hit.fingerprint, 1, 1, hit.field)
-
-
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key, f"{path}.{key}")
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")

@@ -142,6 +142,17 @@ def site_files(site_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, Any]:
     """The manifest of a finished site."""
+    return finish(describe(evidence, origin), site_dir)
+
+
+def finish(described: dict[str, Any], site_dir: Path) -> dict[str, Any]:
+    """The manifest: what `describe` said of the evidence, and every file of the site."""
+    return described | {"files": {rel: sha256(path) for rel, path in site_files(site_dir)}}
+
+
+def describe(evidence: Evidence, origin: Provenance) -> dict[str, Any]:
+    """The manifest but its files: what the build made the site from. Known before the
+    site is written, so a build need not keep the evidence until the end."""
     hidden = evidence.publication.withheld
     redactions: Counter[str] = Counter()
     for counts in redaction_counts(evidence).values():
@@ -164,7 +175,6 @@ def build(evidence: Evidence, site_dir: Path, origin: Provenance) -> dict[str, A
             "withheld": len(hidden),
         },
         "documents": documents(evidence, origin.commit),
-        "files": {rel: sha256(path) for rel, path in site_files(site_dir)},
     }
 
 
