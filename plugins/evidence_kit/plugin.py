@@ -88,6 +88,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.printed: list[printing.PrintedPage] = []
+        self.rendered: list[Page] = []
         self.described: dict[str, Any] | None = None
         self.summary = ""
         self.nav_urls: list[str] = []
@@ -97,6 +98,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """Build the engine's settings and schemas for this build."""
         self.settings = self.evidence = self.origin = self.print_file = self.described = None
         self.printed = []
+        self.rendered = []
         self.summary = ""
         self.nav_urls = []
         self.errors = 0
@@ -170,11 +172,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         says of the evidence; the evidence itself is no longer needed."""
         if self.evidence is None or self.origin is None:
             return
+        self.rendered = [file.page for file in files.documentation_pages() if file.page]
         if self.print_file is not None:
             pages = [
-                printing.PrintedPage(file.page.title or "", file.page.url, file.page.content)
-                for file in files.documentation_pages()
-                if file.page is not None and file.page.content is not None
+                printing.PrintedPage(page.title or "", page.url, page.content)
+                for page in self.rendered
+                if page.content is not None
             ]
             self.printed = printing.order(pages, self.nav_urls)
         self.described = manifest.describe(self.evidence, self.origin)
@@ -216,6 +219,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.printed = []
         written = manifest.write(site, manifest.finish(self.described, site))
         log.info(self.summary)
+        # Every page is on disk: their HTML and markdown need not stay in memory while the
+        # gate reads the site (plugins that read them run before this one, at priority -100).
+        for page in self.rendered:
+            page.content = page.markdown = None
+        self.rendered = []
         if self.settings.publish.audit:
             found = gate.scan(site, self.settings, self.settings.rel(site))
             self.errors += _report(found)

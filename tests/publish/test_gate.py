@@ -372,7 +372,7 @@ def test_windows_hold_every_line_once_with_its_neighbours(text: str, chunk: int)
     own: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fastscan, "CHUNK", chunk)
-        for window, mine in fastscan._windows(text):
+        for window, mine in fastscan.windows(fastscan.reader(text)):
             first = len(own)
             own.extend(window[i] for i in mine)
             # The line before and the line after a window come with it.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser
@@ -86,8 +86,12 @@ class Seen:
     and a value in a page again in the search index.
 
     Lines and texts are kept as their hashes (64 bits, seeded per process): the site's
-    distinct text is not held twice in memory.
+    distinct text is not held twice in memory. What is remembered is bounded (`LIMIT`
+    hashes of each kind): past it the clean ones are forgotten, and a text that recurs
+    (the theme's chrome) is soon known again. Dirty ones are never forgotten.
     """
+
+    LIMIT = 1 << 17
 
     def __init__(self) -> None:
         self.lines: set[int] = set()
@@ -95,40 +99,75 @@ class Seen:
         self.texts: dict[int, bool] = {}
         """Hash of a text's words -> whether the rules found something in it."""
         self.words: dict[int, int] = {}
-        """Hash of a text as written -> hash of its words (most texts recur as written)."""
+        """Hash of a text as written -> hash of its words, for a text not written as its
+        words (wrapped over lines, indented)."""
+
+    def bound(self) -> None:
+        """Forget the clean lines and texts past `LIMIT`: what the gate holds does not grow
+        with the site (a print view of every page adds as many lines as the pages)."""
+        if len(self.lines) > self.LIMIT:
+            self.lines.clear()
+        if len(self.texts) > self.LIMIT or len(self.words) > self.LIMIT:
+            self.texts = {key: True for key, dirty in self.texts.items() if dirty}
+            self.words.clear()
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:
     """Whether the lines of an HTML or XML text that no earlier file had hold anything
-    the rules find (or an asset loaded from another site).
-
-    A large text (the print view of the whole site) is read a window of about CHUNK
-    characters at a time, each with the line before and after it as context, so the
-    memory it takes does not grow with the file."""
-    return any(_window(lines, own, rules, seen) for lines, own in _windows(text))
+    the rules find (or an asset loaded from another site)."""
+    return markup_read(reader(text), rules, seen)
 
 
-def _windows(text: str) -> Iterator[tuple[list[str], range]]:
-    """The text's lines a window at a time: the window's lines with the line before and
-    the line after it (neighbours a text may run on with), and which of them are its own."""
-    size = len(text)
-    start = 0
+def markup_read(read: Callable[[int], str], rules: Detectors, seen: Seen) -> bool:
+    """`markup` of a text given by `read` (a file's): read a window of about CHUNK
+    characters at a time, each with the line before and after it as context, so that the
+    memory it takes does not grow with the file (the print view of the whole site)."""
+    return any(_window(lines, own, rules, seen) for lines, own in windows(read))
+
+
+def reader(text: str) -> Callable[[int], str]:
+    """A text read like a file, a block at a time, without a copy of it."""
+    position = 0
+
+    def read(size: int) -> str:
+        nonlocal position
+        block = text[position : position + size]
+        position += len(block)
+        return block
+
+    return read
+
+
+def windows(read: Callable[[int], str]) -> Iterator[tuple[list[str], range]]:
+    """The lines of a text a window at a time: the window's own lines of about CHUNK
+    characters, with the line before and the line after (the neighbours a text may run
+    on with), and which of them are its own. Every line is own to one window."""
+    buffer = ""
+    done = False
+    previous: list[str] = []
     while True:
-        end = text.find("\n", min(start + CHUNK, size))
-        end = size if end < 0 else end
-        before = text.rfind("\n", 0, start - 1) + 1 if start > 0 else start
-        after = text.find("\n", end + 1)
-        after = size if after < 0 or end >= size else after
-        lines = text[before:after].split("\n")
-        first = 1 if start > 0 else 0
-        last = len(lines) - (1 if end < size else 0)
-        yield lines, range(first, last)
-        if end >= size:
+        # Read until the buffer holds a cut (a newline past CHUNK) and the line after it.
+        while not done:
+            cut = buffer.find("\n", CHUNK)
+            if cut >= 0 and buffer.find("\n", cut + 1) >= 0:
+                break
+            block = read(CHUNK)
+            done = not block
+            buffer += block
+        cut = buffer.find("\n", min(CHUNK, len(buffer)))
+        if cut < 0:
+            own = buffer.split("\n")
+            yield previous + own, range(len(previous), len(previous) + len(own))
             return
-        start = end + 1
+        own = buffer[:cut].split("\n")
+        buffer = buffer[cut + 1 :]
+        after = buffer.split("\n", 1)[0]
+        yield [*previous, *own, after], range(len(previous), len(previous) + len(own))
+        previous = own[-1:]
 
 
 def _window(lines: list[str], own: range, rules: Detectors, seen: Seen) -> bool:
+    seen.bound()
     hashes = [hash(lines[index]) for index in own]
     lines_seen = seen.lines
     fresh = set(hashes) - lines_seen
@@ -226,16 +265,15 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
     texts: list[str] = []
     fragments: list[str] = []
     size = 0
-    known = seen.texts
     try:
         for _, string in jsonstream.strings(text):
-            verdict = known.get(hash(string))
+            verdict = seen.texts.get(hash(string))
             if verdict is not None:
                 if verdict:
                     return True
                 continue
             if "<" in string and ">" in string:
-                known[hash(string)] = False
+                seen.texts[hash(string)] = False
                 fragments.append(string)
             else:
                 texts.append(string)
@@ -269,20 +307,23 @@ def found(texts: list[str], rules: Detectors, seen: Seen) -> bool:
     a value. A text with indented lines (code, a manifest) is also read as written, for
     the rules that read lines.
     """
+    seen.bound()
     known = seen.texts
     spelled = seen.words
     novel: list[str] = []
     keys: list[int] = []
     dirty = False
     for text in texts:
+        # Most texts are written as their words: known by their own hash, with no entry
+        # in `spelled` (the site's texts are many; each entry is memory the gate holds).
         written = hash(text)
-        key = spelled.get(written)
-        if key is not None:
-            dirty = dirty or known.get(key, False)
-            continue
-        words = " ".join(text.split())
-        key = spelled[written] = hash(words)
+        key = spelled.get(written, written)
         verdict = known.get(key)
+        if verdict is None:
+            words = " ".join(text.split())
+            if words != text:
+                key = spelled[written] = hash(words)
+                verdict = known.get(key)
         if verdict is None:
             known[key] = False
             if words:

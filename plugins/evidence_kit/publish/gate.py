@@ -104,7 +104,13 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
     seen = Seen()
     for rel, path in files:
         name = rel.lower()
-        if name.endswith(TEXTS):
+        if name.endswith(MARKUP):
+            # The quick reading straight from the file: a page as large as the whole site
+            # (the print view) is never held whole unless something is found in it.
+            with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+                quick = fastscan.markup_read(handle.read, rules, seen)
+            hits = exact(name, _read(path), rules, seen) if quick else []
+        elif name.endswith(TEXTS):
             hits = scan_text(name, _read(path), rules, seen)
         else:
             hits = scan_file(rel, path.read_bytes(), rules, seen)
@@ -167,18 +173,24 @@ def _read(path: Path) -> str:
 
 def scan_text(name: str, text: str, rules: Detectors, seen: Seen | None = None) -> list[Hit]:
     """Every hit in one published text file (`name` in lower case tells its type)."""
+    if seen is not None and name.endswith(MARKUP + JSON):
+        quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None
+        if name.endswith(JSON):
+            quick = fastscan.json_strings(text, rules, seen)
+        if quick is not None and not quick:
+            return []
+    return exact(name, text, rules, seen)
+
+
+def exact(name: str, text: str, rules: Detectors, seen: Seen | None = None) -> list[Hit]:
+    """Every hit in one published text file, each placed on its line (the exact reading;
+    `seen` learns the lines where something was found)."""
     hits: list[Hit] = []
     if name.endswith(CALENDARS):
         # A value folded across lines (CRLF and a space) is whole again once unfolded.
         text = text.replace("\r\n ", "").replace("\r\n\t", "")
         hits.extend(_raw(text.replace("\r\n", "\n"), rules.all, precise=False))
     else:
-        if seen is not None and name.endswith(MARKUP + JSON):
-            quick = fastscan.markup(text, rules, seen) if name.endswith(MARKUP) else None
-            if name.endswith(JSON):
-                quick = fastscan.json_strings(text, rules, seen)
-            if quick is not None and not quick:
-                return []
         # Raw first in markup (its columns are exact), decoded first in JSON (its JSON
         # path says where in the file); a value found both ways is reported once. Loose
         # rules read markup's text and attribute values, not its raw bytes: SVG path data
