@@ -6,9 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence_kit.core import yamlio
 from evidence_kit.core.loader import load_tree
+from evidence_kit.core.model import texts_of
 from evidence_kit.core.settings import Settings
 
 TODAY = dt.date(2026, 11, 26)
@@ -198,3 +202,29 @@ def test_symlink_outside_the_repository_is_an_error(tmp_path: Path) -> None:
     ]
     assert sorted(tree.documents) == ["inside.md", "ok.md"]
     assert tree.unpublishable == {"leak.md", "leakdir"}
+
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(VALUES)
+def test_the_texts_the_reader_keeps_are_the_values_strings(value: object) -> None:
+    # The audit check reads front matter strings from `texts`, not by walking the value.
+    parsed = yamlio.load(yaml.safe_dump(value, allow_unicode=True), "x.yml").parsed
+    assert parsed is not None
+    assert parsed.texts == tuple(texts_of(parsed.value))
+
+
+def test_texts_skip_what_the_reader_refuses() -> None:
+    text = "a: &x one\nb: *x\nc: two\nc: three\nd: [four, 5, 2026-01-02]\n"
+    loaded = yamlio.load(text, "x.yml")
+    assert loaded.parsed is not None
+    assert loaded.parsed.texts == ("one", "two", "four", "2026-01-02")
+    assert loaded.parsed.texts == tuple(texts_of(loaded.parsed.value))

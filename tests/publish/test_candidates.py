@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from evidence_kit.publish import findings
 from evidence_kit.publish.detectors import Candidates, Detector, loose, prefilter_form
 
 DETECTOR = Detector.configure(
@@ -106,3 +107,17 @@ def test_a_pattern_hyperscan_cannot_read_leaves_every_rule_named() -> None:
     unreadable = dataclasses.replace(rule, pattern=re.compile(r"\N{LATIN SMALL LETTER A}"))
     candidates = Candidates((*DETECTOR.rules[:-1], unreadable))
     assert candidates.of("nothing here") == list(range(len(DETECTOR.rules)))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES + SAMPLES), max_size=4).map("".join), max_size=8),
+    st.sampled_from([1, 30, 1_000_000]),
+)
+def test_a_batched_search_names_every_text_with_a_match(texts: list[str], batch: int) -> None:
+    # The audit check searches many documents at once and looks closer only at the ones
+    # a match touches: no document with something to redact may be left out.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(findings, "_BATCH", batch)
+        touched = findings._touched(DETECTOR, texts)
+    assert {i for i, text in enumerate(texts) if DETECTOR.find(text)} <= touched

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import mdtext
-from .model import DataFile, map_strings, texts_of
+from .model import DataFile, map_strings
 from .settings import PlaceholderSource, Settings, is_safe_url
 
 # Bounded name, no nesting, so a long line scans in linear time.
@@ -93,11 +93,10 @@ def fill_meta(value: Any, values: Mapping[str, Value]) -> Any:
     return map_strings(value, fill)
 
 
-def fill_texts(value: Any, values: Mapping[str, Value]) -> list[str]:
-    """The strings of `fill_meta(value, values)`, without building it."""
+def fill_texts(texts: Iterable[str], values: Mapping[str, Value]) -> list[str]:
+    """The strings of front matter filled as `fill_meta` fills them, without building it."""
     return [
-        PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
-        for text in texts_of(value)
+        PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text for text in texts
     ]
 
 

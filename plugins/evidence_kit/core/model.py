@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,13 @@ class Parsed:
     marks: dict[str, Mark] = field(default_factory=dict)
     raw: dict[str, tuple[str, str]] = field(default_factory=dict)
     """For plain scalars YAML read as non-strings: JSON path -> (source text, YAML type)."""
+    read_texts: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """The string values as the reader met them, when it kept them (`texts`)."""
+
+    @functools.cached_property
+    def texts(self) -> tuple[str, ...]:
+        """Every string value, in document order: `texts_of(value)`, walked once."""
+        return self.read_texts if self.read_texts is not None else tuple(texts_of(self.value))
 
     def mark(self, json_path: str, default: Mark | None = None) -> Mark:
         """The position of `json_path`, or of its nearest ancestor that has one."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError as _JsonSchemaError
 from jsonschema.exceptions import ValidationError, best_match
@@ -74,6 +75,24 @@ class TypeSchema:
     schema_id: str
     path: Path
     validator: Draft202012Validator
+    quick: Any = None
+    """The same schema compiled by jsonschema-rs (the same formats, checked by the same
+    functions): it says whether a value is valid twenty times faster; only an invalid
+    value is validated again by `validator`, whose errors become findings."""
+
+
+def quick_validator(schema: dict[str, Any], resources: Sequence[tuple[str, Any]]) -> Any:
+    """`schema` compiled by jsonschema-rs, offline; None when it cannot compile it (a
+    project's schema it reads otherwise): then every value takes the full validation."""
+    try:
+        return jsonschema_rs.validator_for(
+            schema,
+            formats={"date": _is_date, "date-time": _is_date_time, "uri": _is_uri},
+            validate_formats=True,
+            registry=jsonschema_rs.Registry(list(resources)),
+        )
+    except Exception:  # any refusal means: no quick path, never a wrong one
+        return None
 
 
 class SchemaSet:
@@ -87,6 +106,7 @@ class SchemaSet:
         if severities is not None:
             _use_scale(documents, severities)
         resources = []
+        contents = []
         for path, schema in documents.values():
             if not isinstance(schema.get("$id"), str):
                 raise SchemaError(f"{path}: a schema needs an absolute $id")
@@ -97,6 +117,7 @@ class SchemaSet:
                     f"{path}: invalid schema at {exc.json_path}: {exc.message}"
                 ) from None
             resources.append((schema["$id"], Resource.from_contents(schema, DRAFT202012)))
+            contents.append((schema["$id"], schema))
         registry: Registry[Any] = Registry().with_resources(resources)
         self.types: dict[str, TypeSchema] = {}
         for name, (path, schema) in documents.items():
@@ -105,14 +126,24 @@ class SchemaSet:
             # The root's own `$id` is the base every ref below it resolves against.
             compiled = {k: _inline_refs(v, registry, schema["$id"]) for k, v in schema.items()}
             validator = Draft202012Validator(compiled, registry=registry, format_checker=FORMATS)
-            self.types[name] = TypeSchema(name, schema["$id"], path, validator)
+            quick = quick_validator(compiled, contents)
+            self.types[name] = TypeSchema(name, schema["$id"], path, validator, quick)
 
     def validate(self, doc_type: str, parsed: Parsed, path: str, start: Mark) -> list[Finding]:
         """Every schema error of `parsed` as a finding at the offending key or value."""
         schema = self.types[doc_type]
+        if schema.quick is not None and _quick_valid(schema.quick, parsed.value):
+            return []
         errors = schema.validator.iter_errors(parsed.value)
         findings = [f for error in errors for f in _findings(error, parsed, path, start)]
         return sorted(set(findings), key=Finding.sort_key)
+
+
+def _quick_valid(quick: Any, value: Any) -> bool:
+    try:
+        return bool(quick.is_valid(value))
+    except (ValueError, OverflowError):
+        return False  # a value it cannot read (a NaN, a huge number): the full validation
 
 
 SCALE_DEFS = "_defs"

@@ -142,6 +142,7 @@ class _Walk:
     raw: dict[str, tuple[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)
+    texts: list[str] = field(default_factory=list)
 
     def mark(self, node: yaml.Node) -> Mark:
         return _mark(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
@@ -215,6 +216,7 @@ class _Walk:
     def scalar(self, node: yaml.ScalarNode, json_path: str) -> Any:
         text = node.value
         if node.tag in (_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+            self.texts.append(text)
             return text
         kind = _SCALARS[node.tag]
         self.raw[json_path] = (text, kind)
@@ -277,7 +279,7 @@ def load(text: str, path: str, *, line_offset: int = 0) -> Loaded:
     value = walk.value(root, "$", 0)
     # What could be read is kept even with findings, so a schema check can still list
     # every other problem of the file in the same run.
-    return Loaded(Parsed(value, walk.marks, walk.raw), walk.findings)
+    return Loaded(Parsed(value, walk.marks, walk.raw, tuple(walk.texts)), walk.findings)
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Finding:

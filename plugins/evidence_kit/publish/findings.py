@@ -4,6 +4,7 @@ documents and links to them, redactions (warnings, never the values), stray file
 from __future__ import annotations
 
 import bisect
+import itertools
 import posixpath
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -59,6 +60,7 @@ def check(evidence: Evidence) -> list[Finding]:
     tree = evidence.tree
     hidden = evidence.publication.withheld
     findings: list[Finding] = []
+    published = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:
             continue
@@ -70,7 +72,15 @@ def check(evidence: Evidence) -> list[Finding]:
         findings.extend(marker_findings(doc, blocks))
         if publish.audit and blocks.problems:
             continue
-        findings.extend(_page_findings(evidence, doc, blocks, hidden))
+        published.append((doc, blocks, fill_body(doc.body, evidence.values)))
+    redactable = _redactable(evidence, published) if publish.audit else set()
+    named = _named_files(evidence, [doc for doc, _, _ in published]) if publish.audit else set()
+    for doc, blocks, body in published:
+        findings.extend(_page_findings(evidence, doc, blocks, body, hidden))
+        if doc.src_uri in redactable:
+            findings.extend(_redactions(evidence, doc, body, blocks))
+        if doc.src_uri in named:
+            findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
     if publish.audit:
         findings.extend(_data_findings(evidence))
         findings.extend(_stray_files(evidence))
@@ -132,10 +142,9 @@ def _withheld_postmortem(doc: Document) -> Finding:
 
 
 def _page_findings(
-    evidence: Evidence, doc: Document, blocks: Blocks, hidden: Mapping[str, str]
+    evidence: Evidence, doc: Document, blocks: Blocks, body: str, hidden: Mapping[str, str]
 ) -> list[Finding]:
     audit = evidence.settings.publish.audit
-    body = fill_body(doc.body, evidence.values)
     findings: list[Finding] = []
     embeds = external_embeds(body)
     line_starts = _line_starts(body) if embeds else [0]
@@ -172,10 +181,56 @@ def _page_findings(
         return text
 
     mdtext.map_prose(body, check)
-    if audit:
-        findings.extend(_redactions(evidence, doc, body, blocks))
-        findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
     return findings
+
+
+# Texts searched at once: most hold nothing to redact, and one search over many pays the
+# detectors' fixed cost once.
+_BATCH = 1_000_000
+
+
+def _touched(detector: detectors.Detector, texts: list[str]) -> set[int]:
+    """The texts (by index) that a match of the detector touches, searched a batch at a
+    time: a text not named holds nothing the detector finds (a match that crossed from one
+    text into the next names both)."""
+    touched: set[int] = set()
+    first = 0
+    while first < len(texts):
+        last, size = first, 0
+        while last < len(texts) and (size < _BATCH or last == first):
+            size += len(texts[last]) + len(STRING_SEPARATOR)
+            last += 1
+        starts = list(
+            itertools.accumulate(
+                (len(t) + len(STRING_SEPARATOR) for t in texts[first:last]), initial=0
+            )
+        )
+        for match in detector.find(STRING_SEPARATOR.join(texts[first:last])):
+            begin = bisect.bisect_right(starts, match.start) - 1
+            end = bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1
+            touched.update(range(first + begin, first + end + 1))
+        first = last
+    return touched
+
+
+def _redactable(evidence: Evidence, published: list[tuple[Document, Blocks, str]]) -> set[str]:
+    """The documents whose body or front matter (filled) may hold something to redact."""
+    owners: list[str] = []
+    texts: list[str] = []
+    for doc, _, body in published:
+        filled = fill_texts(doc.meta.texts, evidence.values)
+        texts += (detectors.Decoded.of(body).text, *filled)
+        owners += [doc.src_uri] * (1 + len(filled))
+    touched = _touched(detector_for(evidence.settings.publish), texts)
+    return {owners[index] for index in touched}
+
+
+def _named_files(evidence: Evidence, docs: list[Document]) -> set[str]:
+    """The documents whose file name may hold something the detectors find."""
+    # Without the extension: `.md` would read as part of an address's domain.
+    names = [posixpath.splitext(doc.src_uri)[0] for doc in docs]
+    touched = _touched(detector_for(evidence.settings.publish), names)
+    return {docs[index].src_uri for index in touched}
 
 
 def _embed_findings(
@@ -221,11 +276,6 @@ def _withheld_link(
 
 def _redactions(evidence: Evidence, doc: Document, body: str, blocks: Blocks) -> list[Finding]:
     detector = detector_for(evidence.settings.publish)
-    # Most documents hold nothing to redact: one search over the body and every string of
-    # the front matter says so, before anything is placed on a line.
-    texts = [detectors.Decoded.of(body).text, *fill_texts(doc.meta.value, evidence.values)]
-    if not detector.find(STRING_SEPARATOR.join(texts)):
-        return []
     findings = []
     line_starts = _line_starts(body)
     _, spans = detectors.redact(body, detector, detectors.note_for)

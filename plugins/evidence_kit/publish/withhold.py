@@ -78,6 +78,8 @@ def extension(src_uri: str) -> str:
 
 _MARKER = re.compile(r"^([ \t]{0,12})<!--[ \t]*(/?)internal[ \t]*-->[ \t]*$", re.IGNORECASE)
 _ANY_MARKER = re.compile(r"<!--[ \t]{0,10}/?internal[ \t]{0,10}-->", re.IGNORECASE)
+# What both of the above need somewhere in a body (unbounded, as `_MARKER` is).
+_SOME_MARKER = re.compile(r"<!--[ \t]*/?internal[ \t]*-->", re.IGNORECASE)
 REDACTED_BLOCK = "*Redacted: internal content is not part of the audit edition.*"
 WITHHELD_PAGE = "*Withheld: this document is not part of the audit edition.*\n"
 
@@ -99,7 +101,7 @@ _NO_BLOCKS = Blocks((), ())
 
 def internal_blocks(body: str) -> Blocks:
     """Pair the markers outside code; nested blocks are cut with their outer block."""
-    if "internal" not in body.lower():
+    if not _SOME_MARKER.search(body):
         return _NO_BLOCKS  # most documents: no marker, and no line to walk
     markers: list[tuple[int, bool, str]] = []
     stray: list[tuple[int, str]] = []
