@@ -27,6 +27,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -49,6 +52,33 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("evidence")
+
+
+class _GeneratedHtml(Preprocessor):
+    """Stash each table the pipeline generated as HTML, whole: Python-Markdown would parse
+    every tag of it only to pass it through. Runs after fenced code is stashed (25) and
+    before raw HTML blocks are read (20), so a line in a code block is never taken."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if line == markup.GENERATED_TABLE and markup.TABLE_END in lines[index:]:
+                end = lines.index(markup.TABLE_END, index)
+                out.append(self.md.htmlStash.store("\n".join(lines[index : end + 1])))
+                index = end + 1
+                continue
+            out.append(line)
+            index += 1
+        return out
+
+
+class GeneratedHtml(Extension):
+    """The Markdown extension the plugin adds: see `_GeneratedHtml`."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_GeneratedHtml(md), "evidence_generated_html", 22)
 
 
 def _report(findings: Iterable[Finding]) -> int:
@@ -121,6 +151,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.schemas = pipeline.load_schemas(self.settings)
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
+        if not any(isinstance(e, GeneratedHtml) for e in config.markdown_extensions):
+            # Typed as names; Python-Markdown takes instances too, as MkDocs' own are.
+            config.markdown_extensions.append(GeneratedHtml())  # type: ignore[arg-type]
         if dashboard.STYLESHEET not in config.extra_css:
             config.extra_css.append(dashboard.STYLESHEET)
         if dashboard.SCRIPT not in (str(script) for script in config.extra_javascript):

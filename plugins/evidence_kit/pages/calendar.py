@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import icalendar
 
@@ -40,14 +40,22 @@ def uid(kind: str, src_uri: str, day: dt.date) -> str:
     return f"{kind}-{day.isoformat()}-{digest[:16]}@{_UID_DOMAIN}"
 
 
-def calendar(evidence: Evidence) -> str:
-    """The iCalendar text (CRLF lines), or "" when there is nothing to put in it."""
+Entry = tuple[str, str, dt.date, dt.date, str, str]
+"""One event: uid, summary, first day, last day, description, category."""
+
+
+def has_events(evidence: Evidence) -> bool:
+    """Whether the calendar has any event (what the review-status page links to)."""
+    return next(entries(evidence), None) is not None
+
+
+def entries(evidence: Evidence) -> Iterator[Entry]:
+    """The calendar's events, texts redacted, in the order they are found."""
     settings = evidence.settings
     today = settings.today
     until = today + dt.timedelta(days=HORIZON_DAYS)
     publishes = evidence.publication.publishes
     clean = _cleaner(evidence)
-    events: list[icalendar.Event] = []
     statuses = evidence.statuses
     for status in statuses.statuses:
         if not publishes(status.src_uri) or not today <= status.due <= until:
@@ -59,15 +67,13 @@ def calendar(evidence: Evidence) -> str:
             f"every {status.cadence}. Owner: {clean(status.owner or 'unknown')}. "
             f"Last reviewed: {last}. Status on {today}: {status.status.label}."
         )
-        events.append(
-            _event(
-                uid("review", status.src_uri, status.due),
-                f"Review due: {title}",
-                status.due,
-                status.due,
-                description,
-                "Review",
-            )
+        yield (
+            uid("review", status.src_uri, status.due),
+            f"Review due: {title}",
+            status.due,
+            status.due,
+            description,
+            "Review",
         )
     restore = restore_record(evidence)
     procedures = [p for p in restore.procedures if publishes(p.src_uri)]
@@ -85,16 +91,19 @@ def calendar(evidence: Evidence) -> str:
                 f"{procedure.rto_minutes} min, RPO {procedure.rpo_minutes} min. As of {today}: "
                 f"{state}."
             )
-            events.append(
-                _event(
-                    uid("restore-test", procedure.src_uri, window.start),
-                    f"Restore test window {window.label}: {title}",
-                    window.start,
-                    window.end,
-                    description,
-                    "Restore test",
-                )
+            yield (
+                uid("restore-test", procedure.src_uri, window.start),
+                f"Restore test window {window.label}: {title}",
+                window.start,
+                window.end,
+                description,
+                "Restore test",
             )
+
+
+def calendar(evidence: Evidence) -> str:
+    """The iCalendar text (CRLF lines), or "" when there is nothing to put in it."""
+    events = [_event(*entry) for entry in entries(evidence)]
     if not events:
         return ""
     cal = icalendar.Calendar()
@@ -102,7 +111,9 @@ def calendar(evidence: Evidence) -> str:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Evidence reviews and restore tests")
-    stamp = dt.datetime.combine(build_date(today), dt.time(0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(
+        build_date(evidence.settings.today), dt.time(0), tzinfo=dt.timezone.utc
+    )
     for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
         event.add("dtstamp", stamp)
         cal.add_component(event)

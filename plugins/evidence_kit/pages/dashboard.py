@@ -203,7 +203,7 @@ def pages(evidence: Evidence) -> dict[str, str]:
         if posixpath.basename(uri) in ("index.md", "README.md") and doc.publishable
     }
     link = posixpath.relpath(CALENDAR, posixpath.dirname(PAGE) or ".")
-    return {PAGE: render(result, titles, link if calendar.calendar(evidence) else "")}
+    return {PAGE: render(result, titles, link if calendar.has_events(evidence) else "")}
 
 
 def published_statuses(evidence: Evidence) -> Reviews:

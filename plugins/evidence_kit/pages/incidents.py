@@ -121,7 +121,7 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
         _when(incident.end),
         duration(incident.duration) if incident.duration is not None else DASH,
     ]
-    lines = markup.table(["Severity", "Status", "Started", "Ended", "Duration"], [row])
+    lines = markup.html_table(["Severity", "Status", "Started", "Ended", "Duration"], [row])
     if incident.customer_impact:
         lines += ["", f"**Customer impact:** {markup.text(incident.customer_impact)}"]
     if incident.runbooks:
@@ -140,7 +140,7 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
 
 def _response_section(incident: Incident, today: dt.date) -> list[str]:
     rows = [
-        [m.promise.label, _promise(m), _taken(m), m.result]
+        [markup.text(m.promise.label), _promise(m), _taken(m), markup.text(m.result)]
         for m in incident.measured
         if m.promised is not None
     ]
@@ -154,7 +154,7 @@ def _response_section(incident: Incident, today: dt.date) -> list[str]:
     since = incident.measured[0].since if incident.measured else "the alert"
     intro = f"Measured from {since}, against the runbook's promises for a {incident.severity}."
     header = ["Promise", "Promised", "Measured", "Result"]
-    table = markup.table(header, rows)
+    table = markup.html_table(header, rows)
     return ["## Response against the runbook", "", markup.text(intro), "", *table]
 
 
@@ -181,7 +181,7 @@ def _timeline_section(incident: Incident) -> list[str]:
         for e in incident.timeline
     ]
     header = ["Time (UTC)", "Since the alert" if alert else "Since the start", "Event", "Note"]
-    return ["", "## Timeline", "", *markup.table(header, rows)]
+    return ["", "## Timeline", "", *markup.html_table(header, rows)]
 
 
 def _action_items_section(incident: Incident, today: dt.date) -> list[str]:
@@ -198,7 +198,7 @@ def _action_items_section(incident: Incident, today: dt.date) -> list[str]:
         for a in incident.action_items
     ]
     header = ["Item", "Owner", "Due", "Status", "Ticket"]
-    return ["## Action items", "", *markup.table(header, rows)]
+    return ["## Action items", "", *markup.html_table(header, rows)]
 
 
 def _status(item: ActionItem, today: dt.date) -> str:
