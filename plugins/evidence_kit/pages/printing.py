@@ -21,7 +21,8 @@ _STYLESHEET_SOURCE = Path(__file__).resolve().parent / "print.css"
 
 # Only the site's own pages are ever joined with this base, so it never leaves the string.
 _BASE = "https://site.invalid/"
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+# A start tag with an attribute to rewrite; the other tags (most) are skipped by `re`.
+_TAG = re.compile(r"<[A-Za-z][^<>]*\s(?:id|href|src)=\"[^<>]*>")
 _ATTRIBUTE = re.compile(r'(\s(?:id|href|src))="([^"]*)"')
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 _H1 = re.compile(r"\s*<h1[\s>]")
