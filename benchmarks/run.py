@@ -227,7 +227,7 @@ class Runner:
         command = [sys.executable, "-m", "benchmarks.floor", str(project / corpus.DOCS_DIR)]
         command.append(str(SCHEMAS))
         self.run(
-            f"floor-{documents}", "floor: read + C YAML + jsonschema", documents, command, REPO
+            f"floor-{documents}", "floor: read + C YAML + jsonschema-rs", documents, command, REPO
         )
 
     def build(self, project: Path, documents: int, variant: str, config: str, what: str) -> None:
