@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import jsonschema_rs
@@ -123,7 +123,9 @@ def quick_validators(full: dict[str, Draft202012Validator]) -> dict[str, Any]:
     document needs nothing more (only an invalid one is validated again for its errors)."""
     formats = {name: _holds(check) for name, check in FORMAT_CHECKS.items()}
     return {
-        name: jsonschema_rs.validator_for(dict(v.schema), formats=formats, validate_formats=True)
+        name: jsonschema_rs.validator_for(
+            cast(dict[str, Any], v.schema), formats=formats, validate_formats=True
+        )
         for name, v in full.items()
     }
 
