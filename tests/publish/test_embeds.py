@@ -8,9 +8,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, build, run_cli
+from evidence_kit.publish import html as html_module
 
 HANDBOOK = REPO / "tests" / "data" / "handbook"
 PAGES = ("index.html", "tools/vpn/index.html", "tools/drills/index.html")
@@ -109,3 +113,48 @@ def test_scripts_and_handlers_in_an_embed_stay_errors_in_both_editions(tmp_path:
         "active-html",
         "active-html",
     ]
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("<", ">", "a", "(", ")", "[", "]", "=", '"', "'", " ", "\n", "\x01", ":"),
+                *("java", "script", "vb", "data", "&#58;", "&#106;", "&amp;", "&", "#", ";"),
+                *("<script", "onclick", "on", "click", "href=", "src=", "](", "<a ", "`"),
+                *("data:", "javascript:", "da", "ta", "java\x01script:", "&#100;ata:"),
+            ]
+        ),
+        max_size=24,
+    ).map("".join)
+)
+def test_a_text_found_inert_has_no_active_html_on_any_line(text: str) -> None:
+    # `neutralize` returns a body as it is when `may_be_active` says nothing can be found.
+    if not html_module.may_be_active(text):
+        assert [a for line in text.split("\n") for a in html_module.active_html(line)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](data:text/html,hi)",
+        '<a href="java&#115;cript:go()">x</a>',
+        "<java\x01script:go()>",
+        "<img src=x onerror = go()>",
+        "<SCRIPT>",
+    ],
+)
+def test_each_kind_of_active_html_is_seen_before_lines_are_walked(text: str) -> None:
+    assert html_module.active_html(text)
+    assert html_module.may_be_active(text)
+
+
+def test_the_quick_scheme_search_knows_every_letter_re_folds() -> None:
+    # `active_html` matches schemes ignoring case as `re` does; the whole-text search must
+    # see every spelling it sees (these are all of them below U+2200).
+    for word, pattern in zip(("script", "data"), html_module._SCHEMES_ANYWHERE, strict=True):
+        for index, letter in enumerate(word):
+            for char in map(chr, range(0x2200)):
+                if re.fullmatch(letter, char, re.IGNORECASE):
+                    assert pattern.search(word[:index] + char + word[index + 1 :] + ":"), char

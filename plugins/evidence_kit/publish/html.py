@@ -33,6 +33,9 @@ _URL_START = re.compile(r"(?:\]\([ \t]{0,10}<?|\]:[ \t]{0,10}<?|<|=[ \t]{0,10}[\
 _URL_TOKEN = re.compile(r"[^\s\"'<>()]{1,2000}")
 _SCRIPT_SCHEME = re.compile(r"((?:java|vb)script|data):", re.IGNORECASE)
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
+# What a script or data URL needs in the raw line: the scheme's letters in one piece (no
+# whitespace is inside a URL token), or a reference or control character that could hide them.
+_MAYBE_SCRIPT_URL = re.compile(r"script|data|&|[\x00-\x08\x0e-\x1f]", re.IGNORECASE)
 
 
 class Active(NamedTuple):
@@ -57,12 +60,16 @@ def active_html(line: str) -> list[Active]:
     for m in _ACTIVE_TAG.finditer(line):
         tag = m.group(1).lower()
         found.append(Active(m.start(), m.end(), f"a raw <{tag}> tag", "&lt;" + m.group()[1:]))
-    for tag_match in _RAW_TAG.finditer(line):
+    # Each of the next two needs something a line seldom has: read tag by tag only then
+    # (a generated table is a line of many tags).
+    tags = _RAW_TAG.finditer(line) if _HANDLER.search(line) else ()
+    for tag_match in tags:
         for m in _HANDLER.finditer(line, tag_match.start(), tag_match.end()):
             name = m.group(1).lower()
             what = f"an event-handler attribute {name}="
             found.append(Active(m.start(1), m.end(1), what, "blocked-" + name))
-    for m in _URL_START.finditer(line):
+    starts = _URL_START.finditer(line) if _MAYBE_SCRIPT_URL.search(line) else ()
+    for m in starts:
         token = _URL_TOKEN.match(line, m.end())
         if token is None:
             continue
@@ -74,8 +81,34 @@ def active_html(line: str) -> list[Active]:
     return sorted(found, key=lambda a: a.start)
 
 
+# Wider than `_HANDLER` and a script or data scheme, and quick to search for (each starts
+# with a letter, not a look-behind): what `may_be_active` looks for in a whole text.
+_HANDLER_ANYWHERE = re.compile(r"on[a-z]{2,30}[ \t]{0,10}=", re.IGNORECASE)
+# `script:` and `data:` with what `_IGNORED_IN_SCHEME` drops between their letters, each
+# letter as `re` matches it ignoring case (long s is an `s` to it; dotless i and dotted
+# capital I are an `i`): a class, not a flag, so `re` skips to the first letter.
+_FOLDS = {"s": "sS\u017f", "i": "iI\u0130\u0131"}
+_GAP = "[\x00-\x20]*"
+_SCHEMES_ANYWHERE = tuple(
+    re.compile(_GAP.join(f"[{_FOLDS.get(c, c + c.upper())}]" for c in word) + _GAP + ":")
+    for word in ("script", "data")
+)
+
+
+def may_be_active(text: str) -> bool:
+    """False when `active_html` can find nothing in any part of `text`: no active tag, no
+    event handler, and no script or data scheme even once references are decoded and
+    control characters dropped (a URL token's decoded scheme is a piece of that)."""
+    if _ACTIVE_TAG.search(text) or _HANDLER_ANYWHERE.search(text):
+        return True
+    decoded = html.unescape(text) if "&" in text else text
+    return any(scheme.search(decoded) for scheme in _SCHEMES_ANYWHERE)
+
+
 def neutralize(body: str) -> str:
     """The body with raw active HTML turned into inert text (errors report it anyway)."""
+    if not may_be_active(body):
+        return body  # most pages: no line to walk
 
     def change(text: str, index: int, column: int) -> str:
         out, last = [], 0
