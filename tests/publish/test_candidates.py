@@ -112,7 +112,7 @@ def test_a_pattern_hyperscan_cannot_read_leaves_every_rule_named() -> None:
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     st.lists(st.lists(st.sampled_from(PIECES + SAMPLES), max_size=4).map("".join), max_size=8),
-    st.sampled_from([1, 30, 1_000_000]),
+    st.sampled_from([1, 3, 20_000]),
 )
 def test_a_batched_search_names_every_text_with_a_match(texts: list[str], batch: int) -> None:
     # The audit check searches many documents at once and looks closer only at the ones

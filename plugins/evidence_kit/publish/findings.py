@@ -184,9 +184,9 @@ def _page_findings(
     return findings
 
 
-# Texts searched at once: most hold nothing to redact, and one search over many pays the
-# detectors' fixed cost once.
-_BATCH = 1_000_000
+# Texts searched at once (a batch of documents' bodies and front matter strings): most hold
+# nothing to redact, and one search over many pays the detectors' fixed cost once.
+_BATCH = 20_000
 
 
 def _touched(detector: detectors.Detector, texts: list[str]) -> set[int]:
@@ -194,22 +194,17 @@ def _touched(detector: detectors.Detector, texts: list[str]) -> set[int]:
     time: a text not named holds nothing the detector finds (a match that crossed from one
     text into the next names both)."""
     touched: set[int] = set()
-    first = 0
-    while first < len(texts):
-        last, size = first, 0
-        while last < len(texts) and (size < _BATCH or last == first):
-            size += len(texts[last]) + len(STRING_SEPARATOR)
-            last += 1
-        starts = list(
-            itertools.accumulate(
-                (len(t) + len(STRING_SEPARATOR) for t in texts[first:last]), initial=0
-            )
-        )
-        for match in detector.find(STRING_SEPARATOR.join(texts[first:last])):
+    for first in range(0, len(texts), _BATCH):
+        batch = texts[first : first + _BATCH]
+        matches = detector.find(STRING_SEPARATOR.join(batch))
+        if not matches:
+            continue  # the usual case: no offsets to work out
+        gap = len(STRING_SEPARATOR)
+        starts = list(itertools.accumulate((len(text) + gap for text in batch), initial=0))
+        for match in matches:
             begin = bisect.bisect_right(starts, match.start) - 1
             end = bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1
             touched.update(range(first + begin, first + end + 1))
-        first = last
     return touched
 
 
