@@ -60,7 +60,7 @@ def check(evidence: Evidence) -> list[Finding]:
     tree = evidence.tree
     hidden = evidence.publication.withheld
     findings: list[Finding] = []
-    published = []
+    published: list[tuple[Document, Blocks, str]] = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not doc.publishable or src_uri in tree.unpublishable:
             continue
@@ -73,18 +73,37 @@ def check(evidence: Evidence) -> list[Finding]:
         if publish.audit and blocks.problems:
             continue
         published.append((doc, blocks, fill_body(doc.body, evidence.values)))
-    redactable = _redactable(evidence, published) if publish.audit else set()
-    named = _named_files(evidence, [doc for doc, _, _ in published]) if publish.audit else set()
+        if len(published) == _DOCUMENTS_AT_ONCE:
+            findings.extend(_pages_findings(evidence, published))
+            published = []
+    findings.extend(_pages_findings(evidence, published))
+    if publish.audit:
+        findings.extend(_data_findings(evidence))
+        findings.extend(_stray_files(evidence))
+        findings.extend(_unprotected(evidence))
+    return findings
+
+
+# Documents whose filled bodies are held at once: their texts are searched for redactions
+# together, and the memory a check takes does not grow with the tree.
+_DOCUMENTS_AT_ONCE = 500
+
+
+def _pages_findings(
+    evidence: Evidence, published: list[tuple[Document, Blocks, str]]
+) -> list[Finding]:
+    """The findings of published documents' pages (bodies filled)."""
+    audit = evidence.settings.publish.audit
+    hidden = evidence.publication.withheld
+    redactable = _redactable(evidence, published) if audit else set()
+    named = _named_files(evidence, [doc for doc, _, _ in published]) if audit else set()
+    findings: list[Finding] = []
     for doc, blocks, body in published:
         findings.extend(_page_findings(evidence, doc, blocks, body, hidden))
         if doc.src_uri in redactable:
             findings.extend(_redactions(evidence, doc, body, blocks))
         if doc.src_uri in named:
             findings.extend(_path_findings(evidence, doc.src_uri, doc.path))
-    if publish.audit:
-        findings.extend(_data_findings(evidence))
-        findings.extend(_stray_files(evidence))
-        findings.extend(_unprotected(evidence))
     return findings
 
 
