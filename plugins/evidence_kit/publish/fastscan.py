@@ -146,11 +146,16 @@ def windows(read: Callable[[int], str]) -> Iterator[tuple[list[str], range]]:
     done = False
     previous: list[str] = []
     while True:
-        # Read until the buffer holds a cut (a newline past CHUNK) and the line after it.
+        # Read until the buffer holds a cut (a newline past CHUNK) and the line after it;
+        # what was searched is not searched again, so a line of any length reads linearly.
+        cut = -1
+        searched = 0
         while not done:
-            cut = buffer.find("\n", CHUNK)
-            if cut >= 0 and buffer.find("\n", cut + 1) >= 0:
+            if cut < 0:
+                cut = buffer.find("\n", max(CHUNK, searched))
+            if cut >= 0 and buffer.find("\n", max(cut + 1, searched)) >= 0:
                 break
+            searched = len(buffer)
             block = read(CHUNK)
             done = not block
             buffer += block
