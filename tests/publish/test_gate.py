@@ -399,3 +399,12 @@ def test_a_gzip_file_is_read_up_to_its_bound(monkeypatch: pytest.MonkeyPatch) ->
     bomb = gzip.compress(b"a" * 5000)
     assert gate._gunzip(bomb) == b"a" * 1000
     assert gate._gunzip(b"not gzip") == b"not gzip"
+
+
+def test_json_nested_past_the_decoder_is_read_as_text() -> None:
+    # A bad input, not a traceback: the raw reading still finds what is in it.
+    nested = "[" * 200_000 + '"mail alice.canary@corp-mail.com"' + "]" * 200_000
+    data = json.dumps({"docs": "x"}).replace('"x"', nested).encode()
+    for seen in (None, gate.Seen()):
+        hits = gate.scan_file("search/search_index.json", data, rules(), seen)
+        assert [h.rule for h in hits] == ["email"]

@@ -287,8 +287,8 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
                 if _batch(texts, fragments, rules, seen):
                     return True
                 texts, fragments, size = [], [], 0
-    except ValueError:
-        return None
+    except (ValueError, RecursionError):
+        return None  # not JSON, or nested past what the decoder reads: read as raw text
     return _batch(texts, fragments, rules, seen)
 
 

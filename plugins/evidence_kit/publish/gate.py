@@ -516,7 +516,7 @@ def _json(text: str, rules: Detectors) -> Iterator[Hit]:
                 prose.extend(page.prose)
             else:
                 segments.append(_Segment(string, (0,), (1,), 1, path))
-    except ValueError:
+    except (ValueError, RecursionError):
         pass  # the strings before the text stops being JSON; the raw reading sees the rest
     # A line inside a JSON string means nothing in the file: the JSON path locates it.
     for hit in (*_find(rules.all, segments), *_find(rules.placeholders, prose)):
