@@ -142,8 +142,8 @@ class SchemaSet:
 def _quick_valid(quick: Any, value: Any) -> bool:
     try:
         return bool(quick.is_valid(value))
-    except (ValueError, OverflowError):
-        return False  # a value it cannot read (a NaN, a huge number): the full validation
+    except Exception:  # a value it cannot read (a NaN, a huge number): the full validation
+        return False
 
 
 SCALE_DEFS = "_defs"
