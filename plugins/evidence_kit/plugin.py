@@ -9,8 +9,9 @@ Hooks used, and why:
   and assets.
 - on_page_read_source: hand MkDocs each document with its placeholders filled and, last,
   redacted for the audience (`pipeline.page_source`).
-- on_nav, on_env: the pages of the print version, in nav order (on_env is the first moment
-  every page is rendered); what the manifest says of the evidence, which is then let go.
+- on_nav, on_env: the nav order and the rendered pages, for the print version (on_env is
+  the first moment every page is rendered); what the manifest says of the evidence, which
+  is then let go.
 - on_post_build: write the print version a page at a time, and the manifest; then run the
   post-build gate on the finished site; fail
   the build (PluginError, last, after every finding is printed) when the gate finds anything
@@ -117,7 +118,6 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.evidence: Evidence | None = None
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
-        self.printed: list[printing.PrintedPage] = []
         self.rendered: list[Page] = []
         self.described: dict[str, Any] | None = None
         self.summary = ""
@@ -127,7 +127,6 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
         self.settings = self.evidence = self.origin = self.print_file = self.described = None
-        self.printed = []
         self.rendered = []
         self.summary = ""
         self.nav_urls = []
@@ -201,18 +200,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.nav_urls = [page.url for page in nav.pages]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
-        """Every page is rendered: gather the print version's pages, and what the manifest
+        """Every page is rendered: keep them for the print version, and what the manifest
         says of the evidence; the evidence itself is no longer needed."""
         if self.evidence is None or self.origin is None:
             return
         self.rendered = [file.page for file in files.documentation_pages() if file.page]
-        if self.print_file is not None:
-            pages = [
-                printing.PrintedPage(page.title or "", page.url, page.content)
-                for page in self.rendered
-                if page.content is not None
-            ]
-            self.printed = printing.order(pages, self.nav_urls)
         self.described = manifest.describe(self.evidence, self.origin)
         self.summary = publication.summary(self.evidence)
         self.evidence = None
@@ -240,16 +232,20 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return
         site = Path(config.site_dir)
         if self.print_file is not None:
+            pages = [
+                printing.PrintedPage(page.title or "", page.url, page.content)
+                for page in self.rendered
+                if page.content is not None
+            ]
             parts = printing.parts(
                 config.site_name,
                 self.origin.build_date,
                 self.origin.commit_label(),
-                self.printed,
+                printing.order(pages, self.nav_urls),
                 description=config.site_description or "",
                 stylesheets=[str(css) for css in config.extra_css],
             )
             printing.write(Path(self.print_file.abs_dest_path), parts)
-            self.printed = []
         written = manifest.write(site, manifest.finish(self.described, site))
         log.info(self.summary)
         # Every page is on disk: their HTML and markdown need not stay in memory while the

@@ -86,18 +86,16 @@ def _render(match: re.Match[str], values: Mapping[str, Value]) -> str:
 
 def fill_meta(value: Any, values: Mapping[str, Value]) -> Any:
     """Front matter with placeholders in its strings replaced by their plain values."""
-
-    def fill(text: str) -> str:
-        return PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
-
-    return map_strings(value, fill)
+    return map_strings(value, lambda text: _fill_plain(text, values))
 
 
 def fill_texts(texts: Iterable[str], values: Mapping[str, Value]) -> list[str]:
     """The strings of front matter filled as `fill_meta` fills them, without building it."""
-    return [
-        PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text for text in texts
-    ]
+    return [_fill_plain(text, values) for text in texts]
+
+
+def _fill_plain(text: str, values: Mapping[str, Value]) -> str:
+    return PATTERN.sub(lambda m: _plain(m, values), text) if "<<" in text else text
 
 
 def _plain(match: re.Match[str], values: Mapping[str, Value]) -> str:

@@ -87,7 +87,7 @@ def quick_validator(schema: dict[str, Any], resources: Sequence[tuple[str, Any]]
     try:
         return jsonschema_rs.validator_for(
             schema,
-            formats={"date": _is_date, "date-time": _is_date_time, "uri": _is_uri},
+            formats={name: check for name, (check, _) in FORMATS.checkers.items()},
             validate_formats=True,
             registry=jsonschema_rs.Registry(list(resources)),
         )

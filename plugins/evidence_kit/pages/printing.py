@@ -125,18 +125,6 @@ def _text(value: str) -> str:
     return html.escape(html.unescape(value), quote=True)
 
 
-def document(
-    site_name: str,
-    built: str,
-    commit: str,
-    pages: Sequence[PrintedPage],
-    description: str = "",
-    stylesheets: Sequence[str] = (),
-) -> str:
-    """The print page as one text (see `parts`)."""
-    return "".join(parts(site_name, built, commit, pages, description, stylesheets))
-
-
 def write(path: Path, parts: Iterable[str]) -> None:
     """Write the print page a part at a time: the whole site's HTML is never one string."""
     path.parent.mkdir(parents=True, exist_ok=True)

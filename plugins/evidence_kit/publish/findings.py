@@ -4,7 +4,6 @@ documents and links to them, redactions (warnings, never the values), stray file
 from __future__ import annotations
 
 import bisect
-import itertools
 import posixpath
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -21,7 +20,7 @@ from ..core.options.publish import (
 from ..rules import Rule, table
 from . import detectors
 from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
-from .redact import STRING_SEPARATOR, detector_for, find_in_strings
+from .redact import STRING_SEPARATOR, detector_for, find_in_strings, joined_starts
 from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = table(
@@ -218,8 +217,7 @@ def _touched(detector: detectors.Detector, texts: list[str]) -> set[int]:
         matches = detector.find(STRING_SEPARATOR.join(batch))
         if not matches:
             continue  # the usual case: no offsets to work out
-        gap = len(STRING_SEPARATOR)
-        starts = list(itertools.accumulate((len(text) + gap for text in batch), initial=0))
+        starts = joined_starts(batch)
         for match in matches:
             begin = bisect.bisect_right(starts, match.start) - 1
             end = bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1

@@ -33,9 +33,26 @@ _URL_START = re.compile(r"(?:\]\([ \t]{0,10}<?|\]:[ \t]{0,10}<?|<|=[ \t]{0,10}[\
 _URL_TOKEN = re.compile(r"[^\s\"'<>()]{1,2000}")
 _SCRIPT_SCHEME = re.compile(r"((?:java|vb)script|data):", re.IGNORECASE)
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
-# What a script or data URL needs in the raw line: the scheme's letters in one piece (no
-# whitespace is inside a URL token), or a reference or control character that could hide them.
-_MAYBE_SCRIPT_URL = re.compile(r"script|data|&|[\x00-\x08\x0e-\x1f]", re.IGNORECASE)
+# Wider than `_HANDLER` and than a script or data scheme, and quick to search for (each
+# starts with a letter, not a look-behind): what a text must hold for `active_html` to find
+# a handler or a URL in it.
+_HANDLER_ANYWHERE = re.compile(r"on[a-z]{2,30}[ \t]{0,10}=", re.IGNORECASE)
+# `script:` and `data:` with what `_IGNORED_IN_SCHEME` drops between their letters, each
+# letter as `re` matches it ignoring case (long s is an `s` to it; dotless i and dotted
+# capital I are an `i`): a class, not a flag, so `re` skips to the first letter.
+_FOLDS = {"s": "sS\u017f", "i": "iI\u0130\u0131"}
+_GAP = "[\x00-\x20]*"
+_SCHEMES_ANYWHERE = tuple(
+    re.compile(_GAP.join(f"[{_FOLDS.get(c, c + c.upper())}]" for c in word) + _GAP + ":")
+    for word in ("script", "data")
+)
+
+
+def _may_hold_scheme(text: str) -> bool:
+    """Whether a URL token of `text` could decode to a script or data URL: its decoded
+    scheme, control characters dropped, is a piece of the decoded text."""
+    decoded = html.unescape(text) if "&" in text else text
+    return any(scheme.search(decoded) for scheme in _SCHEMES_ANYWHERE)
 
 
 class Active(NamedTuple):
@@ -62,13 +79,13 @@ def active_html(line: str) -> list[Active]:
         found.append(Active(m.start(), m.end(), f"a raw <{tag}> tag", "&lt;" + m.group()[1:]))
     # Each of the next two needs something a line seldom has: read tag by tag only then
     # (a generated table is a line of many tags).
-    tags = _RAW_TAG.finditer(line) if _HANDLER.search(line) else ()
+    tags = _RAW_TAG.finditer(line) if _HANDLER_ANYWHERE.search(line) else ()
     for tag_match in tags:
         for m in _HANDLER.finditer(line, tag_match.start(), tag_match.end()):
             name = m.group(1).lower()
             what = f"an event-handler attribute {name}="
             found.append(Active(m.start(1), m.end(1), what, "blocked-" + name))
-    starts = _URL_START.finditer(line) if _MAYBE_SCRIPT_URL.search(line) else ()
+    starts = _URL_START.finditer(line) if _may_hold_scheme(line) else ()
     for m in starts:
         token = _URL_TOKEN.match(line, m.end())
         if token is None:
@@ -81,28 +98,13 @@ def active_html(line: str) -> list[Active]:
     return sorted(found, key=lambda a: a.start)
 
 
-# Wider than `_HANDLER` and a script or data scheme, and quick to search for (each starts
-# with a letter, not a look-behind): what `may_be_active` looks for in a whole text.
-_HANDLER_ANYWHERE = re.compile(r"on[a-z]{2,30}[ \t]{0,10}=", re.IGNORECASE)
-# `script:` and `data:` with what `_IGNORED_IN_SCHEME` drops between their letters, each
-# letter as `re` matches it ignoring case (long s is an `s` to it; dotless i and dotted
-# capital I are an `i`): a class, not a flag, so `re` skips to the first letter.
-_FOLDS = {"s": "sS\u017f", "i": "iI\u0130\u0131"}
-_GAP = "[\x00-\x20]*"
-_SCHEMES_ANYWHERE = tuple(
-    re.compile(_GAP.join(f"[{_FOLDS.get(c, c + c.upper())}]" for c in word) + _GAP + ":")
-    for word in ("script", "data")
-)
-
-
 def may_be_active(text: str) -> bool:
     """False when `active_html` can find nothing in any part of `text`: no active tag, no
     event handler, and no script or data scheme even once references are decoded and
     control characters dropped (a URL token's decoded scheme is a piece of that)."""
     if _ACTIVE_TAG.search(text) or _HANDLER_ANYWHERE.search(text):
         return True
-    decoded = html.unescape(text) if "&" in text else text
-    return any(scheme.search(decoded) for scheme in _SCHEMES_ANYWHERE)
+    return _may_hold_scheme(text)
 
 
 def neutralize(body: str) -> str:

@@ -56,13 +56,9 @@ def _object(text: str, at: int, path: str, depth: int) -> Generator[tuple[str, s
         if not text.startswith(":", at):
             raise json.JSONDecodeError("Expecting ':' delimiter", text, at)
         at = yield from _value(text, _skip(text, at + 1), inner, depth - 1)
-        at = _skip(text, at)
-        if text.startswith(",", at):
-            at = _skip(text, at + 1)
-        elif text.startswith("}", at):
-            return at + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at, closed = _after_member(text, at, "}")
+        if closed:
+            return at
 
 
 def _array(text: str, at: int, path: str, depth: int) -> Generator[tuple[str, str], None, int]:
@@ -72,14 +68,21 @@ def _array(text: str, at: int, path: str, depth: int) -> Generator[tuple[str, st
     index = 0
     while True:
         at = yield from _value(text, at, f"{path}[{index}]", depth - 1)
-        at = _skip(text, at)
         index += 1
-        if text.startswith(",", at):
-            at = _skip(text, at + 1)
-        elif text.startswith("]", at):
-            return at + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at, closed = _after_member(text, at, "]")
+        if closed:
+            return at
+
+
+def _after_member(text: str, at: int, closing: str) -> tuple[int, bool]:
+    """Past the comma after a member (where the next starts), or past the closing bracket
+    (and True); anything else is not JSON."""
+    at = _skip(text, at)
+    if text.startswith(",", at):
+        return _skip(text, at + 1), False
+    if text.startswith(closing, at):
+        return at + 1, True
+    raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
 
 
 def walk(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:

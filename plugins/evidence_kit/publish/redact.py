@@ -7,8 +7,9 @@ import bisect
 import dataclasses
 import functools
 import html
+import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,13 @@ def redact_meta(meta: Any, detector: Detector) -> Any:
 STRING_SEPARATOR = "\n\x00\n"
 
 
+def joined_starts(texts: Sequence[str]) -> list[int]:
+    """Where each text starts once they are joined with STRING_SEPARATOR (and, last, where
+    a text after them would)."""
+    gap = len(STRING_SEPARATOR)
+    return list(itertools.accumulate((len(text) + gap for text in texts), initial=0))
+
+
 def find_in_strings(
     detector: Detector, texts: list[tuple[str, str]]
 ) -> Iterator[tuple[str, detectors.Match]]:
@@ -76,11 +84,7 @@ def find_in_strings(
     """
     if not texts:
         return
-    starts = []
-    offset = 0
-    for _, text in texts:
-        starts.append(offset)
-        offset += len(text) + len(STRING_SEPARATOR)
+    starts = joined_starts([text for _, text in texts])
     joined = STRING_SEPARATOR.join(text for _, text in texts)
     for match in detector.find(joined):
         index = bisect.bisect_right(starts, match.start) - 1
