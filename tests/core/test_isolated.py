@@ -1,0 +1,85 @@
+"""`core.isolated`: a step run in a forked child gives what it gives in this process, and
+the memory it took is not this process's afterwards."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from evidence_kit.core import isolated
+from evidence_kit.core.model import Finding, SchemaError
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@linux_only
+def test_the_step_runs_in_another_process_and_its_result_comes_back() -> None:
+    assert isolated.can_fork()
+    finding = Finding("docs/a.md", 3, 1, "schema", "missing field")
+    pid, result = isolated.call(lambda: (os.getpid(), {"found": [finding], "text": "é\udc80"}))
+    assert pid != os.getpid()
+    assert result == {"found": [finding], "text": "é\udc80"}
+
+
+@linux_only
+def test_the_memory_the_step_took_is_not_kept() -> None:
+    def step() -> int:
+        held = [bytearray(1 << 20) for _ in range(300)]  # 300 MB, touched
+        return len(held)
+
+    before = _rss_mb()
+    assert isolated.call(step) == 300
+    assert _rss_mb() - before < 50
+
+
+def test_an_exception_comes_back_as_itself_with_the_child_traceback() -> None:
+    def broken() -> None:
+        raise SchemaError("schemas/bad.schema.json: a schema needs an absolute $id")
+
+    with pytest.raises(SchemaError, match="needs an absolute") as raised:
+        isolated.call(broken)
+    if isolated.can_fork():
+        assert "in the child process" in str(raised.value.__cause__)
+        assert "in broken" in str(raised.value.__cause__)
+
+
+@linux_only
+def test_an_exception_that_does_not_pickle_still_says_what_it_was() -> None:
+    class Local(Exception):  # a local class: pickle cannot name it
+        pass
+
+    def broken() -> None:
+        raise Local("the tree could not be read")
+
+    with pytest.raises(RuntimeError, match=r"^Local: the tree could not be read$"):
+        isolated.call(broken)
+
+
+@linux_only
+def test_a_child_that_dies_is_an_error_not_a_result() -> None:
+    with pytest.raises(RuntimeError, match=r"ended without a result \(exit code 3\)"):
+        isolated.call(lambda: os._exit(3))
+
+
+def test_with_another_thread_running_the_step_runs_here() -> None:
+    # A thread could hold a lock at the fork (`mkdocs serve` runs a server beside the build).
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not isolated.can_fork()
+        assert isolated.call(os.getpid) == os.getpid()
+    finally:
+        stop.set()
+        other.join()
