@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
 from . import pipeline
-from .core import mkdocs_yml
+from .core import markup, mkdocs_yml
 from .core.evidence import Evidence
 from .core.loader import MARKDOWN, type_for, walk
 from .core.model import Finding
@@ -121,7 +122,8 @@ def build(
     with tempfile.TemporaryDirectory(prefix="evidence-kit-stage-") as folder:
         stage = Path(folder)
         staged, result.notes = builder_config(config, evidence, origin)
-        pages = stage_docs(evidence, stage / STAGED_DOCS)
+        directory_urls = config.get("use_directory_urls", True) is not False
+        pages = stage_docs(evidence, stage / STAGED_DOCS, directory_urls)
         (stage / STAGED_CONFIG).write_text(mkdocs_yml.dump_whole(staged), encoding="utf-8")
         _run(builder, stage)
         site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -137,9 +139,10 @@ def build(
 # ---------------------------------------------------------------- staging
 
 
-def stage_docs(evidence: Evidence, docs: Path) -> dict[str, str]:
+def stage_docs(evidence: Evidence, docs: Path, directory_urls: bool = True) -> dict[str, str]:
     """Write what the edition publishes into `docs`; returns each page's src_uri -> the
-    title its front matter gives ("" when none)."""
+    title its front matter gives ("" when none). The links of generated tables point at
+    the pages' URLs (`directory_urls` as the config says)."""
     settings = evidence.settings
     publication = evidence.publication
     tree = evidence.tree
@@ -166,11 +169,31 @@ def stage_docs(evidence: Evidence, docs: Path) -> dict[str, str]:
         # Written after the build from the built pages; staged now so links to it resolve.
         printing.PRINT_PAGE: "",
     }
+    published = {*pages, *(uri for uri in generated if uri.endswith(MARKDOWN))}
     for src_uri, content in generated.items():
-        _write(docs / src_uri, content)
         if src_uri.endswith(MARKDOWN):
+            content = _page_links(src_uri, content, published, directory_urls)
             pages[src_uri] = _front_matter_title(content)
+        _write(docs / src_uri, content)
     return pages
+
+
+def _page_links(src_uri: str, content: str, published: set[str], directory_urls: bool) -> str:
+    """`content` with the links of its generated tables at the URLs the builder gives the
+    pages: no builder reads a link in raw HTML (see `markup.html_link`)."""
+    folder = posixpath.dirname(src_uri)
+    here = page_url(src_uri, directory_urls)
+    base = "/" + (here if here.endswith("/") or not here else posixpath.dirname(here))
+
+    def url_of(path: str) -> str | None:
+        target = posixpath.normpath(posixpath.join(folder, path))
+        if target not in published:
+            return None
+        url = page_url(target, directory_urls)
+        relative = posixpath.relpath("/" + url, base)
+        return quote(relative + "/" if url.endswith("/") or not url else relative)
+
+    return markup.page_links(content, url_of)[0]
 
 
 def _asset(src_uri: str, settings: Settings) -> bool:

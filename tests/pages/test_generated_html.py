@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import markdown
 
+from evidence_kit import builders
 from evidence_kit.core import markup
 from evidence_kit.plugin import GeneratedHtml
 
@@ -36,3 +37,59 @@ def test_the_marker_line_in_a_code_block_stays_code() -> None:
 def test_a_table_without_its_end_is_left_to_the_builder() -> None:
     page = f"{markup.GENERATED_TABLE}\n<tr><td>x</td></tr>\n"
     assert render(page) == render(page, stash=False)
+
+
+LINKED = "\n".join(
+    markup.html_table(
+        ["Document"],
+        [
+            [markup.html_link("Runbook <1>", "../ops/run book.md")],
+            [markup.html_link("Matrix", "controls.md") + " and " + '<a href="#top">top</a>'],
+            [markup.html_link("Gone", "gone.md")],
+        ],
+    )
+)
+
+
+def test_generated_links_point_at_the_urls_the_front_door_gives() -> None:
+    urls = {"../ops/run book.md": "../ops/run%20book/", "controls.md": "controls/"}
+    page = f'[kept](controls.md)\n\n{LINKED}\n<a href="controls.md">kept too</a>\n'
+    resolved, unknown = markup.page_links(page, urls.get)
+    assert unknown == ["gone.md"]
+    assert '<td><a href="../ops/run%20book/">Runbook &#60;1&#62;</a></td>' in resolved
+    assert '<td><a href="controls/">Matrix</a> and <a href="#top">top</a></td>' in resolved
+    assert '<td><a href="gone.md">Gone</a></td>' in resolved
+    # Only the generated tables: a link the author wrote is the builder's to resolve.
+    assert resolved.startswith("[kept](controls.md)\n")
+    assert resolved.endswith('<a href="controls.md">kept too</a>\n')
+
+
+def test_a_fragment_stays_on_the_resolved_link() -> None:
+    table = "\n".join(markup.html_table(["Control"], [[markup.html_link("A.5", "c.md") + ""]]))
+    table = table.replace('c.md"', 'c.md#a-5"')
+    resolved, _ = markup.page_links(table, {"c.md": "../c/"}.get)
+    assert '<a href="../c/#a-5">A.5</a>' in resolved
+
+
+def test_the_staged_build_gives_generated_links_the_builders_urls() -> None:
+    published = {"index.md", "ops/run book.md", "controls.md", "ops/index.md"}
+    table = "\n".join(
+        markup.html_table(
+            ["Document"],
+            [
+                [markup.html_link("Home", "index.md")],
+                [markup.html_link("Runbook", "ops/run book.md")],
+                [markup.html_link("Ops", "ops/index.md")],
+            ],
+        )
+    )
+    directory = builders._page_links("controls.md", table, published, directory_urls=True)
+    assert [
+        line[line.index("<a") : line.index(">", line.index("<a")) + 1]
+        for line in directory.splitlines()
+        if "<a" in line
+    ] == ['<a href="../">', '<a href="../ops/run%20book/">', '<a href="../ops/">']
+    files = builders._page_links("controls.md", table, published, directory_urls=False)
+    assert '<a href="index.html">' in files
+    assert '<a href="ops/run%20book.html">' in files
+    assert '<a href="ops/index.html">' in files

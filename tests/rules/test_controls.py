@@ -168,16 +168,18 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
     assert states["SOC2:A1.3"] == "evidenced"
     page = control_pages.render_matrix(sections)
     assert (
-        "| SOC2:CC7.4 | Respond to security incidents with a defined incident-response programme "
-        "| [Incident runbook](05-backups-recovery/incident-runbook.md) (overdue)"
-        "<br>[Nightly customer export delivered six hours late]"
-        "(05-backups-recovery/postmortems/2026-01-21-nightly-export-delay.md) (—)"
-        "<br>[Primary database failover during storage degradation]"
-        "(05-backups-recovery/postmortems/2026-03-06-database-failover.md) (—)"
-        "<br>[Sign-in errors after an identity provider certificate rotation]"
-        "(05-backups-recovery/postmortems/2026-05-19-login-errors.md) (—)"
-        "<br>[Public API unavailable after a load balancer configuration change]"
-        "(05-backups-recovery/postmortems/2026-06-02-api-outage.md) (—) | **stale** |"
+        "<tr><td>SOC2:CC7.4</td>"
+        "<td>Respond to security incidents with a defined incident-response programme</td>"
+        '<td><a href="05-backups-recovery/incident-runbook.md">Incident runbook</a> (overdue)'
+        '<br><a href="05-backups-recovery/postmortems/2026-01-21-nightly-export-delay.md">'
+        "Nightly customer export delivered six hours late</a> (—)"
+        '<br><a href="05-backups-recovery/postmortems/2026-03-06-database-failover.md">'
+        "Primary database failover during storage degradation</a> (—)"
+        '<br><a href="05-backups-recovery/postmortems/2026-05-19-login-errors.md">'
+        "Sign-in errors after an identity provider certificate rotation</a> (—)"
+        '<br><a href="05-backups-recovery/postmortems/2026-06-02-api-outage.md">'
+        "Public API unavailable after a load balancer configuration change</a> (—)</td>"
+        "<td><strong>stale</strong></td></tr>"
     ) in page.splitlines()
     assert "| SOC 2 Trust Services Criteria | 61 | 3 | 3 | 55 |" in page.splitlines()
 
@@ -640,3 +642,19 @@ def test_a_missing_project_catalogue_is_named(tmp_path: Path) -> None:
         "evidence-kit: error: controls: catalogues: mine.yml: no such file; "
         "write its path relative to mkdocs.yml\n"
     )
+
+
+@pytest.mark.parametrize("page", ["evidence-index", "review-status"])
+def test_kit_listing_links_reach_the_documents(kit: Path, page: str) -> None:
+    result = build(kit)
+    hrefs = {
+        href
+        for table in tables(result.page(f"{page}/index.html")).tables
+        for row in table
+        for _, links in row
+        for _, href in links
+    }
+    assert "../05-backups-recovery/incident-runbook/" in hrefs
+    assert all(".md" not in href for href in hrefs), hrefs
+    for href in hrefs:
+        assert (result.site / page / href / "index.html").resolve().is_file(), href

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import posixpath
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 # One pass over the raw text, so an entity written here is never escaped again; the
 # markdown characters become entities too, so a value cannot start a link or emphasis.
@@ -62,6 +63,41 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[st
     lines += ["</thead>", "<tbody>"]
     lines += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
     return [*lines, "</tbody>", TABLE_END, ""]
+
+
+def html_link(label: Any, target: str) -> str:
+    """`link` for a cell of an `html_table`. The target stays a relative `.md` path, as in
+    markdown; no builder reads a link in raw HTML, so each front door turns it into the
+    page's URL (`page_links`)."""
+    return f'<a href="{attribute(quote(target))}">{text(label)}</a>'
+
+
+_PAGE_HREF = re.compile(r'<a href="([^"#]*?\.md)(#[^"]*)?">')
+
+
+def page_links(markdown: str, url_of: Callable[[str], str | None]) -> tuple[str, list[str]]:
+    """`markdown` with every `html_link` of its generated tables pointing at `url_of(path)`
+    (`path`: the relative `.md` path as written, unquoted); also the paths `url_of` did not
+    know (None), whose links are left as written."""
+    unknown: list[str] = []
+
+    def resolve(match: re.Match[str]) -> str:
+        path = unquote(html.unescape(match.group(1)))
+        url = url_of(path)
+        if url is None:
+            unknown.append(path)
+            return match.group()
+        return f'<a href="{attribute(url)}{match.group(2) or ""}">'
+
+    parts: list[str] = []
+    at = 0
+    while (start := markdown.find(GENERATED_TABLE, at)) != -1:
+        end = markdown.find(TABLE_END, start)
+        end = len(markdown) if end == -1 else end + len(TABLE_END)
+        parts += [markdown[at:start], _PAGE_HREF.sub(resolve, markdown[start:end])]
+        at = end
+    parts.append(markdown[at:])
+    return "".join(parts), unknown
 
 
 def title_meta(title: str) -> list[str]:

@@ -156,7 +156,7 @@ def matrix(
 
 
 def _link(item: Item, from_uri: str) -> str:
-    return markup.link(item.title, markup.relative(item.src_uri, from_uri))
+    return markup.html_link(item.title, markup.relative(item.src_uri, from_uri))
 
 
 def _shown_status(status: str) -> str:
@@ -189,21 +189,17 @@ def render_matrix(sections: Sequence[tuple[Catalogue, Sequence[Row]]]) -> str:
             f"| {states.count('stale')} | {states.count('gap')} |"
         )
     for catalogue, rows in sections:
-        lines += [
-            "",
-            f"## {markup.text(catalogue.name)}",
-            "",
-            "| Control | What it asks | Evidence | State |",
-            "| --- | --- | --- | --- |",
-        ]
+        cells = []
         for row in rows:
             evidence = "<br>".join(
                 f"{_link(item, MATRIX_PAGE)} ({markup.text(_shown_status(item.status))})"
                 for item in row.items
             )
-            state = f"**{row.state}**" if row.state != "evidenced" else row.state
+            state = f"<strong>{row.state}</strong>" if row.state != "evidenced" else row.state
             ref, title = markup.text(row.control.ref), markup.text(row.control.title)
-            lines.append(f"| {ref} | {title} | {evidence or '—'} | {state} |")
+            cells.append([ref, title, evidence or "—", state])
+        header = ["Control", "What it asks", "Evidence", "State"]
+        lines += ["", f"## {markup.text(catalogue.name)}", "", *markup.html_table(header, cells)]
         gaps = [row.control for row in rows if row.state == "gap"]
         if gaps:
             lines += ["", "No evidence yet:", ""]
@@ -259,22 +255,18 @@ def render_index(items: Sequence[Item]) -> str:
     for folder in sorted(folders):
         entries = _folder_order(folders[folder])
         heading = entries[0].title if _is_index(entries[0]) else folder or "Home"
-        lines += [
-            "",
-            f"## {markup.text(heading)}",
-            "",
-            "| Document | Type | Owner | Date | Status |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for item in entries:
-            cells = [
+        cells = [
+            [
                 _link(item, INDEX_PAGE),
                 markup.text(item.doc_type),
                 markup.text(item.owner) or "—",
                 markup.text(item.date) or "—",
                 markup.text(_shown_status(item.status)),
             ]
-            lines.append("| " + " | ".join(cells) + " |")
+            for item in entries
+        ]
+        header = ["Document", "Type", "Owner", "Date", "Status"]
+        lines += ["", f"## {markup.text(heading)}", "", *markup.html_table(header, cells)]
     lines.append("")
     return "\n".join(lines)
 

@@ -270,12 +270,8 @@ def render(result: Reviews, section_titles: Mapping[str, str], calendar_link: st
         lines += [f"## {markup.text(title)}", ""]
         if folder and title != folder:
             lines += [f"Folder <code>{markup.text(folder)}/</code>", ""]
-        lines += [
-            "| Document | Type | Owner | Last reviewed | Due | Status | Days left |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        lines += [_row(status) for status in statuses]
-        lines.append("")
+        header = ["Document", "Type", "Owner", "Last reviewed", "Due", "Status", "Days left"]
+        lines += markup.html_table(header, [_row(status) for status in statuses])
     lines += ["## Waivers", ""]
     if result.waivers:
         lines += [
@@ -317,18 +313,17 @@ def period_section(result: Reviews) -> list[str]:
         "`last_reviewed`, with `reviewed_by` and the commit that recorded it), and whether the "
         "document was reviewed within the period and never overdue during it.",
         "",
-        "| Document | Reviews | Verdict |",
-        "| --- | --- | --- |",
     ]
+    rows = []
     for status in sorted(judged, key=lambda s: s.path):
         history = status.history
         assert history is not None
         reviews = "<br>".join(attested(r) for r in history.reviews) or "none recorded"
         if history.unknown:
             reviews = "unknown"
-        link = markup.link(status.title, markup.relative(status.src_uri, PAGE))
-        lines.append(f"| {link} | {reviews} | {markup.text(history.verdict)} |")
-    return [*lines, ""]
+        link = markup.html_link(status.title, markup.relative(status.src_uri, PAGE))
+        rows.append([link, reviews, markup.text(history.verdict)])
+    return [*lines, *markup.html_table(["Document", "Reviews", "Verdict"], rows)]
 
 
 def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewStatus]]]:
@@ -338,12 +333,12 @@ def _by_folder(statuses: Iterable[ReviewStatus]) -> list[tuple[str, list[ReviewS
     return sorted(groups.items())
 
 
-def _row(status: ReviewStatus) -> str:
+def _row(status: ReviewStatus) -> list[str]:
     marker = (
         f'<span class="evidence-row" data-src-uri="{markup.text(status.src_uri)}" '
         f'data-review-status="{status.status.value}" data-review-due="{_due(status)}"></span>'
     )
-    document = marker + markup.link(status.title, markup.relative(status.src_uri, PAGE))
+    document = marker + markup.html_link(status.title, markup.relative(status.src_uri, PAGE))
     state = badge(status.status)
     if status.waivers:
         state += " waived"
@@ -351,7 +346,7 @@ def _row(status: ReviewStatus) -> str:
         f'<span data-days-left="{status.days_left}" data-sort="{status.days_left}">'
         f"{days_text(status.days_left) if status.last_reviewed else 'first review due'}</span>"
     )
-    cells = [
+    return [
         document,
         markup.text(status.doc_type),
         markup.text(status.owner or "not set"),
@@ -360,7 +355,6 @@ def _row(status: ReviewStatus) -> str:
         state,
         days,
     ]
-    return "| " + " | ".join(cells) + " |"
 
 
 # --- the timeline -------------------------------------------------------------------------
