@@ -12,15 +12,16 @@ import contextlib
 import functools
 import gc
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import registry
-from .core import fill
+from .core import fill, isolated
 from .core.evidence import Evidence, Page
 from .core.loader import load_tree
 from .core.model import Document, Finding
-from .core.schemas import SchemaSet, builtin_dir
 from .core.settings import Settings, build_settings
 from .core.yamlio import reads_as_metadata
 from .pages import calendar as calendar_pages
@@ -29,10 +30,13 @@ from .pages import dashboard, oncall, publication
 from .pages import incidents as incident_pages
 from .pages import restore as restore_pages
 from .publish import findings as publication_findings
-from .publish import redact, withhold
+from .publish import manifest, redact, withhold
 from .rules import controls, files, incidents, placeholders, review, schema
 from .rules import oncall as oncall_rules
 from .rules import restore as restore_rules
+
+if TYPE_CHECKING:
+    from .core.schemas import SchemaSet
 
 # libyaml's emitter: the pure-Python one was a sixth of an audit build of 2,000 pages.
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -81,6 +85,10 @@ settings = functools.partial(
 
 def load_schemas(settings: Settings) -> SchemaSet:
     """The shipped schemas plus the project's own; raises SchemaError for a broken one."""
+    # Imported here: jsonschema and the compiled schemas take megabytes that a build, whose
+    # pipeline runs in a child process (`release`), should not keep for its length.
+    from .core.schemas import SchemaSet, builtin_dir
+
     folders = [builtin_dir()]
     if settings.schemas_dir:
         folders.append(settings.schemas_dir)
@@ -127,6 +135,46 @@ def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     return evidence
 
 
+@dataclass(frozen=True)
+class Release:
+    """What a builder needs of a run to build the site: the run, less the tree."""
+
+    findings: list[Finding]
+    withheld: frozenset[str]
+    """Withheld documents: excluded from the build, so that a link to one is our finding."""
+    unpublished: frozenset[str]
+    data: frozenset[str]
+    """The tree's data files: never published as files."""
+    sources: dict[str, str]
+    """Each published document's `page_source`, by src_uri."""
+    generated: dict[str, str]
+    described: dict[str, Any]
+    """What the manifest says of the evidence (`manifest.describe`)."""
+    summary: str
+    """The build log's line on what the edition left out."""
+
+
+def release(settings: Settings, origin: manifest.Provenance) -> Release:
+    """`run`, and every page made from it, in a child process where one can be forked
+    (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
+    only what it publishes. Raises SchemaError for a broken schema."""
+
+    def step() -> Release:
+        evidence = run(settings)
+        return Release(
+            findings=evidence.findings,
+            withheld=frozenset(evidence.publication.withheld),
+            unpublished=frozenset(evidence.publication.unpublished),
+            data=frozenset(evidence.tree.data),
+            sources=page_sources(evidence),
+            generated=evidence.generated,
+            described=manifest.describe(evidence, origin),
+            summary=publication.summary(evidence),
+        )
+
+    return isolated.call(step)
+
+
 def page(evidence: Evidence, src_uri: str) -> Page | None:
     """The page of a publishable document: placeholders filled, transforms applied, then
     redacted and escaped for the audience."""
@@ -139,6 +187,13 @@ def page(evidence: Evidence, src_uri: str) -> Page | None:
     for transform in PAGE_TRANSFORMS:
         result = transform(evidence, doc, result)
     return redact.transform(evidence, doc, result)
+
+
+def page_sources(evidence: Evidence) -> dict[str, str]:
+    """Every publishable document's `page_source`, by src_uri."""
+    with _cyclic_gc_paused():
+        sources = {uri: page_source(evidence, uri) for uri in evidence.tree.documents}
+    return {uri: source for uri, source in sources.items() if source is not None}
 
 
 def page_source(evidence: Evidence, src_uri: str) -> str | None:

@@ -23,6 +23,7 @@ Hooks used, and why:
 from __future__ import annotations
 
 import logging
+import posixpath
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,15 +35,14 @@ from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import TableOfContents
 
 from . import pipeline
 from .config import EvidenceConfig
 from .core import clock, markup, mkdocs_yml
-from .core.evidence import Evidence
-from .core.model import Finding
-from .core.schemas import SchemaError, SchemaSet
+from .core.model import Finding, SchemaError
 from .core.settings import Settings, SettingsError
-from .pages import dashboard, printing, publication
+from .pages import dashboard, printing
 from .publish import gate, manifest, site_config, withhold
 
 if TYPE_CHECKING:
@@ -114,10 +114,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.schemas: SchemaSet | None = None
-        self.evidence: Evidence | None = None
+        self.sources: dict[str, str] | None = None
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
+        self.spool: printing.Spool | None = None
+        self.ours: frozenset[str] = frozenset()
         self.rendered: list[Page] = []
         self.described: dict[str, Any] | None = None
         self.summary = ""
@@ -126,7 +127,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
-        self.settings = self.evidence = self.origin = self.print_file = self.described = None
+        self.settings = self.sources = self.origin = self.print_file = self.described = None
+        if self.spool is not None:
+            self.spool.close()
+        self.spool = None
+        self.ours = frozenset()
         self.rendered = []
         self.summary = ""
         self.nav_urls = []
@@ -146,10 +151,6 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             )
         except (SettingsError, clock.ClockError) as exc:
             raise PluginError(f"evidence: invalid plugin options: {exc}") from None
-        try:
-            self.schemas = pipeline.load_schemas(self.settings)
-        except SchemaError as exc:
-            raise PluginError(f"evidence: {exc}") from None
         if not any(isinstance(e, GeneratedHtml) for e in config.markdown_extensions):
             # Typed as names; Python-Markdown takes instances too, as MkDocs' own are.
             config.markdown_extensions.append(GeneratedHtml())  # type: ignore[arg-type]
@@ -167,23 +168,25 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Check the whole tree, report every finding, withhold and generate pages."""
-        if self.settings is None:
+        if self.settings is None or self.origin is None:
             return None
-        self.evidence = evidence = pipeline.run(self.settings, self.schemas)
-        self.errors = _report(evidence.findings)
-        hidden = evidence.publication.withheld
-        for src_uri in (*sorted(evidence.publication.unpublished), *evidence.tree.data):
+        try:
+            release = pipeline.release(self.settings, self.origin)
+        except SchemaError as exc:
+            raise PluginError(f"evidence: {exc}") from None
+        self.errors = _report(release.findings)
+        for src_uri in (*sorted(release.unpublished), *sorted(release.data)):
             file = files.get_file_from_path(src_uri)
             if file is None:
                 continue
-            if src_uri in hidden:
+            if src_uri in release.withheld:
                 # Excluded, not removed: a link to it is our `link-withheld` error rather
                 # than MkDocs' "not found" warning.
                 file.inclusion = InclusionLevel.EXCLUDED
             else:
                 files.remove(file)
-        config.nav = withhold.prune_nav(config.nav, hidden)
-        for src_uri, content in (*evidence.generated.items(), *dashboard.assets().items()):
+        config.nav = withhold.prune_nav(config.nav, set(release.withheld))
+        for src_uri, content in (*release.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
             # Written in on_post_build; added now so links to it resolve.
@@ -193,6 +196,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             files.append(File.generated(config, printing.STYLESHEET, content=css))
         else:
             log.warning(f"{printing.PRINT_PAGE} exists in docs_dir; the print version is not made")
+        self.sources = release.sources
+        self.ours = frozenset((*release.sources, *release.generated))
+        self.described = release.described
+        self.summary = release.summary
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
@@ -200,27 +207,67 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.nav_urls = [page.url for page in nav.pages]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
-        """Every page is rendered: keep them for the print version, and what the manifest
-        says of the evidence; the evidence itself is no longer needed."""
-        if self.evidence is None or self.origin is None:
+        """Every page is rendered: keep them for the print version; their sources are no
+        longer needed."""
+        if self.sources is None:
             return
         self.rendered = [file.page for file in files.documentation_pages() if file.page]
-        self.described = manifest.describe(self.evidence, self.origin)
-        self.summary = publication.summary(self.evidence)
-        self.evidence = None
+        self.sources = None
+        if self.print_file is not None:
+            self.spool = printing.Spool()
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled; None for pages not ours."""
         if page.file.generated_by:
             return None
-        if self.evidence is None:
+        if self.sources is None:
             if self.described is not None:
                 # Let go in on_env: the raw file must not be published unchecked instead.
                 raise PluginError(
                     f"evidence: {page.file.src_uri} was read after every page was rendered"
                 )
             return None
-        return pipeline.page_source(self.evidence, page.file.src_uri)
+        return self.sources.get(page.file.src_uri)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Point the links of our generated tables at the pages' URLs: MkDocs rewrites the
+        links of markdown, not those of raw HTML."""
+        if markup.GENERATED_TABLE not in markdown or page.file.src_uri not in self.ours:
+            return None
+        folder = posixpath.dirname(page.file.src_uri)
+
+        def url_of(path: str) -> str | None:
+            target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+            return None if target is None else target.url_relative_to(page.file)
+
+        resolved, unknown = markup.page_links(markdown, url_of)
+        for path in unknown:
+            log.warning(f"{page.file.src_uri}: a generated link to {path} names no page")
+        return resolved
+
+    # Last, so that every other plugin has read the page before it is let go.
+    @event_priority(-100)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Let go of our own pages' markdown once it is rendered: nothing reads it again."""
+        if page.file.src_uri in self.ours:
+            # Empty, not None: MkDocs has no title for a page without markdown, and the nav
+            # of every later page shows this one's.
+            page.markdown = ""
+        return None
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Set the page's HTML aside for the print version, and let go of our own pages'
+        HTML, which nothing reads once the page is written."""
+        if self.spool is not None and page.content is not None:
+            self.spool.add(page.url, page.content)
+            if page.file.src_uri in self.ours:
+                page.content = None
+        return None
 
     # Last: the search index and the sitemap must be written before they are hashed and scanned.
     @event_priority(-100)
@@ -231,11 +278,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.settings is None or self.described is None or self.origin is None:
             return
         site = Path(config.site_dir)
-        if self.print_file is not None:
+        if self.print_file is not None and self.spool is not None:
             pages = [
-                printing.PrintedPage(page.title or "", page.url, page.content)
+                printing.PrintedPage(page.title or "", page.url, "")
                 for page in self.rendered
-                if page.content is not None
+                if page.url in self.spool
             ]
             parts = printing.parts(
                 config.site_name,
@@ -244,14 +291,18 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 printing.order(pages, self.nav_urls),
                 description=config.site_description or "",
                 stylesheets=[str(css) for css in config.extra_css],
+                html_of=self.spool.html,
             )
             printing.write(Path(self.print_file.abs_dest_path), parts)
+            self.spool.close()
+            self.spool = None
         written = manifest.write(site, manifest.finish(self.described, site))
         log.info(self.summary)
-        # Every page is on disk: their HTML and markdown need not stay in memory while the
-        # gate reads the site (plugins that read them run before this one, at priority -100).
+        # Every page is on disk: what MkDocs keeps of them need not stay in memory while the
+        # gate reads the site (plugins that read it run before this one, at priority -100).
         for page in self.rendered:
             page.content = page.markdown = None
+            page.meta, page.toc = {}, TableOfContents([])
         self.rendered = []
         if self.settings.publish.audit:
             found = gate.scan(site, self.settings, self.settings.rel(site))

@@ -309,3 +309,14 @@ def test_print_page_uses_the_sites_own_stylesheets_only(tmp_path: Path) -> None:
 def test_kit_print_page_styles_the_review_cards(kit: Path) -> None:
     html = build(kit).page("print/index.html")
     assert '<link rel="stylesheet" href="../assets/evidence-kit/review.css">' in html
+
+
+def test_a_spool_gives_back_each_page_as_it_was_given() -> None:
+    spool = printing.Spool()
+    pages = {"a/": "<p>é ü \udc80</p>", "b/": "", "": "<h1>Home</h1>" * 1000}
+    for url, html in pages.items():
+        spool.add(url, html)
+    assert "c/" not in spool
+    for url in ["", "a/", "b/", "a/"]:
+        assert spool.html(PrintedPage("T", url, "")) == pages[url]
+    spool.close()

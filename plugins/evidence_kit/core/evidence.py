@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fill, history
 from .loader import Tree
 from .model import Document, Finding
 from .publication import Publication
 from .references import References
-from .schemas import SchemaSet
 from .settings import Settings
 from .statuses import Reviews
+
+if TYPE_CHECKING:
+    from .schemas import SchemaSet
 
 
 @dataclass

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class SchemaError(Exception):
+    """A schema file is unusable; the build cannot go on without it."""
+
+
 class Severity(str, enum.Enum):
     """How a finding affects a build: errors fail it, warnings are reported."""
 

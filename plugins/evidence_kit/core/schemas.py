@@ -18,15 +18,11 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .model import Finding, Mark, Parsed, child_path
+from .model import Finding, Mark, Parsed, SchemaError, child_path
 from .moments import as_date, moment
 from .settings import is_safe_url
 
 SUFFIX = ".schema.json"
-
-
-class SchemaError(Exception):
-    """A schema file is unusable; the build cannot go on without it."""
 
 
 def builtin_dir() -> Path:

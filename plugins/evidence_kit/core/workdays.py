@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Container, Iterable
 from functools import lru_cache
 
-import holidays as _holidays
-
 NoHolidays: frozenset[dt.date] = frozenset()
 
 
@@ -20,6 +18,10 @@ def holidays_for(country: str | None, years: tuple[int, ...]) -> frozenset[dt.da
     """Public holidays of `country` (ISO 3166 code, `GB` or `US-CA`) in `years`."""
     if not country:
         return NoHolidays
+    # Imported here, not above: the library's calendars take megabytes that a build (whose
+    # pipeline runs in a child process, `core.isolated`) should not keep for its length.
+    import holidays as _holidays
+
     code, _, subdivision = country.partition("-")
     try:
         found = _holidays.country_holidays(code, subdiv=subdivision or None, years=years)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from ..core.evidence import Evidence
 from ..publish import redact
@@ -26,6 +25,9 @@ PRODID = "-//Evidence Kit//Review calendar//EN"
 HORIZON_DAYS = 366
 """How far ahead the feed looks: the year after today."""
 _UID_DOMAIN = "evidence-kit"
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 def pages(evidence: Evidence) -> dict[str, str]:
@@ -103,6 +105,10 @@ def entries(evidence: Evidence) -> Iterator[Entry]:
 
 def calendar(evidence: Evidence) -> str:
     """The iCalendar text (CRLF lines), or "" when there is nothing to put in it."""
+    # Imported here, not above: it takes megabytes that a build (whose pipeline runs in a
+    # child process, `core.isolated`) should not keep for its length.
+    import icalendar
+
     events = [_event(*entry) for entry in entries(evidence)]
     if not events:
         return ""
@@ -124,6 +130,8 @@ def _event(
     event_uid: str, summary: str, first: dt.date, last: dt.date, description: str, category: str
 ) -> icalendar.Event:
     """An all-day event from `first` to `last`, both days included."""
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", event_uid)
     event.add("summary", summary)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.evidence import Evidence
 from ..core.model import Finding, Mark, Parsed
-from ..core.schemas import SchemaSet
 from . import Rule, table
+
+if TYPE_CHECKING:
+    from ..core.schemas import SchemaSet
 
 RULES: tuple[Rule, ...] = table(
     """
