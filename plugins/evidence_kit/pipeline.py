@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +137,7 @@ def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
 
 @dataclass(frozen=True)
 class Release:
-    """What a builder needs of a run to build the site: the run, less the tree."""
+    """What a builder needs of a run before it reads any page: the run, less the tree."""
 
     findings: list[Finding]
     withheld: frozenset[str]
@@ -145,34 +145,99 @@ class Release:
     unpublished: frozenset[str]
     data: frozenset[str]
     """The tree's data files: never published as files."""
-    sources: dict[str, str]
-    """Each published document's `page_source`, by src_uri."""
+    documents: frozenset[str]
+    """The published documents: each has a `page_source` (`Publishing.source`)."""
     generated: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the build says of the evidence once it is built."""
+
     described: dict[str, Any]
-    """What the manifest says of the evidence (`manifest.describe`)."""
+    """The manifest but its files (`manifest.describe`)."""
     summary: str
     """The build log's line on what the edition left out."""
 
 
-def release(settings: Settings, origin: manifest.Provenance) -> Release:
+class Publishing:
+    """A run as a builder reads it (`release`): the `Release` first, then each document's
+    page source, then the `Account`."""
+
+    def __init__(self, items: isolated.Stream[object]) -> None:
+        self._items = items
+        first = items.next()
+        if not isinstance(first, Release):  # pragma: no cover - the step below sends it first
+            raise TypeError(f"a release starts with its Release, not {type(first).__name__}")
+        self.release = first
+        self._sources: dict[str, str | None] = {}
+        self._handed: set[str] = set()
+        self._account: Account | None = None
+
+    def source(self, src_uri: str) -> str | None:
+        """The page source of a published document; None for any other path. Each is handed
+        once, and not kept: the builder holds it from then on."""
+        if src_uri not in self.release.documents:
+            return None
+        if src_uri in self._handed:
+            raise RuntimeError(f"{src_uri} was read twice in one build")
+        for item in self._items.ready():  # take what arrived, so the child never waits
+            self._take(item)
+        while src_uri not in self._sources:
+            self._take(self._items.next())
+        self._handed.add(src_uri)
+        return self._sources.pop(src_uri)
+
+    def account(self) -> Account:
+        """The `Account`, once the run has sent everything; the run is over then."""
+        while self._account is None:
+            self._take(self._items.next())
+        self.close()
+        return self._account
+
+    def close(self) -> None:
+        """Stop the run where it is (an unfinished build); idempotent."""
+        self._items.close()
+        self._sources.clear()
+
+    def _take(self, item: object) -> None:
+        if isinstance(item, Account):
+            self._account = item
+        elif isinstance(item, tuple):
+            src_uri, source = item
+            self._sources[src_uri] = source
+        else:  # pragma: no cover - the step below sends nothing else
+            raise TypeError(f"a release sends no {type(item).__name__}")
+
+
+def release(
+    settings: Settings, origin: manifest.Provenance, order: Sequence[str] = ()
+) -> Publishing:
     """`run`, and every page made from it, in a child process where one can be forked
     (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
-    only what it publishes. Raises SchemaError for a broken schema."""
+    only what it publishes. The child makes the page sources in `order` (the src_uris in
+    the order the builder reads them; any others last) while the builder renders the first
+    of them, on the other core. Raises SchemaError for a broken schema."""
+    place = {src_uri: index for index, src_uri in enumerate(order)}
 
-    def step() -> Release:
+    def step() -> Iterator[object]:
         evidence = run(settings)
-        return Release(
+        documents = [uri for uri, doc in evidence.tree.documents.items() if doc.publishable]
+        documents.sort(key=lambda uri: (place.get(uri, len(place)), uri))
+        yield Release(
             findings=evidence.findings,
             withheld=frozenset(evidence.publication.withheld),
             unpublished=frozenset(evidence.publication.unpublished),
             data=frozenset(evidence.tree.data),
-            sources=page_sources(evidence),
+            documents=frozenset(documents),
             generated=evidence.generated,
-            described=manifest.describe(evidence, origin),
-            summary=publication.summary(evidence),
         )
+        with _cyclic_gc_paused():
+            for src_uri in documents:
+                yield src_uri, page_source(evidence, src_uri)
+        yield Account(manifest.describe(evidence, origin), publication.summary(evidence))
 
-    return isolated.call(step)
+    return Publishing(isolated.stream(step))
 
 
 def page(evidence: Evidence, src_uri: str) -> Page | None:
@@ -187,13 +252,6 @@ def page(evidence: Evidence, src_uri: str) -> Page | None:
     for transform in PAGE_TRANSFORMS:
         result = transform(evidence, doc, result)
     return redact.transform(evidence, doc, result)
-
-
-def page_sources(evidence: Evidence) -> dict[str, str]:
-    """Every publishable document's `page_source`, by src_uri."""
-    with _cyclic_gc_paused():
-        sources = {uri: page_source(evidence, uri) for uri in evidence.tree.documents}
-    return {uri: source for uri, source in sources.items() if source is not None}
 
 
 def page_source(evidence: Evidence, src_uri: str) -> str | None:

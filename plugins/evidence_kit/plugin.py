@@ -114,7 +114,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.sources: dict[str, str] | None = None
+        self.publishing: pipeline.Publishing | None = None
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.spool: printing.Spool | None = None
@@ -127,10 +127,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the engine's settings and schemas for this build."""
-        self.settings = self.sources = self.origin = self.print_file = self.described = None
-        if self.spool is not None:
-            self.spool.close()
-        self.spool = None
+        self._stop()
+        self.settings = self.origin = self.print_file = self.described = None
         self.ours = frozenset()
         self.rendered = []
         self.summary = ""
@@ -171,9 +169,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.settings is None or self.origin is None:
             return None
         try:
-            release = pipeline.release(self.settings, self.origin)
+            # The order MkDocs reads the pages in, so that the first it asks for comes first.
+            order = [file.src_uri for file in files.documentation_pages()]
+            self.publishing = pipeline.release(self.settings, self.origin, order)
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
+        release = self.publishing.release
         self.errors = _report(release.findings)
         for src_uri in (*sorted(release.unpublished), *sorted(release.data)):
             file = files.get_file_from_path(src_uri)
@@ -196,10 +197,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             files.append(File.generated(config, printing.STYLESHEET, content=css))
         else:
             log.warning(f"{printing.PRINT_PAGE} exists in docs_dir; the print version is not made")
-        self.sources = release.sources
-        self.ours = frozenset((*release.sources, *release.generated))
-        self.described = release.described
-        self.summary = release.summary
+        self.ours = frozenset((*release.documents, *release.generated))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
@@ -207,12 +205,14 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.nav_urls = [page.url for page in nav.pages]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
-        """Every page is rendered: keep them for the print version; their sources are no
-        longer needed."""
-        if self.sources is None:
+        """Every page is rendered: keep them for the print version, and what the run says
+        of the evidence; the run is over."""
+        if self.publishing is None:
             return
         self.rendered = [file.page for file in files.documentation_pages() if file.page]
-        self.sources = None
+        account = self.publishing.account()
+        self.publishing = None
+        self.described, self.summary = account.described, account.summary
         if self.print_file is not None:
             self.spool = printing.Spool()
 
@@ -220,14 +220,14 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """The document's markdown with placeholders filled; None for pages not ours."""
         if page.file.generated_by:
             return None
-        if self.sources is None:
+        if self.publishing is None:
             if self.described is not None:
-                # Let go in on_env: the raw file must not be published unchecked instead.
+                # The run is over after on_env: the raw file must not be published unchecked.
                 raise PluginError(
                     f"evidence: {page.file.src_uri} was read after every page was rendered"
                 )
             return None
-        return self.sources.get(page.file.src_uri)
+        return self.publishing.source(page.file.src_uri)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -325,6 +325,18 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 f"evidence: {markup.count(self.errors, 'errors')} in the evidence (listed above); "
                 "aborted in strict mode, and the site has no manifest"
             )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build that fails part way stops the run (its child process) and the spool."""
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.publishing is not None:
+            self.publishing.close()
+        self.publishing = None
+        if self.spool is not None:
+            self.spool.close()
+        self.spool = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""

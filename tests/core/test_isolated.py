@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 import pytest
 
@@ -83,3 +84,58 @@ def test_with_another_thread_running_the_step_runs_here() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def _numbers(count: int, fail_at: int | None = None):  # type: ignore[no-untyped-def]
+    def step():  # type: ignore[no-untyped-def]
+        for number in range(count):
+            if number == fail_at:
+                raise ValueError(f"no {number}")
+            yield number, "x" * 10_000
+
+    return step
+
+
+def test_a_stream_gives_every_item_in_order_then_stops() -> None:
+    items = isolated.stream(_numbers(500))
+    got = [items.next()[0] for _ in range(3)]
+    while len(got) < 500:
+        ready = items.ready()
+        got += [number for number, _ in ready] or [items.next()[0]]
+    assert got == list(range(500))
+    with pytest.raises(StopIteration):
+        items.next()
+    items.close()
+
+
+@linux_only
+def test_a_forked_stream_runs_ahead_of_its_reader() -> None:
+    items = isolated.stream(_numbers(50))
+    assert items.next()[0] == 0
+    time.sleep(0.5)
+    # Made while this process slept: all there without waiting.
+    assert [number for number, _ in items.ready()] == list(range(1, 50))
+    items.close()
+
+
+def test_an_error_in_a_stream_comes_after_the_items_before_it() -> None:
+    items = isolated.stream(_numbers(10, fail_at=4))
+    assert [items.next()[0] for _ in range(4)] == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match=r"^no 4$"):
+        items.next()
+    items.close()
+
+
+@linux_only
+def test_closing_a_stream_stops_its_child() -> None:
+    def forever():  # type: ignore[no-untyped-def]
+        yield os.getpid()
+        while True:
+            time.sleep(1)
+
+    items = isolated.stream(forever)
+    child = items.next()
+    items.close()
+    items.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
