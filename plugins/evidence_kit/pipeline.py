@@ -146,7 +146,7 @@ class Release:
     data: frozenset[str]
     """The tree's data files: never published as files."""
     documents: frozenset[str]
-    """The published documents: each has a `page_source` (`Publishing.source`)."""
+    """The published documents: each has a `page` (`Publishing.page`)."""
     generated: dict[str, str]
 
 
@@ -162,7 +162,7 @@ class Account:
 
 class Publishing:
     """A run as a builder reads it (`release`): the `Release` first, then each document's
-    page source, then the `Account`."""
+    page, then the `Account`."""
 
     def __init__(self, items: isolated.Stream[object]) -> None:
         self._items = items
@@ -170,23 +170,23 @@ class Publishing:
         if not isinstance(first, Release):  # pragma: no cover - the step below sends it first
             raise TypeError(f"a release starts with its Release, not {type(first).__name__}")
         self.release = first
-        self._sources: dict[str, str | None] = {}
+        self._pages: dict[str, Page | None] = {}
         self._handed: set[str] = set()
         self._account: Account | None = None
 
-    def source(self, src_uri: str) -> str | None:
-        """The page source of a published document; None for any other path. Each is handed
-        once, and not kept: the builder holds it from then on."""
+    def page(self, src_uri: str) -> Page | None:
+        """The page of a published document (`page`); None for any other path. Each is
+        handed once, and not kept: the builder holds it from then on."""
         if src_uri not in self.release.documents:
             return None
         if src_uri in self._handed:
             raise RuntimeError(f"{src_uri} was read twice in one build")
         for item in self._items.ready():  # take what arrived, so the child never waits
             self._take(item)
-        while src_uri not in self._sources:
+        while src_uri not in self._pages:
             self._take(self._items.next())
         self._handed.add(src_uri)
-        return self._sources.pop(src_uri)
+        return self._pages.pop(src_uri)
 
     def account(self) -> Account:
         """The `Account`, once the run has sent everything; the run is over then."""
@@ -198,14 +198,14 @@ class Publishing:
     def close(self) -> None:
         """Stop the run where it is (an unfinished build); idempotent."""
         self._items.close()
-        self._sources.clear()
+        self._pages.clear()
 
     def _take(self, item: object) -> None:
         if isinstance(item, Account):
             self._account = item
         elif isinstance(item, tuple):
-            src_uri, source = item
-            self._sources[src_uri] = source
+            src_uri, result = item
+            self._pages[src_uri] = result
         else:  # pragma: no cover - the step below sends nothing else
             raise TypeError(f"a release sends no {type(item).__name__}")
 
@@ -215,9 +215,9 @@ def release(
 ) -> Publishing:
     """`run`, and every page made from it, in a child process where one can be forked
     (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
-    only what it publishes. The child makes the page sources in `order` (the src_uris in
-    the order the builder reads them; any others last) while the builder renders the first
-    of them, on the other core. Raises SchemaError for a broken schema."""
+    only what it publishes. The child makes the pages in `order` (the src_uris in the order
+    the builder reads them; any others last) while the builder renders the first of them,
+    on the other core. Raises SchemaError for a broken schema."""
     place = {src_uri: index for index, src_uri in enumerate(order)}
 
     def step() -> Iterator[object]:
@@ -234,7 +234,7 @@ def release(
         )
         with _cyclic_gc_paused():
             for src_uri in documents:
-                yield src_uri, page_source(evidence, src_uri)
+                yield src_uri, page(evidence, src_uri)
         yield Account(manifest.describe(evidence, origin), publication.summary(evidence))
 
     return Publishing(isolated.stream(step))
@@ -257,14 +257,22 @@ def page(evidence: Evidence, src_uri: str) -> Page | None:
 def page_source(evidence: Evidence, src_uri: str) -> str | None:
     """The markdown the builder should read for a document, front matter included."""
     result = page(evidence, src_uri)
-    if result is None:
-        return None
+    return None if result is None else source_of(result)
+
+
+def source_of(result: Page) -> str:
+    """A page as markdown with its front matter, as a builder reads a file."""
     if not result.meta:
-        # An empty header, so the builder cannot read the body's first line as metadata.
-        return f"---\n{{}}\n---\n\n{result.body}" if reads_as_metadata(result.body) else result.body
+        return body_source(result.body)
     # The meta is already escaped for HTML (redact.transform): themes print titles and
     # descriptions as they are.
     header = yaml.dump(
         result.meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000
     )
     return f"---\n{header}---\n\n{result.body}"
+
+
+def body_source(body: str) -> str:
+    """`body` as the builder should read it for a page without front matter: behind an
+    empty header when its first line would otherwise be read as metadata."""
+    return f"---\n{{}}\n---\n\n{body}" if reads_as_metadata(body) else body

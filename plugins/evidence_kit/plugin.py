@@ -1,22 +1,28 @@
 """MkDocs glue for the evidence engine; the rules themselves live in plain modules.
 
 Hooks used, and why:
-- on_config: turn options into engine settings and compile schemas once per build
-  (`mkdocs serve` keeps this instance, so every build starts from fresh state here).
-- on_config also lists the review script and stylesheet (generated assets, nothing external).
+- on_config: turn options into engine settings; list the review script and stylesheet
+  (generated assets, nothing external). `mkdocs serve` keeps this instance, so every build
+  starts from fresh state here.
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
-  leniently), log every finding, withhold what must not be published, add generated pages
-  and assets.
-- on_page_read_source: hand MkDocs each document with its placeholders filled and, last,
-  redacted for the audience (`pipeline.page_source`).
+  leniently), in a child process where one can be forked (`pipeline.release`); log every
+  finding, withhold what must not be published, add generated pages and assets.
+- on_page_read_source: hand MkDocs each document's body with its placeholders filled and,
+  last, redacted for the audience (`pipeline.page`), as the child makes them.
+- on_page_markdown (first of all plugins): give the page its front matter as the engine
+  read it, rather than written as YAML for MkDocs to parse again; point the links of
+  generated tables at the pages' URLs.
+- on_page_content, on_post_page (last of all plugins): let go of our pages' markdown once
+  rendered and their HTML once written; the HTML is spooled to disk for the print version.
 - on_nav, on_env: the nav order and the rendered pages, for the print version (on_env is
-  the first moment every page is rendered); what the manifest says of the evidence, which
-  is then let go.
+  the first moment every page is rendered); what the run says of the evidence, and the end
+  of the run.
 - on_post_build: write the print version a page at a time, and the manifest; then run the
-  post-build gate on the finished site; fail
-  the build (PluginError, last, after every finding is printed) when the gate finds anything
-  in the audit edition, or, with --strict, when there is any error finding. MkDocs' own
-  --strict counts warnings, and -q hides them from it, so the plugin counts its own errors.
+  post-build gate on the finished site; fail the build (PluginError, last, after every
+  finding is printed) when the gate finds anything in the audit edition, or, with --strict,
+  when there is any error finding. MkDocs' own --strict counts warnings, and -q hides them
+  from it, so the plugin counts its own errors.
+- on_build_error: a build that fails part way stops the run.
 - on_serve: rebuild when the project's own schemas change.
 """
 
@@ -115,6 +121,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.publishing: pipeline.Publishing | None = None
+        self.metas: dict[str, dict[str, Any]] = {}
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.spool: printing.Spool | None = None
@@ -129,6 +136,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """Build the engine's settings and schemas for this build."""
         self._stop()
         self.settings = self.origin = self.print_file = self.described = None
+        self.metas = {}
         self.ours = frozenset()
         self.rendered = []
         self.summary = ""
@@ -227,13 +235,24 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                     f"evidence: {page.file.src_uri} was read after every page was rendered"
                 )
             return None
-        return self.publishing.source(page.file.src_uri)
+        result = self.publishing.page(page.file.src_uri)
+        if result is None:
+            return None
+        # The front matter is handed over as read (on_page_markdown), not written as YAML
+        # for MkDocs' pure-Python parser to read again: half a second at 2,000 pages.
+        self.metas[page.file.src_uri] = result.meta
+        return pipeline.body_source(result.body)
 
+    # First, so that every other plugin sees the page's front matter.
+    @event_priority(100)
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Point the links of our generated tables at the pages' URLs: MkDocs rewrites the
-        links of markdown, not those of raw HTML."""
+        """Give our pages their front matter; point the links of our generated tables at the
+        pages' URLs (MkDocs rewrites the links of markdown, not those of raw HTML)."""
+        meta = self.metas.pop(page.file.src_uri, None)
+        if meta is not None:
+            page.meta = meta
         if markup.GENERATED_TABLE not in markdown or page.file.src_uri not in self.ours:
             return None
         folder = posixpath.dirname(page.file.src_uri)

@@ -4,34 +4,60 @@ run gives in this process."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from conftest import REPO
 from evidence_kit import cli, pipeline
+from evidence_kit.core.evidence import Page
 from evidence_kit.publish import manifest
 
 KIT = REPO / "mkdocs.yml"
 
 
 @pytest.fixture(scope="module")
-def settings():  # type: ignore[no-untyped-def]
+def kit_settings():  # type: ignore[no-untyped-def]
     return cli.load_settings(KIT, None)
 
 
-def test_the_release_is_the_run(settings) -> None:  # type: ignore[no-untyped-def]
-    evidence = pipeline.run(settings)
-    origin = manifest.provenance(settings)
+def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untyped-def]
+    evidence = pipeline.run(kit_settings)
+    origin = manifest.provenance(kit_settings)
     documents = sorted(uri for uri, doc in evidence.tree.documents.items() if doc.publishable)
-    publishing = pipeline.release(settings, origin, order=documents[::-1])
+    publishing = pipeline.release(kit_settings, origin, order=documents[::-1])
     release = publishing.release
     assert release.findings == evidence.findings
     assert release.generated == evidence.generated
     assert release.withheld == frozenset(evidence.publication.withheld)
     assert release.documents == frozenset(documents)
-    assert publishing.source("no/such/page.md") is None
+    assert publishing.page("no/such/page.md") is None
     for src_uri in documents:
-        assert publishing.source(src_uri) == pipeline.page_source(evidence, src_uri), src_uri
+        assert publishing.page(src_uri) == pipeline.page(evidence, src_uri), src_uri
     with pytest.raises(RuntimeError, match=r"^index\.md was read twice in one build$"):
-        publishing.source("index.md")
+        publishing.page("index.md")
     account = publishing.account()
     assert account.described == manifest.describe(evidence, origin)
     assert account.summary.startswith("audit edition: ")
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    meta=st.dictionaries(_TEXT.filter(bool), _VALUE, max_size=4),
+    body=st.sampled_from(["# Body\n", "key: value\n\ntext\n", "", "---\n\nrule\n"]),
+)
+def test_the_front_matter_handed_to_mkdocs_is_what_it_would_read(meta, body) -> None:  # type: ignore[no-untyped-def]
+    # The plugin gives MkDocs the meta itself; the staged build writes it as YAML: both
+    # must be what MkDocs reads from the written page.
+    markdown, read = get_data(pipeline.source_of(Page(meta, body)))
+    assert read == meta
+    assert markdown == body
+    assert get_data(pipeline.body_source(body)) == (body, {})
