@@ -141,21 +141,21 @@ def build(
 
 def stage_docs(evidence: Evidence, docs: Path, directory_urls: bool = True) -> dict[str, str]:
     """Write what the edition publishes into `docs`; returns each page's src_uri -> the
-    title its front matter gives ("" when none). The links of generated tables point at
-    the pages' URLs (`directory_urls` as the config says)."""
+    title its front matter gives ("" when none). The links of generated HTML blocks point
+    at the pages' URLs (`directory_urls` as the config says)."""
     settings = evidence.settings
     publication = evidence.publication
     tree = evidence.tree
+    sources: dict[str, str] = {}
     pages: dict[str, str] = {}
     for src_uri, path in walk(settings):
         if not publication.publishes(src_uri) or src_uri in tree.data:
             continue
         if src_uri.endswith(MARKDOWN):
             page = pipeline.page(evidence, src_uri)
-            source = pipeline.page_source(evidence, src_uri)
-            if page is None or source is None:
+            if page is None:
                 continue
-            _write(docs / src_uri, source)
+            sources[src_uri] = pipeline.source_of(page)
             title = page.meta.get("title")
             pages[src_uri] = title if isinstance(title, str) else ""
         elif _asset(src_uri, settings):
@@ -170,16 +170,17 @@ def stage_docs(evidence: Evidence, docs: Path, directory_urls: bool = True) -> d
         printing.PRINT_PAGE: "",
     }
     published = {*pages, *(uri for uri in generated if uri.endswith(MARKDOWN))}
-    for src_uri, content in generated.items():
+    for src_uri, content in (*sources.items(), *generated.items()):
         if src_uri.endswith(MARKDOWN):
             content = _page_links(src_uri, content, published, directory_urls)
-            pages[src_uri] = _front_matter_title(content)
+            if src_uri not in pages:
+                pages[src_uri] = _front_matter_title(content)
         _write(docs / src_uri, content)
     return pages
 
 
 def _page_links(src_uri: str, content: str, published: set[str], directory_urls: bool) -> str:
-    """`content` with the links of its generated tables at the URLs the builder gives the
+    """`content` with the links of its generated blocks at the URLs the builder gives the
     pages: no builder reads a link in raw HTML (see `markup.html_link`)."""
     folder = posixpath.dirname(src_uri)
     here = page_url(src_uri, directory_urls)

@@ -62,17 +62,19 @@ log = get_plugin_logger("evidence")
 
 
 class _GeneratedHtml(Preprocessor):
-    """Stash each table the pipeline generated as HTML, whole: Python-Markdown would parse
-    every tag of it only to pass it through. Runs after fenced code is stashed (25) and
-    before raw HTML blocks are read (20), so a line in a code block is never taken."""
+    """Stash each block the pipeline generated as HTML (`markup.GENERATED`), whole:
+    Python-Markdown would parse every tag of it only to pass it through. Runs after fenced
+    code is stashed (25) and before raw HTML blocks are read (20), so a line in a code
+    block is never taken."""
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         index = 0
         while index < len(lines):
             line = lines[index]
-            if line == markup.GENERATED_TABLE and markup.TABLE_END in lines[index:]:
-                end = lines.index(markup.TABLE_END, index)
+            closing = markup.GENERATED.get(line)
+            if closing is not None and closing in lines[index + 1 :]:
+                end = lines.index(closing, index + 1)
                 out.append(self.md.htmlStash.store("\n".join(lines[index : end + 1])))
                 index = end + 1
                 continue
@@ -253,7 +255,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         meta = self.metas.pop(page.file.src_uri, None)
         if meta is not None:
             page.meta = meta
-        if markup.GENERATED_TABLE not in markdown or page.file.src_uri not in self.ours:
+        if markup.GENERATED_MARK not in markdown or page.file.src_uri not in self.ours:
             return None
         folder = posixpath.dirname(page.file.src_uri)
 

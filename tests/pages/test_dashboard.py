@@ -182,7 +182,9 @@ def test_card_shows_review_data_and_the_triggering_postmortem(mixed: Path) -> No
     ) in text
     assert '<a href="../pm/2027-05-20/">SEV1 postmortem of 2027-05-20: Checkout outage</a>' in page
     # The card sits right under the title.
-    assert re.search(r"</h1>\s*<p><span class=\"evidence-card\"", page)
+    assert re.search(
+        r"</h1>\s*<p data-generated=\"evidence-kit\">\s*<span class=\"evidence-card\"", page
+    )
     overdue = " ".join("".join(parse(result.page("ops/overdue/index.html")).text).split())
     assert (
         "Overdue: the review of this document was due on 2027-04-01. Until it is reviewed, its "

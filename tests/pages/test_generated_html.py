@@ -93,3 +93,17 @@ def test_the_staged_build_gives_generated_links_the_builders_urls() -> None:
     assert '<a href="index.html">' in files
     assert '<a href="ops/run%20book.html">' in files
     assert '<a href="ops/index.html">' in files
+
+
+def test_a_generated_paragraph_renders_as_raw_html_would_and_its_links_resolve() -> None:
+    paragraph = "\n".join(
+        markup.html_paragraph(
+            "<strong>Runbooks:</strong> " + markup.html_link("Restore &", "../restore.md")
+        )
+    )
+    page = f"# Outage\n\n{paragraph}\n## Timeline\n\n<p>\nkept as written</p>\n"
+    assert render(page) == render(page, stash=False)
+    resolved, unknown = markup.page_links(page, {"../restore.md": "../restore/"}.get)
+    assert unknown == []
+    assert '<a href="../restore/">Restore &#38;</a>' in resolved
+    assert render(resolved).endswith("<p> kept as written</p>")

@@ -48,10 +48,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-# The first line of a generated HTML table: MkDocs' front door hands such a block to the
-# builder as it is (`plugin.GeneratedHtml`); any other builder reads it as raw HTML.
-GENERATED_TABLE = '<table data-generated="evidence-kit">'
+# The first line of a generated HTML block, and its last: MkDocs' front door hands such a
+# block to the builder as it is (`plugin.GeneratedHtml`); any other builder reads it as raw
+# HTML.
+GENERATED_MARK = 'data-generated="evidence-kit"'
+GENERATED_TABLE = f"<table {GENERATED_MARK}>"
 TABLE_END = "</table>"
+GENERATED_PARAGRAPH = f"<p {GENERATED_MARK}>"
+PARAGRAPH_END = "</p>"
+GENERATED = {GENERATED_TABLE: TABLE_END, GENERATED_PARAGRAPH: PARAGRAPH_END}
+"""Each kind of generated block: its first line -> its last."""
+_GENERATED_START = re.compile("|".join(re.escape(start) for start in GENERATED))
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -65,10 +72,16 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[st
     return [*lines, "</tbody>", TABLE_END, ""]
 
 
+def html_paragraph(*lines: str) -> list[str]:
+    """A paragraph of raw HTML (escaped text, `html_link`s), handed to the builder as it
+    is, like an `html_table`: as markdown, a paragraph of inline HTML is parsed tag by tag."""
+    return [GENERATED_PARAGRAPH, *lines, PARAGRAPH_END, ""]
+
+
 def html_link(label: Any, target: str) -> str:
-    """`link` for a cell of an `html_table`. The target stays a relative `.md` path, as in
-    markdown; no builder reads a link in raw HTML, so each front door turns it into the
-    page's URL (`page_links`)."""
+    """`link` for an `html_table` or an `html_paragraph`. The target stays a relative `.md`
+    path, as in markdown; no builder reads a link in raw HTML, so each front door turns it
+    into the page's URL (`page_links`)."""
     return f'<a href="{attribute(quote(target))}">{text(label)}</a>'
 
 
@@ -76,7 +89,7 @@ _PAGE_HREF = re.compile(r'<a href="([^"#]*?\.md)(#[^"]*)?">')
 
 
 def page_links(markdown: str, url_of: Callable[[str], str | None]) -> tuple[str, list[str]]:
-    """`markdown` with every `html_link` of its generated tables pointing at `url_of(path)`
+    """`markdown` with every `html_link` of its generated blocks pointing at `url_of(path)`
     (`path`: the relative `.md` path as written, unquoted); also the paths `url_of` did not
     know (None), whose links are left as written."""
     unknown: list[str] = []
@@ -91,9 +104,10 @@ def page_links(markdown: str, url_of: Callable[[str], str | None]) -> tuple[str,
 
     parts: list[str] = []
     at = 0
-    while (start := markdown.find(GENERATED_TABLE, at)) != -1:
-        end = markdown.find(TABLE_END, start)
-        end = len(markdown) if end == -1 else end + len(TABLE_END)
+    while (opening := _GENERATED_START.search(markdown, at)) is not None:
+        start, closing = opening.start(), GENERATED[opening.group()]
+        end = markdown.find(closing, opening.end())
+        end = len(markdown) if end == -1 else end + len(closing)
         parts += [markdown[at:start], _PAGE_HREF.sub(resolve, markdown[start:end])]
         at = end
     parts.append(markdown[at:])

@@ -15,7 +15,6 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
-from urllib.parse import quote
 
 from ..core import markup
 from ..core.evidence import Evidence, Page
@@ -75,8 +74,9 @@ def insert_after_title(body: str, block: str) -> str:
 def card(status: ReviewStatus) -> str:
     """The card: owner, review, due date, status, last change and what triggered a review.
 
-    One Markdown paragraph of inline HTML, so the postmortem links inside stay Markdown
-    links that MkDocs resolves; the due date is in `data-review-due` for the page script.
+    A generated HTML paragraph (`markup.html_paragraph`): the builder passes it through,
+    and the front door points its postmortem links at their pages; the due date is in
+    `data-review-due` for the page script.
     """
     lines = [
         f'<span class="evidence-card" data-review-status="{status.status.value}" '
@@ -108,8 +108,10 @@ def card(status: ReviewStatus) -> str:
     ]
     if status.triggers:
         links = [
-            f"[{markup.text(t.severity)} postmortem of {t.date}: {markup.text(t.title)}]"
-            f"({quote(markup.relative(t.src_uri, status.src_uri))})"
+            markup.html_link(
+                f"{t.severity} postmortem of {t.date}: {t.title}",
+                markup.relative(t.src_uri, status.src_uri),
+            )
             for t in status.triggers
         ]
         items.append(("Review triggered by", "; ".join(links)))
@@ -120,7 +122,7 @@ def card(status: ReviewStatus) -> str:
             f'</span> <span class="evidence-card__value">{value}</span></span>'
         )
     lines.append("</span>")
-    return "\n".join(lines)
+    return "\n".join(markup.html_paragraph(*lines)).rstrip("\n")
 
 
 def attested(review: Attested) -> str:

@@ -123,7 +123,8 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
     ]
     lines = markup.html_table(["Severity", "Status", "Started", "Ended", "Duration"], [row])
     if incident.customer_impact:
-        lines += ["", f"**Customer impact:** {markup.text(incident.customer_impact)}"]
+        impact = markup.text(incident.customer_impact)
+        lines += markup.html_paragraph(f"<strong>Customer impact:</strong> {impact}")
     if incident.runbooks:
         refs = evidence.references
         shown = []
@@ -131,10 +132,10 @@ def _facts(evidence: Evidence, doc: Document, incident: Incident) -> list[str]:
             # The one rule that reports unknown runbooks (review.py) says what a name means.
             targets = refs.resolve(name, doc.src_uri)
             if len(targets) == 1 and refs.targets[targets[0]].publishable:
-                shown.append(markup.link(name, markup.relative(targets[0], doc.src_uri)))
+                shown.append(markup.html_link(name, markup.relative(targets[0], doc.src_uri)))
             else:
                 shown.append(markup.text(name))
-        lines += ["", f"**Runbooks:** {', '.join(shown)}"]
+        lines += markup.html_paragraph(f"<strong>Runbooks:</strong> {', '.join(shown)}")
     return lines
 
 
@@ -155,7 +156,8 @@ def _response_section(incident: Incident, today: dt.date) -> list[str]:
     intro = f"Measured from {since}, against the runbook's promises for a {incident.severity}."
     header = ["Promise", "Promised", "Measured", "Result"]
     table = markup.html_table(header, rows)
-    return ["## Response against the runbook", "", markup.text(intro), "", *table]
+    intro_lines = markup.html_paragraph(markup.text(intro))
+    return ["## Response against the runbook", "", *intro_lines, *table]
 
 
 def _promise(measured: Measured) -> str:
