@@ -11,7 +11,7 @@ Hooks used, and why:
   last, redacted for the audience (`pipeline.page`), as the child makes them.
 - on_page_markdown (first of all plugins): give the page its front matter as the engine
   read it, rather than written as YAML for MkDocs to parse again; point the links of
-  generated tables at the pages' URLs.
+  generated HTML blocks at the pages' URLs.
 - on_page_content, on_post_page (last of all plugins): let go of our pages' markdown once
   rendered and their HTML once written; the HTML is spooled to disk for the print version.
 - on_nav, on_env: the nav order and the rendered pages, for the print version (on_env is
@@ -135,7 +135,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.errors = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        """Build the engine's settings and schemas for this build."""
+        """Build the engine's settings for this build."""
         self._stop()
         self.settings = self.origin = self.print_file = self.described = None
         self.metas = {}
@@ -250,8 +250,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Give our pages their front matter; point the links of our generated tables at the
-        pages' URLs (MkDocs rewrites the links of markdown, not those of raw HTML)."""
+        """Give our pages their front matter; point the links of our generated HTML blocks at
+        the pages' URLs (MkDocs rewrites the links of markdown, not those of raw HTML)."""
         meta = self.metas.pop(page.file.src_uri, None)
         if meta is not None:
             page.meta = meta
