@@ -172,13 +172,15 @@ class _Child:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
-        if self.pid is None:
+        pid, self.pid = self.pid, None
+        if pid is None:
             return None
-        if kill:
-            os.kill(self.pid, signal.SIGKILL)
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        return status
+        try:
+            if kill:
+                os.kill(pid, signal.SIGKILL)
+            return os.waitpid(pid, 0)[1]
+        except (ProcessLookupError, ChildProcessError):  # reaped by someone else already
+            return None
 
     def close(self) -> None:
         self.ended = True

@@ -177,7 +177,7 @@ def parts(
 ) -> Iterator[str]:
     """The print page: cover, contents, then every page as its own section, a part at a
     time. A page's HTML is its own, or what `html_of` returns for it when it is kept
-    elsewhere (a `Spool`, the built file).
+    elsewhere (a `Spool`).
 
     `stylesheets` are the site's own (`extra_css`, site-relative) that style page content;
     an external one is left out, as the print page loads nothing from elsewhere.
