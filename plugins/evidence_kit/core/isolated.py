@@ -62,6 +62,9 @@ def stream(step: Callable[[], Iterator[T]]) -> Stream[T]:
     process goes on, and read as they arrive; else made here, each when it is asked for."""
     if not can_fork():
         return Stream(step(), None)
+    # What this process has yet to write must not be written by the child too.
+    sys.stdout.flush()
+    sys.stderr.flush()
     readable, writable = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage does not follow the fork
