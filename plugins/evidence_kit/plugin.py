@@ -196,7 +196,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 file.inclusion = InclusionLevel.EXCLUDED
             else:
                 files.remove(file)
-        config.nav = withhold.prune_nav(config.nav, set(release.withheld))
+        config.nav = withhold.prune_nav(config.nav, release.withheld)
         for src_uri, content in (*release.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:

@@ -38,28 +38,15 @@ _F_SETPIPE_SZ = 1031  # Linux's fcntl command; Python names it only from 3.10 on
 
 
 def can_fork() -> bool:
-    """Whether `call` and `stream` run their step in a child process here."""
+    """Whether `stream` runs its step in a child process here."""
     return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-def call(step: Callable[[], T]) -> T:
-    """`step()`, run in a forked child where `can_fork`; its result (which must pickle)
-    comes back, and so does an exception it raised (caused by one that holds the child's
-    traceback)."""
-
-    def once() -> Iterator[T]:
-        yield step()
-
-    items = stream(once)
-    try:
-        return items.next()
-    finally:
-        items.close()
 
 
 def stream(step: Callable[[], Iterator[T]]) -> Stream[T]:
     """The items `step()` yields: where `can_fork`, made in a forked child while this
-    process goes on, and read as they arrive; else made here, each when it is asked for."""
+    process goes on, and read as they arrive; else made here, each when it is asked for.
+    Items must pickle; an exception the step raised comes back in its place (caused by one
+    that holds the child's traceback)."""
     if not can_fork():
         return Stream(step(), None)
     # What this process has yet to write must not be written by the child too.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -178,7 +179,7 @@ def marker_findings(doc: Document, blocks: Blocks) -> list[Finding]:
     return findings
 
 
-def prune_nav(nav: Any, hidden: Mapping[str, str] | set[str]) -> Any:
+def prune_nav(nav: Any, hidden: Mapping[str, str] | AbstractSet[str]) -> Any:
     """The `nav` config without entries for withheld pages, and without emptied sections."""
     if isinstance(nav, list):
         items = [prune_nav(item, hidden) for item in nav]
