@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from conftest import REPO
+from conftest import REPO, TODAY
 from evidence_kit import cli, pipeline
 from evidence_kit.core.evidence import Page
 from evidence_kit.publish import manifest
@@ -18,7 +18,8 @@ KIT = REPO / "mkdocs.yml"
 
 @pytest.fixture(scope="module")
 def kit_settings():  # type: ignore[no-untyped-def]
-    return cli.load_settings(KIT, None)
+    # Module-scoped, so made before the autouse fixture pins the clock: pinned here.
+    return cli.load_settings(KIT, TODAY)
 
 
 def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untyped-def]
