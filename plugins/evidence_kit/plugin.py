@@ -39,7 +39,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents
 
@@ -49,7 +49,7 @@ from .core import clock, markup, mkdocs_yml
 from .core.model import Finding, SchemaError
 from .core.settings import Settings, SettingsError
 from .pages import dashboard, printing
-from .publish import gate, manifest, site_config, withhold
+from .publish import gate, manifest, prescan, site_config, withhold
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -132,6 +132,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.described: dict[str, Any] | None = None
         self.summary = ""
         self.nav_urls: list[str] = []
+        self.prescan: prescan.Prescan | None = None
+        self.written: tuple[str, Path] | None = None
+        self.clean: dict[str, str] = {}
         self.errors = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -143,6 +146,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.rendered = []
         self.summary = ""
         self.nav_urls = []
+        self.written = None
+        self.clean = {}
         self.errors = 0
         if not self.config.enabled:
             return None
@@ -225,6 +230,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.described, self.summary = account.described, account.summary
         if self.print_file is not None:
             self.spool = printing.Spool()
+        if self.settings is not None and self.settings.publish.audit:
+            # Now, not earlier: the pipeline's child process has ended, and the pages are
+            # about to be written.
+            self.prescan = prescan.Prescan.start(self.settings.publish)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled; None for pages not ours."""
@@ -288,18 +297,24 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.spool.add(page.url, page.content)
             if page.file.src_uri in self.ours:
                 page.content = None
+        # MkDocs writes the page after this event: the gate's helper reads the one before.
+        self._hand_written()
+        if self.prescan is not None:
+            self.written = (page.file.dest_uri, Path(page.file.abs_dest_path))
         return None
 
-    # Last: the search index and the sitemap must be written before they are hashed and scanned.
-    @event_priority(-100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the manifest; in the audit edition, run the gate over the finished site.
-        Fail the build, after every finding is printed, on a gate finding (any mode) or on
-        an error finding (--strict)."""
-        if self.settings is None or self.described is None or self.origin is None:
-            return
-        site = Path(config.site_dir)
-        if self.print_file is not None and self.spool is not None:
+    def _hand_written(self) -> None:
+        """Give the gate's helper the last page written."""
+        if self.prescan is not None and self.written is not None:
+            self.prescan.add(*self.written)
+        self.written = None
+
+    # First, once every page is written: the print version, and the gate's helper has
+    # read every page (it ends before the search index is made, the build's largest step).
+    @event_priority(100)
+    def _write_print_version(self, *, config: MkDocsConfig) -> None:
+        self._hand_written()
+        if self.print_file is not None and self.spool is not None and self.origin is not None:
             pages = [
                 printing.PrintedPage(page.title or "", page.url, "")
                 for page in self.rendered
@@ -317,6 +332,21 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             printing.write(Path(self.print_file.abs_dest_path), parts)
             self.spool.close()
             self.spool = None
+            self.written = (self.print_file.dest_uri, Path(self.print_file.abs_dest_path))
+            self._hand_written()
+        if self.prescan is not None:
+            self.clean = self.prescan.clean()
+            self.prescan = None
+
+    # Last: the search index and the sitemap must be written before they are hashed and scanned.
+    @event_priority(-100)
+    def _check_site(self, *, config: MkDocsConfig) -> None:
+        """Write the manifest; in the audit edition, run the gate over the finished site.
+        Fail the build, after every finding is printed, on a gate finding (any mode) or on
+        an error finding (--strict)."""
+        if self.settings is None or self.described is None or self.origin is None:
+            return
+        site = Path(config.site_dir)
         written = manifest.write(site, manifest.finish(self.described, site))
         log.info(self.summary)
         # Every page is on disk: what MkDocs keeps of them need not stay in memory while the
@@ -326,7 +356,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             page.meta, page.toc = {}, TableOfContents([])
         self.rendered = []
         if self.settings.publish.audit:
-            found = gate.scan(site, self.settings, self.settings.rel(site))
+            found = gate.scan(site, self.settings, self.settings.rel(site), self.clean)
             self.errors += _report(found)
             if found:
                 # Not only the manifest: a deploy step that ignores the exit code would
@@ -347,6 +377,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 "aborted in strict mode, and the site has no manifest"
             )
 
+    on_post_build = CombinedEvent(_write_print_version, _check_site)
+
     def on_build_error(self, *, error: Exception) -> None:
         """A build that fails part way stops the run (its child process) and the spool."""
         self._stop()
@@ -358,6 +390,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.spool is not None:
             self.spool.close()
         self.spool = None
+        if self.prescan is not None:
+            self.prescan.close()
+        self.prescan = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""

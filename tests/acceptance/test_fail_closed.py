@@ -124,6 +124,27 @@ def test_a_leak_no_sanitizer_sees_fails_the_build_and_leaves_nothing(
     assert run_cli("verify", str(result.site)).exit_code == 1
 
 
+def test_a_page_changed_after_the_gates_helper_read_it_is_read_again(tmp_path: Path) -> None:
+    # The helper reads each page as it is written; a hook (priority 0) rewrites the home
+    # page after that, before the manifest and the gate (priority -100).
+    config = make_project(tmp_path, {"index.md": "# Home\n\nHello.\n"}, hooks=["hooks.py"])
+    write(
+        tmp_path,
+        {
+            "hooks.py": (
+                "from pathlib import Path\n\n\n"
+                "def on_post_build(config):\n"
+                "    page = Path(config.site_dir) / 'index.html'\n"
+                f"    page.write_text(page.read_text() + '<p>deploy key {TOKEN}</p>\\n')\n"
+            )
+        },
+    )
+    result = mkdocs_build(config, "--strict", "-q")
+    assert result.returncode == 1, result.log
+    assert "evidence: site/index.html:" in result.log and ": github-token: " in result.log
+    assert list(result.site.iterdir()) == []
+
+
 def test_gh_deploy_does_not_publish_a_site_the_gate_rejects(tmp_path: Path) -> None:
     config = _leaking_theme_override(tmp_path)
     remote = tmp_path / "remote.git"

@@ -11,15 +11,17 @@ manifest fails: it was built by something that skipped the sanitizer.
 from __future__ import annotations
 
 import bisect
+import codecs
 import gzip
+import hashlib
 import html
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
@@ -72,11 +74,19 @@ class Hit:
     field: str | None = None
 
 
-def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
+def scan(
+    site_dir: Path, settings: Settings, shown_as: str, clean: Mapping[str, str] | None = None
+) -> list[Finding]:
     """Every finding of the gate for the site in `site_dir` (paths printed below
-    `shown_as`): missing manifest, internal edition, expired exceptions, found values."""
+    `shown_as`): missing manifest, internal edition, expired exceptions, found values.
+
+    `clean` names files already read and found clean elsewhere (`clean_sha256`, by a
+    helper process while the build wrote the rest), with the sha256 of what was read: each
+    is skipped only while the manifest records that same sha256 for it, so a file changed
+    after it was read is read again here."""
     findings: list[Finding] = []
     built = manifest.read(site_dir)
+    recorded = built["files"] if built is not None else {}
     if built is None:
         findings.append(manifest.missing(shown_as))
     elif built.get("build", {}).get("audience") != "audit":
@@ -102,8 +112,11 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
+    clean = clean or {}
     for rel, path in files:
         name = rel.lower()
+        if rel in clean and clean[rel] == recorded.get(rel):
+            continue
         if name.endswith(MARKUP):
             # The quick reading straight from the file: a page as large as the whole site
             # (the print view) is never held whole unless something is found in it.
@@ -118,6 +131,47 @@ def scan(site_dir: Path, settings: Settings, shown_as: str) -> list[Finding]:
             if hit.fingerprint not in allowed:
                 findings.append(_finding(f"{shown_as}/{rel}", hit))
     return sorted(findings, key=Finding.sort_key)
+
+
+def clean_sha256(rel: str, path: Path, rules: Detectors, seen: Seen) -> str | None:
+    """The sha256 of an HTML or XML file that the quick reading finds clean; None for any
+    other file, and for one where it finds anything (`scan` reads that one again itself).
+    The digest is of the very bytes read, so a file rewritten later does not pass as it.
+
+    After a file where something is found, `seen` is no longer fit to vouch for another:
+    it holds that file's lines as seen, not as dirty (only the exact reading marks them).
+    """
+    if not rel.lower().endswith(MARKUP):
+        return None
+    with path.open("rb") as handle:
+        read = _Hashing(handle)
+        if fastscan.markup_read(read, rules, seen):
+            return None
+        return read.hexdigest()
+
+
+class _Hashing:
+    """A binary file read as text (UTF-8, errors replaced, line endings as written) by the
+    block, with the sha256 of every byte of it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def __call__(self, size: int) -> str:
+        while data := self.handle.read(size):
+            self.digest.update(data)
+            # A block may end inside a character: the decoder keeps its first bytes.
+            if text := self.decoder.decode(data):
+                return text
+        return self.decoder.decode(b"", final=True)
+
+    def hexdigest(self) -> str:
+        """The sha256 of the whole file, the part not read yet included."""
+        while data := self.handle.read(CHUNK):
+            self.digest.update(data)
+        return self.digest.hexdigest()
 
 
 def _finding(where: str, hit: Hit) -> Finding:

@@ -1,0 +1,136 @@
+"""The gate's reading of a site's pages while the builder is still writing the rest.
+
+A builder writes pages one at a time for most of a build, on one core; the gate used to
+read them all only once the build was over. A helper process reads each page as soon as it
+is written, on the other core, and tells which it found clean, with the sha256 of the bytes
+it read (`gate.clean_sha256`). The gate then skips a page only while the manifest records
+that same sha256 for it, and reads every other file itself: the helper can only save time,
+never pass a file the gate would fail.
+
+The helper is a new interpreter, not a fork of the builder: it holds the detectors and
+what it has seen, not a copy of the builder's memory, and it starts the same way on every
+platform. It is started once the builder has read every page (so it never runs beside the
+pipeline's own child process) and stopped before the builder's last, largest step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from . import gate
+from .fastscan import Seen
+from .redact import Detectors
+
+if TYPE_CHECKING:
+    from ..core.options.publish import Publish
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+# The helper imports the package from where this process found it, whatever the path.
+_MAIN = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from evidence_kit.publish import prescan; prescan.main()"
+)
+
+
+class Prescan:
+    """The parent's end of one helper: `add` each file once it is written, then `clean`."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process: subprocess.Popen[bytes] | None = process
+
+    @classmethod
+    def start(cls, publish: Publish) -> Prescan | None:
+        """A helper reading with `publish`'s rules; None where none can be started (the
+        gate then reads every file itself)."""
+        if not sys.executable:
+            return None
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _MAIN, str(_PACKAGE_ROOT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            return None
+        prescan = cls(process)
+        prescan._send(publish)
+        return prescan
+
+    def add(self, rel: str, path: Path) -> None:
+        """Have the helper read the finished file `path`, `rel` below the site."""
+        self._send((rel, str(path)))
+
+    def clean(self) -> dict[str, str]:
+        """What the helper found clean, each file's path below the site with the sha256 of
+        what was read; waits for it to read the files it was given, then stops it. Empty if
+        it failed: the gate then reads those files itself."""
+        process, self.process = self.process, None
+        if process is None:
+            return {}
+        try:
+            out, _ = process.communicate(pickle.dumps(None))
+            found = pickle.loads(out) if process.returncode == 0 else {}
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            _stop(process)
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def close(self) -> None:
+        """Stop the helper without waiting for its result (a build that failed)."""
+        process, self.process = self.process, None
+        if process is not None:
+            _stop(process)
+
+    def _send(self, message: object) -> None:
+        if self.process is None or self.process.stdin is None:
+            return
+        try:
+            pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+        except OSError:  # the helper died: the gate reads every file itself
+            self.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.kill()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    process.wait()
+
+
+def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
+    """The helper's work: the files named on `files` (pickled (rel, path) pairs up to a
+    None), each HTML or XML file that the quick reading finds clean with its sha256; none
+    after the first where it finds anything (`gate.clean_sha256`)."""
+    rules = Detectors.of(publish)
+    seen = Seen()
+    clean: dict[str, str] = {}
+    found = False
+    while (item := pickle.load(files)) is not None:
+        rel, path = item
+        if found or not rel.lower().endswith(gate.MARKUP):
+            continue
+        try:
+            digest = gate.clean_sha256(rel, Path(path), rules, seen)
+        except OSError:  # not written after all (a builder skips empty pages)
+            continue
+        if digest is None:
+            found = True
+        else:
+            clean[rel] = digest
+    return clean
+
+
+def main() -> None:  # pragma: no cover - runs in the helper process
+    incoming, outgoing = sys.stdin.buffer, sys.stdout.buffer
+    publish = pickle.load(incoming)
+    outgoing.write(pickle.dumps(read(publish, incoming), protocol=pickle.HIGHEST_PROTOCOL))
+    outgoing.flush()
