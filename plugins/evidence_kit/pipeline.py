@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,20 @@ GENERATORS: tuple[Generator, ...] = (
     incident_pages.pages,
     restore_pages.pages,
     controls_pages.pages,
-    publication.pages,
 )
+"""Pages made from the tree, before the checks run."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Pages made from the findings (what was redacted), named before the checks run, so
+    that a build can list them before it has the findings."""
+
+    names: Callable[[Evidence], Iterable[str]]
+    pages: Generator
+
+
+REPORTS: tuple[Report, ...] = (Report(publication.names, publication.pages),)
 PAGE_TRANSFORMS: tuple[PageTransform, ...] = (
     dashboard.evidence_card,
     incident_pages.postmortem_tables,
@@ -111,35 +123,60 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def assess(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     """Load and check the whole evidence tree: every rule's findings, no pages (what
     `evidence-kit check` needs); never raises for bad input."""
+    evidence = prepare(settings, schemas)
+    run_checks(evidence)
+    return evidence
+
+
+def prepare(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
+    """Load and validate the whole tree, assess its reviews and decide what it publishes:
+    `assess` but the checks (the findings are the schema's so far)."""
     with _cyclic_gc_paused():
         schemas = schemas or load_schemas(settings)
         tree = load_tree(settings)
         evidence = Evidence(settings, schemas, tree, fill.resolve(settings, tree.data))
-        found, evidence.invalid = schema.validate(evidence)
+        evidence.findings, evidence.invalid = schema.validate(evidence)
         evidence.reviews = review.assess(evidence)
         evidence.decided = withhold.decide(evidence)
+    return evidence
+
+
+def run_checks(evidence: Evidence) -> None:
+    """Every rule's findings over a `prepare`d tree, added to the schema's."""
+    with _cyclic_gc_paused():
+        found = list(evidence.findings)
         for check in CHECKS:
             found.extend(check(evidence))
-        found = review.waive(settings, found)
+        found = review.waive(evidence.settings, found)
         evidence.findings = sorted(set(found), key=Finding.sort_key)
-    return evidence
 
 
 def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
-    """`assess`, then the pages made from the tree (what a build publishes), redacted last."""
+    """`assess`, then the pages made from the tree and the reports (what a build
+    publishes), redacted last."""
     evidence = assess(settings, schemas)
-    with _cyclic_gc_paused():
-        for generate in GENERATORS:
-            evidence.generated.update(generate(evidence))
-        evidence.generated = redact.generated_pages(evidence)
+    generators = (*GENERATORS, *(report.pages for report in REPORTS))
+    evidence.generated = redact.generated_pages(evidence, generate(evidence, generators))
     return evidence
+
+
+def generate(evidence: Evidence, generators: Iterable[Generator]) -> dict[str, str]:
+    """The pages `generators` make, each added to `evidence.generated` as it is made (a
+    generator may list those made before it); not yet redacted."""
+    made: dict[str, str] = {}
+    with _cyclic_gc_paused():
+        for generator in generators:
+            pages = generator(evidence)
+            evidence.generated.update(pages)
+            made.update(pages)
+    return made
 
 
 @dataclass(frozen=True)
 class Release:
-    """What a builder needs of a run before it reads any page: the run, less the tree."""
+    """What a builder needs of a run before it reads any page: what is published, and the
+    pages made from the tree."""
 
-    findings: list[Finding]
     withheld: frozenset[str]
     """Withheld documents: excluded from the build, so that a link to one is our finding."""
     unpublished: frozenset[str]
@@ -148,6 +185,16 @@ class Release:
     documents: frozenset[str]
     """The published documents: each has a `page` (`Publishing.page`)."""
     generated: dict[str, str]
+    reports: frozenset[str]
+    """The pages made from the findings: each has a `report` (`Publishing.report`)."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a run sends once its pages are made: every finding, and the reports."""
+
+    findings: list[Finding]
+    reports: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -162,7 +209,7 @@ class Account:
 
 class Publishing:
     """A run as a builder reads it (`release`): the `Release` first, then each document's
-    page, then the `Account`."""
+    page, then what it `Checked`, then the `Account`."""
 
     def __init__(self, items: isolated.Stream[object]) -> None:
         self._items = items
@@ -172,6 +219,7 @@ class Publishing:
         self.release = first
         self._pages: dict[str, Page | None] = {}
         self._handed: set[str] = set()
+        self._checked: Checked | None = None
         self._account: Account | None = None
 
     def page(self, src_uri: str) -> Page | None:
@@ -188,6 +236,28 @@ class Publishing:
         self._handed.add(src_uri)
         return self._pages.pop(src_uri)
 
+    @property
+    def checked(self) -> bool:
+        """Whether the findings have arrived (without waiting for them)."""
+        for item in self._items.ready():
+            self._take(item)
+        return self._checked is not None
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the run, once it has made the pages."""
+        return self._wait_checked().findings
+
+    def report(self, src_uri: str) -> str | None:
+        """A page made from the findings (`Release.reports`); None for any other path."""
+        if src_uri not in self.release.reports:
+            return None
+        return self._wait_checked().reports[src_uri]
+
+    def _wait_checked(self) -> Checked:
+        while self._checked is None:
+            self._take(self._items.next())
+        return self._checked
+
     def account(self) -> Account:
         """The `Account`, once the run has sent everything; the run is over then."""
         while self._account is None:
@@ -203,6 +273,8 @@ class Publishing:
     def _take(self, item: object) -> None:
         if isinstance(item, Account):
             self._account = item
+        elif isinstance(item, Checked):
+            self._checked = item
         elif isinstance(item, tuple):
             src_uri, result = item
             self._pages[src_uri] = result
@@ -217,24 +289,30 @@ def release(
     (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
     only what it publishes. The child makes the pages in `order` (the src_uris in the order
     the builder reads them; any others last) while the builder renders the first of them,
-    on the other core. Raises SchemaError for a broken schema."""
+    on the other core. The checks run after the pages are made: no page needs their
+    findings, and the builder reads the reports, which do, last. Raises SchemaError for a
+    broken schema."""
     place = {src_uri: index for index, src_uri in enumerate(order)}
 
     def step() -> Iterator[object]:
-        evidence = run(settings)
+        evidence = prepare(settings)
+        generated = redact.generated_pages(evidence, generate(evidence, GENERATORS))
         documents = [uri for uri, doc in evidence.tree.documents.items() if doc.publishable]
         documents.sort(key=lambda uri: (place.get(uri, len(place)), uri))
         yield Release(
-            findings=evidence.findings,
             withheld=frozenset(evidence.publication.withheld),
             unpublished=frozenset(evidence.publication.unpublished),
             data=frozenset(evidence.tree.data),
             documents=frozenset(documents),
-            generated=evidence.generated,
+            generated=generated,
+            reports=frozenset(name for report in REPORTS for name in report.names(evidence)),
         )
         with _cyclic_gc_paused():
             for src_uri in documents:
                 yield src_uri, page(evidence, src_uri)
+        run_checks(evidence)
+        reports = generate(evidence, (report.pages for report in REPORTS))
+        yield Checked(evidence.findings, redact.generated_pages(evidence, reports))
         yield Account(manifest.describe(evidence, origin), publication.summary(evidence))
 
     return Publishing(isolated.stream(step))

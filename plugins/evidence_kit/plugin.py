@@ -5,10 +5,12 @@ Hooks used, and why:
   (generated assets, nothing external). `mkdocs serve` keeps this instance, so every build
   starts from fresh state here.
 - on_files: run the engine on the raw files (never `page.meta`, which MkDocs fills
-  leniently), in a child process where one can be forked (`pipeline.release`); log every
-  finding, withhold what must not be published, add generated pages and assets.
+  leniently), in a child process where one can be forked (`pipeline.release`); withhold
+  what must not be published, add generated pages and assets.
 - on_page_read_source: hand MkDocs each document's body with its placeholders filled and,
-  last, redacted for the audience (`pipeline.page`), as the child makes them.
+  last, redacted for the audience (`pipeline.page`), as the child makes them; log every
+  finding as soon as it arrives (the child runs the checks once the pages are made), and
+  hand over the reports made from them (read last).
 - on_page_markdown (first of all plugins): give the page its front matter as the engine
   read it, rather than written as YAML for MkDocs to parse again; point the links of
   generated HTML blocks at the pages' URLs.
@@ -17,12 +19,15 @@ Hooks used, and why:
 - on_nav, on_env: the nav order and the rendered pages, for the print version (on_env is
   the first moment every page is rendered); what the run says of the evidence, and the end
   of the run.
-- on_post_build: write the print version a page at a time, and the manifest; then run the
-  post-build gate on the finished site; fail the build (PluginError, last, after every
-  finding is printed) when the gate finds anything in the audit edition, or, with --strict,
-  when there is any error finding. MkDocs' own --strict counts warnings, and -q hides them
-  from it, so the plugin counts its own errors.
-- on_build_error: a build that fails part way stops the run.
+- on_env, on_post_page: in the audit edition, start the gate's helper process
+  (`publish.prescan`) and hand it each page once MkDocs has written it.
+- on_post_build, first: write the print version a page at a time, and take from the helper
+  the pages it found clean. Last: write the manifest; then run the post-build gate on the
+  finished site; fail the build (PluginError, last, after every finding is printed) when
+  the gate finds anything in the audit edition, or, with --strict, when there is any error
+  finding. MkDocs' own --strict counts warnings, and -q hides them from it, so the plugin
+  counts its own errors.
+- on_build_error: a build that fails part way stops the run and the helper.
 - on_serve: rebuild when the project's own schemas change.
 """
 
@@ -128,6 +133,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.print_file: File | None = None
         self.spool: printing.Spool | None = None
         self.ours: frozenset[str] = frozenset()
+        self.reports: frozenset[str] = frozenset()
+        self.reported = False
         self.rendered: list[Page] = []
         self.described: dict[str, Any] | None = None
         self.summary = ""
@@ -142,7 +149,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self._stop()
         self.settings = self.origin = self.print_file = self.described = None
         self.metas = {}
-        self.ours = frozenset()
+        self.ours = self.reports = frozenset()
+        self.reported = False
         self.rendered = []
         self.summary = ""
         self.nav_urls = []
@@ -190,7 +198,6 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
         release = self.publishing.release
-        self.errors = _report(release.findings)
         for src_uri in (*sorted(release.unpublished), *sorted(release.data)):
             file = files.get_file_from_path(src_uri)
             if file is None:
@@ -204,6 +211,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         config.nav = withhold.prune_nav(config.nav, release.withheld)
         for src_uri, content in (*release.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
+        for src_uri in sorted(release.reports):
+            # Their content comes with the findings (`on_page_read_source`).
+            files.append(File.generated(config, src_uri, content=""))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
             # Written in on_post_build; added now so links to it resolve.
             self.print_file = File.generated(config, printing.PRINT_PAGE, content="")
@@ -212,7 +222,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             files.append(File.generated(config, printing.STYLESHEET, content=css))
         else:
             log.warning(f"{printing.PRINT_PAGE} exists in docs_dir; the print version is not made")
-        self.ours = frozenset((*release.documents, *release.generated))
+        self.reports = release.reports
+        self.ours = frozenset((*release.documents, *release.generated, *release.reports))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
@@ -225,6 +236,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.publishing is None:
             return
         self.rendered = [file.page for file in files.documentation_pages() if file.page]
+        self._report_findings(wait=True)
         account = self.publishing.account()
         self.publishing = None
         self.described, self.summary = account.described, account.summary
@@ -236,23 +248,36 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.prescan = prescan.Prescan.start(self.settings.publish)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The document's markdown with placeholders filled; None for pages not ours."""
-        if page.file.generated_by:
+        """The document's markdown with placeholders filled, or a report's; None for pages
+        not ours."""
+        src_uri = page.file.src_uri
+        if page.file.generated_by and src_uri not in self.reports:
             return None
         if self.publishing is None:
             if self.described is not None:
                 # The run is over after on_env: the raw file must not be published unchecked.
-                raise PluginError(
-                    f"evidence: {page.file.src_uri} was read after every page was rendered"
-                )
+                raise PluginError(f"evidence: {src_uri} was read after every page was rendered")
             return None
-        result = self.publishing.page(page.file.src_uri)
+        if src_uri in self.reports:
+            self._report_findings(wait=True)
+            return self.publishing.report(src_uri)
+        result = self.publishing.page(src_uri)
+        self._report_findings(wait=False)
         if result is None:
             return None
         # The front matter is handed over as read (on_page_markdown), not written as YAML
         # for MkDocs' pure-Python parser to read again: half a second at 2,000 pages.
         self.metas[page.file.src_uri] = result.meta
         return pipeline.body_source(result.body)
+
+    def _report_findings(self, *, wait: bool) -> None:
+        """Log every finding once (they arrive after the pages are made); with `wait`, wait
+        for them."""
+        if self.publishing is None or self.reported:
+            return
+        if wait or self.publishing.checked:
+            self.errors += _report(self.publishing.findings())
+            self.reported = True
 
     # First, so that every other plugin sees the page's front matter.
     @event_priority(100)

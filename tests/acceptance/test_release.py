@@ -28,8 +28,7 @@ def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untype
     documents = sorted(uri for uri, doc in evidence.tree.documents.items() if doc.publishable)
     publishing = pipeline.release(kit_settings, origin, order=documents[::-1])
     release = publishing.release
-    assert release.findings == evidence.findings
-    assert release.generated == evidence.generated
+    assert release.reports == {"publication-report.md"}
     assert release.withheld == frozenset(evidence.publication.withheld)
     assert release.documents == frozenset(documents)
     assert publishing.page("no/such/page.md") is None
@@ -37,6 +36,11 @@ def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untype
         assert publishing.page(src_uri) == pipeline.page(evidence, src_uri), src_uri
     with pytest.raises(RuntimeError, match=r"^index\.md was read twice in one build$"):
         publishing.page("index.md")
+    # The findings, and the reports made from them, come after the pages.
+    assert publishing.findings() == evidence.findings
+    reports = {name: publishing.report(name) for name in release.reports}
+    assert release.generated | reports == evidence.generated
+    assert publishing.report("index.md") is None
     account = publishing.account()
     assert account.described == manifest.describe(evidence, origin)
     assert account.summary.startswith("audit edition: ")

@@ -15,11 +15,16 @@ if TYPE_CHECKING:
     from ..core.evidence import Evidence
 
 
+def names(evidence: Evidence) -> tuple[str, ...]:
+    """The pages `pages` makes, known before the checks run: the publication report, unless
+    the project has a page of that name."""
+    return () if REPORT_PAGE in evidence.tree.documents else (REPORT_PAGE,)
+
+
 def pages(evidence: Evidence) -> dict[str, str]:
-    """The publication report, unless the project has a page of that name."""
-    if REPORT_PAGE in evidence.tree.documents:
-        return {}
-    return {REPORT_PAGE: report_page(evidence)}
+    """The publication report (it counts what the checks found redacted), unless the
+    project has a page of that name."""
+    return {name: report_page(evidence) for name in names(evidence)}
 
 
 def report_page(evidence: Evidence) -> str:

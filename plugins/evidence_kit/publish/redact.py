@@ -9,7 +9,7 @@ import functools
 import html
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -96,17 +96,17 @@ def find_in_strings(
 # ---------------------------------------------------------------- generated pages
 
 
-def generated_pages(evidence: Evidence) -> dict[str, str]:
-    """Every generated page as the audience may see it: in the audit edition redacted and
+def generated_pages(evidence: Evidence, generated: Mapping[str, str]) -> dict[str, str]:
+    """Generated pages as the audience may see them: in the audit edition redacted and
     with active HTML made inert; the generators' own escaping is kept either way."""
     publish = evidence.settings.publish
     if not publish.audit:
-        return dict(evidence.generated)
+        return dict(generated)
     detector = detector_for(publish)
     return {
         # Markdown has its active HTML made inert; a data file (the calendar) is no page.
         src_uri: (neutralize(text) if src_uri.endswith(".md") else text)
-        for src_uri, content in evidence.generated.items()
+        for src_uri, content in generated.items()
         for text in (redact_text(content, detector),)
     }
 
