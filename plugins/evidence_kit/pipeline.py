@@ -213,14 +213,22 @@ class Publishing:
 
     def __init__(self, items: isolated.Stream[object]) -> None:
         self._items = items
-        first = items.next()
-        if not isinstance(first, Release):  # pragma: no cover - the step below sends it first
-            raise TypeError(f"a release starts with its Release, not {type(first).__name__}")
-        self.release = first
+        self._release: Release | None = None
         self._pages: dict[str, Page | None] = {}
         self._handed: set[str] = set()
         self._checked: Checked | None = None
         self._account: Account | None = None
+
+    @property
+    def release(self) -> Release:
+        """What the run sends first; waits for it, and raises what the run raised
+        (SchemaError for a broken schema)."""
+        if self._release is None:
+            first = self._items.next()
+            if not isinstance(first, Release):  # pragma: no cover - the step sends it first
+                raise TypeError(f"a release starts with its Release, not {type(first).__name__}")
+            self._release = first
+        return self._release
 
     def page(self, src_uri: str) -> Page | None:
         """The page of a published document (`page`); None for any other path. Each is
@@ -290,8 +298,8 @@ def release(
     only what it publishes. The child makes the pages in `order` (the src_uris in the order
     the builder reads them; any others last) while the builder renders the first of them,
     on the other core. The checks run after the pages are made: no page needs their
-    findings, and the builder reads the reports, which do, last. Raises SchemaError for a
-    broken schema."""
+    findings, and the builder reads the reports, which do, last. Returns at once: the
+    builder may do other work while the run starts (`Publishing.release` waits)."""
     place = {src_uri: index for index, src_uri in enumerate(order)}
 
     def step() -> Iterator[object]:

@@ -195,9 +195,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             # The order MkDocs reads the pages in, so that the first it asks for comes first.
             order = [file.src_uri for file in files.documentation_pages()]
             self.publishing = pipeline.release(self.settings, self.origin, order)
+            if self.settings.publish.audit:
+                # While the run reads the tree, rather than once the site is written.
+                gate.warm(self.settings.publish)
+            release = self.publishing.release
         except SchemaError as exc:
             raise PluginError(f"evidence: {exc}") from None
-        release = self.publishing.release
         for src_uri in (*sorted(release.unpublished), *sorted(release.data)):
             file = files.get_file_from_path(src_uri)
             if file is None:
@@ -354,11 +357,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 stylesheets=[str(css) for css in config.extra_css],
                 html_of=self.spool.html,
             )
+            if self.prescan is not None:
+                # The helper reads the page as it is written, not after.
+                parts = self.prescan.tee(self.print_file.dest_uri, parts)
             printing.write(Path(self.print_file.abs_dest_path), parts)
             self.spool.close()
             self.spool = None
-            self.written = (self.print_file.dest_uri, Path(self.print_file.abs_dest_path))
-            self._hand_written()
         if self.prescan is not None:
             self.clean = self.prescan.clean()
             self.prescan = None

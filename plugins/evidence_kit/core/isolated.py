@@ -37,6 +37,18 @@ _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux's fcntl command; Python names it only from 3.10 on some builds
 
 
+def widen(fd: int) -> None:
+    """Give the pipe `fd` room for 1 MB, where the platform allows it: its writer can then
+    run that far ahead of a reader busy elsewhere (under a smaller limit, or none, the
+    writer only waits more often)."""
+    try:
+        import fcntl  # here: the module exists only on Unix
+    except ImportError:  # pragma: no cover - not on Windows' CI
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_SIZE)
+
+
 def can_fork() -> bool:
     """Whether `stream` runs its step in a child process here."""
     return sys.platform.startswith("linux") and threading.active_count() == 1
@@ -180,14 +192,10 @@ class _Child:
 def _child(
     step: Callable[[], Iterator[object]], readable: int, writable: int
 ) -> None:  # pragma: no cover
-    import fcntl  # here: the module exists only where a child is forked
-
     code = 0
     try:
         os.close(readable)
-        # Under a smaller limit the child only waits for the reader more often.
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(writable, _F_SETPIPE_SZ, _PIPE_SIZE)
+        widen(writable)
         with os.fdopen(writable, "wb") as outgoing:
 
             def send(frame: tuple[object, object, str]) -> None:

@@ -18,10 +18,10 @@ import html
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
@@ -29,7 +29,7 @@ from ..rules import Rule, table
 from . import fastscan, jsonstream, manifest
 from .detectors import Detector, Match
 from .fastscan import Seen
-from .redact import Detectors
+from .redact import Detectors, detector_for
 
 RULES: tuple[Rule, ...] = table(
     """
@@ -42,7 +42,7 @@ RULES: tuple[Rule, ...] = table(
 """The gate's own rules; what it finds in the site carries the detectors' rule ids."""
 
 if TYPE_CHECKING:
-    from ..core.options.publish import AllowEntry
+    from ..core.options.publish import AllowEntry, Publish
     from ..core.settings import Settings
 
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
@@ -136,31 +136,37 @@ def scan(
 def clean_sha256(rel: str, path: Path, rules: Detectors, seen: Seen) -> str | None:
     """The sha256 of an HTML or XML file that the quick reading finds clean; None for any
     other file, and for one where it finds anything (`scan` reads that one again itself).
-    The digest is of the very bytes read, so a file rewritten later does not pass as it.
-
-    After a file where something is found, `seen` is no longer fit to vouch for another:
-    it holds that file's lines as seen, not as dirty (only the exact reading marks them).
-    """
+    The digest is of the very bytes read, so a file rewritten later does not pass as it."""
     if not rel.lower().endswith(MARKUP):
         return None
     with path.open("rb") as handle:
-        read = _Hashing(handle)
-        if fastscan.markup_read(read, rules, seen):
-            return None
-        return read.hexdigest()
+        return clean_markup_sha256(handle.read, rules, seen)
+
+
+def clean_markup_sha256(read: Callable[[int], bytes], rules: Detectors, seen: Seen) -> str | None:
+    """`clean_sha256` of the HTML or XML that `read` gives a block at a time (b"" at its
+    end); `read` is left where the reading stopped when something was found.
+
+    After a text where something is found, `seen` is no longer fit to vouch for another:
+    it holds that text's lines as seen, not as dirty (only the exact reading marks them).
+    """
+    text = _Hashing(read)
+    if fastscan.markup_read(text, rules, seen):
+        return None
+    return text.hexdigest()
 
 
 class _Hashing:
-    """A binary file read as text (UTF-8, errors replaced, line endings as written) by the
-    block, with the sha256 of every byte of it."""
+    """Bytes read as text (UTF-8, errors replaced, line endings as written) by the block,
+    with the sha256 of every byte."""
 
-    def __init__(self, handle: BinaryIO) -> None:
-        self.handle = handle
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self.read = read
         self.digest = hashlib.sha256()
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def __call__(self, size: int) -> str:
-        while data := self.handle.read(size):
+        while data := self.read(size):
             self.digest.update(data)
             # A block may end inside a character: the decoder keeps its first bytes.
             if text := self.decoder.decode(data):
@@ -168,10 +174,17 @@ class _Hashing:
         return self.decoder.decode(b"", final=True)
 
     def hexdigest(self) -> str:
-        """The sha256 of the whole file, the part not read yet included."""
-        while data := self.handle.read(CHUNK):
+        """The sha256 of all the bytes, those not read yet included."""
+        while data := self.read(CHUNK):
             self.digest.update(data)
         return self.digest.hexdigest()
+
+
+def warm(publish: Publish) -> None:
+    """Compile the rules the gate reads a site with, which they otherwise are at their
+    first use: a build does it while it waits for its evidence, not once its site is
+    written."""
+    detector_for(publish).compile()
 
 
 def _finding(where: str, hit: Hit) -> Finding:

@@ -19,9 +19,11 @@ import contextlib
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ..core import isolated
 from . import gate
 from .fastscan import Seen
 from .redact import Detectors
@@ -58,13 +60,25 @@ class Prescan:
             )
         except OSError:
             return None
+        if process.stdin is not None:
+            # Room for the print version to be written a few windows ahead of its reading.
+            isolated.widen(process.stdin.fileno())
         prescan = cls(process)
         prescan._send(publish)
         return prescan
 
     def add(self, rel: str, path: Path) -> None:
         """Have the helper read the finished file `path`, `rel` below the site."""
-        self._send((rel, str(path)))
+        self._send(("file", rel, str(path)))
+
+    def tee(self, rel: str, parts: Iterable[str]) -> Iterator[str]:
+        """`parts`, each also handed to the helper as it is taken: it reads them as the file
+        `rel` that the caller writes from them (UTF-8), while the caller writes."""
+        self._send(("text", rel))
+        for part in parts:
+            self._send(part)
+            yield part
+        self._send("")
 
     def clean(self) -> dict[str, str]:
         """What the helper found clean, each file's path below the site with the sha256 of
@@ -107,26 +121,54 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
-    """The helper's work: the files named on `files` (pickled (rel, path) pairs up to a
-    None), each HTML or XML file that the quick reading finds clean with its sha256; none
-    after the first where it finds anything (`gate.clean_sha256`)."""
+    """The helper's work: the files named on `files` (pickled ("file", rel, path), or
+    ("text", rel) followed by the text's parts up to an empty one; up to a None), each
+    HTML or XML file that the quick reading finds clean with its sha256; none after the
+    first where it finds anything (`gate.clean_markup_sha256`)."""
     rules = Detectors.of(publish)
     seen = Seen()
     clean: dict[str, str] = {}
     found = False
     while (item := pickle.load(files)) is not None:
-        rel, path = item
-        if found or not rel.lower().endswith(gate.MARKUP):
-            continue
-        try:
-            digest = gate.clean_sha256(rel, Path(path), rules, seen)
-        except OSError:  # not written after all (a builder skips empty pages)
-            continue
-        if digest is None:
-            found = True
-        else:
-            clean[rel] = digest
+        kind, rel, *where = item
+        parts = _Parts(files) if kind == "text" else None
+        if not found and rel.lower().endswith(gate.MARKUP):
+            try:
+                if parts is not None:
+                    digest = gate.clean_markup_sha256(parts, rules, seen)
+                else:
+                    digest = gate.clean_sha256(rel, Path(where[0]), rules, seen)
+            except OSError:  # not written after all (a builder skips empty pages): no digest
+                digest = ""
+            if digest is None:
+                found = True
+            elif digest:
+                clean[rel] = digest
+        if parts is not None:
+            parts.drain()
     return clean
+
+
+class _Parts:
+    """The parts of a text on the helper's input, read as the UTF-8 bytes the file written
+    from them holds."""
+
+    def __init__(self, files: IO[bytes]) -> None:
+        self.files = files
+        self.ended = False
+
+    def __call__(self, size: int) -> bytes:
+        while not self.ended:
+            part = pickle.load(self.files)
+            if not part:
+                self.ended = True
+            else:
+                return str(part).encode("utf-8", "surrogatepass")
+        return b""
+
+    def drain(self) -> None:
+        while self(gate.CHUNK):
+            pass
 
 
 def main() -> None:  # pragma: no cover - runs in the helper process
