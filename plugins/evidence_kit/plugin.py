@@ -140,7 +140,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.summary = ""
         self.nav_urls: list[str] = []
         self.prescan: prescan.Prescan | None = None
-        self.written: tuple[str, Path] | None = None
+        self.written: tuple[str, str] | None = None
         self.clean: dict[str, str] = {}
         self.errors = 0
 
@@ -297,7 +297,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         folder = posixpath.dirname(page.file.src_uri)
 
         def url_of(path: str) -> str | None:
-            target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+            target = files.src_uris.get(posixpath.normpath(posixpath.join(folder, path)))
             return None if target is None else target.url_relative_to(page.file)
 
         resolved, unknown = markup.page_links(markdown, url_of)
@@ -328,7 +328,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         # MkDocs writes the page after this event: the gate's helper reads the one before.
         self._hand_written()
         if self.prescan is not None:
-            self.written = (page.file.dest_uri, Path(page.file.abs_dest_path))
+            self.written = (page.file.dest_uri, page.file.abs_dest_path)
         return None
 
     def _hand_written(self) -> None:

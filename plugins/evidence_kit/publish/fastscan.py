@@ -13,9 +13,12 @@ again the exact way (gate.py), which places each hit on its line and column.
 from __future__ import annotations
 
 import bisect
+import codecs
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser
@@ -75,6 +78,8 @@ SEPARATOR = "\n\x00\n\n"
 _GAP = "<hr>"
 # Characters parsed at a time: a tree of a whole large page costs more memory than time.
 CHUNK = 250_000
+MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
+"""Files read as HTML or XML."""
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -110,6 +115,53 @@ class Seen:
         if len(self.texts) > self.LIMIT or len(self.words) > self.LIMIT:
             self.texts = {key: True for key, dirty in self.texts.items() if dirty}
             self.words.clear()
+
+
+def clean_sha256(rel: str, path: Path, rules: Detectors, seen: Seen) -> str | None:
+    """The sha256 of an HTML or XML file that the quick reading finds clean; None for any
+    other file, and for one where it finds anything (the gate reads that one again itself).
+    The digest is of the very bytes read, so a file rewritten later does not pass as it."""
+    if not rel.lower().endswith(MARKUP):
+        return None
+    with path.open("rb") as handle:
+        return clean_markup_sha256(handle.read, rules, seen)
+
+
+def clean_markup_sha256(read: Callable[[int], bytes], rules: Detectors, seen: Seen) -> str | None:
+    """`clean_sha256` of the HTML or XML that `read` gives a block at a time (b"" at its
+    end); `read` is left where the reading stopped when something was found.
+
+    After a text where something is found, `seen` is no longer fit to vouch for another:
+    it holds that text's lines as seen, not as dirty (only the exact reading marks them).
+    """
+    text = _Hashing(read)
+    if markup_read(text, rules, seen):
+        return None
+    return text.hexdigest()
+
+
+class _Hashing:
+    """Bytes read as text (UTF-8, errors replaced, line endings as written) by the block,
+    with the sha256 of every byte."""
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self.read = read
+        self.digest = hashlib.sha256()
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def __call__(self, size: int) -> str:
+        while data := self.read(size):
+            self.digest.update(data)
+            # A block may end inside a character: the decoder keeps its first bytes.
+            if text := self.decoder.decode(data):
+                return text
+        return self.decoder.decode(b"", final=True)
+
+    def hexdigest(self) -> str:
+        """The sha256 of all the bytes, those not read yet included."""
+        while data := self.read(CHUNK):
+            self.digest.update(data)
+        return self.digest.hexdigest()
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:

@@ -11,14 +11,12 @@ manifest fails: it was built by something that skipped the sanitizer.
 from __future__ import annotations
 
 import bisect
-import codecs
 import gzip
-import hashlib
 import html
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +43,7 @@ if TYPE_CHECKING:
     from ..core.options.publish import AllowEntry, Publish
     from ..core.settings import Settings
 
-MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
+MARKUP = fastscan.MARKUP
 JSON = (".json", ".webmanifest")
 SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
@@ -80,7 +78,7 @@ def scan(
     """Every finding of the gate for the site in `site_dir` (paths printed below
     `shown_as`): missing manifest, internal edition, expired exceptions, found values.
 
-    `clean` names files already read and found clean elsewhere (`clean_sha256`, by a
+    `clean` names files already read and found clean elsewhere (`fastscan.clean_sha256`, by a
     helper process while the build wrote the rest), with the sha256 of what was read: each
     is skipped only while the manifest records that same sha256 for it, so a file changed
     after it was read is read again here."""
@@ -131,53 +129,6 @@ def scan(
             if hit.fingerprint not in allowed:
                 findings.append(_finding(f"{shown_as}/{rel}", hit))
     return sorted(findings, key=Finding.sort_key)
-
-
-def clean_sha256(rel: str, path: Path, rules: Detectors, seen: Seen) -> str | None:
-    """The sha256 of an HTML or XML file that the quick reading finds clean; None for any
-    other file, and for one where it finds anything (`scan` reads that one again itself).
-    The digest is of the very bytes read, so a file rewritten later does not pass as it."""
-    if not rel.lower().endswith(MARKUP):
-        return None
-    with path.open("rb") as handle:
-        return clean_markup_sha256(handle.read, rules, seen)
-
-
-def clean_markup_sha256(read: Callable[[int], bytes], rules: Detectors, seen: Seen) -> str | None:
-    """`clean_sha256` of the HTML or XML that `read` gives a block at a time (b"" at its
-    end); `read` is left where the reading stopped when something was found.
-
-    After a text where something is found, `seen` is no longer fit to vouch for another:
-    it holds that text's lines as seen, not as dirty (only the exact reading marks them).
-    """
-    text = _Hashing(read)
-    if fastscan.markup_read(text, rules, seen):
-        return None
-    return text.hexdigest()
-
-
-class _Hashing:
-    """Bytes read as text (UTF-8, errors replaced, line endings as written) by the block,
-    with the sha256 of every byte."""
-
-    def __init__(self, read: Callable[[int], bytes]) -> None:
-        self.read = read
-        self.digest = hashlib.sha256()
-        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-
-    def __call__(self, size: int) -> str:
-        while data := self.read(size):
-            self.digest.update(data)
-            # A block may end inside a character: the decoder keeps its first bytes.
-            if text := self.decoder.decode(data):
-                return text
-        return self.decoder.decode(b"", final=True)
-
-    def hexdigest(self) -> str:
-        """The sha256 of all the bytes, those not read yet included."""
-        while data := self.read(CHUNK):
-            self.digest.update(data)
-        return self.digest.hexdigest()
 
 
 def warm(publish: Publish) -> None:

@@ -3,7 +3,7 @@
 A builder writes pages one at a time for most of a build, on one core; the gate used to
 read them all only once the build was over. A helper process reads each page as soon as it
 is written, on the other core, and tells which it found clean, with the sha256 of the bytes
-it read (`gate.clean_sha256`). The gate then skips a page only while the manifest records
+it read (`fastscan.clean_sha256`). The gate then skips a page only while the manifest records
 that same sha256 for it, and reads every other file itself: the helper can only save time,
 never pass a file the gate would fail.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from ..core import isolated
-from . import gate
+from . import fastscan
 from .fastscan import Seen
 from .redact import Detectors
 
@@ -67,7 +67,7 @@ class Prescan:
         prescan._send(publish)
         return prescan
 
-    def add(self, rel: str, path: Path) -> None:
+    def add(self, rel: str, path: str | Path) -> None:
         """Have the helper read the finished file `path`, `rel` below the site."""
         self._send(("file", rel, str(path)))
 
@@ -124,7 +124,7 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
     """The helper's work: the files named on `files` (pickled ("file", rel, path), or
     ("text", rel) followed by the text's parts up to an empty one; up to a None), each
     HTML or XML file that the quick reading finds clean with its sha256; none after the
-    first where it finds anything (`gate.clean_markup_sha256`)."""
+    first where it finds anything (`fastscan.clean_markup_sha256`)."""
     rules = Detectors.of(publish)
     seen = Seen()
     clean: dict[str, str] = {}
@@ -132,12 +132,12 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
     while (item := pickle.load(files)) is not None:
         kind, rel, *where = item
         parts = _Parts(files) if kind == "text" else None
-        if not found and rel.lower().endswith(gate.MARKUP):
+        if not found and rel.lower().endswith(fastscan.MARKUP):
             try:
                 if parts is not None:
-                    digest = gate.clean_markup_sha256(parts, rules, seen)
+                    digest = fastscan.clean_markup_sha256(parts, rules, seen)
                 else:
-                    digest = gate.clean_sha256(rel, Path(where[0]), rules, seen)
+                    digest = fastscan.clean_sha256(rel, Path(where[0]), rules, seen)
             except OSError:  # not written after all (a builder skips empty pages): no digest
                 digest = ""
             if digest is None:
@@ -167,7 +167,7 @@ class _Parts:
         return b""
 
     def drain(self) -> None:
-        while self(gate.CHUNK):
+        while self(fastscan.CHUNK):
             pass
 
 
