@@ -337,10 +337,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.prescan.add(*self.written)
         self.written = None
 
-    # First, once every page is written: the print version, and the gate's helper has
-    # read every page (it ends before the search index is made, the build's largest step).
+    # First, once every page is written: the helper ends before the search index is made,
+    # the build's largest step.
     @event_priority(100)
     def _write_print_version(self, *, config: MkDocsConfig) -> None:
+        """Write the print version; take from the gate's helper the pages it found clean."""
         self._hand_written()
         if self.print_file is not None and self.spool is not None and self.origin is not None:
             pages = [

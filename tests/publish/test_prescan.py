@@ -7,6 +7,8 @@ import io
 import pickle
 from pathlib import Path
 
+import pytest
+
 from conftest import build, make_project, write
 from evidence_kit.cli import load_settings
 from evidence_kit.core.options.publish import parse_publish
@@ -44,6 +46,20 @@ def test_the_helper_names_the_clean_pages_with_the_sha256_of_what_it_read(
         helper.add(rel, site / rel)
     assert helper.clean() == {"clean/index.html": manifest.sha256(site / "clean/index.html")}
     assert helper.clean() == {}  # stopped: asked again, it has nothing
+
+
+def test_the_helper_imports_nothing_from_the_folder_it_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build runs in the project's folder; a module there named like a dependency of the
+    # helper must not replace it.
+    site = _site(tmp_path / "site")
+    write(tmp_path, {"hyperscan.py": "raise SystemExit(3)\n"})
+    monkeypatch.chdir(tmp_path)
+    helper = prescan.Prescan.start(PUBLISH)
+    assert helper is not None
+    helper.add("clean/index.html", site / "clean/index.html")
+    assert list(helper.clean()) == ["clean/index.html"]
 
 
 def test_a_helper_stopped_early_gives_nothing(tmp_path: Path) -> None:

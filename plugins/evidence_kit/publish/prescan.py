@@ -7,6 +7,9 @@ it read (`fastscan.clean_sha256`). The gate then skips a page only while the man
 that same sha256 for it, and reads every other file itself: the helper can only save time,
 never pass a file the gate would fail.
 
+The print version, written last, is handed over part by part as it is written, so it is
+read while it is made rather than after.
+
 The helper is a new interpreter, not a fork of the builder: it holds the detectors and
 what it has seen, not a copy of the builder's memory, and it starts the same way on every
 platform. It is started once the builder has read every page (so it never runs beside the
@@ -32,9 +35,10 @@ if TYPE_CHECKING:
     from ..core.options.publish import Publish
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-# The helper imports the package from where this process found it, whatever the path.
+# The helper imports the package from where this process found it, and nothing from the
+# folder it runs in, which `-c` puts first on the path.
 _MAIN = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "import sys; sys.path[:] = [sys.argv[1], *filter(None, sys.path)]; "
     "from evidence_kit.publish import prescan; prescan.main()"
 )
 
