@@ -109,8 +109,9 @@ class Prescan:
         if self.process is None or self.process.stdin is None:
             return
         try:
+            # Not flushed: the helper has time to spare, the writer none; the buffer goes
+            # out when it fills (a large part at once), and all of it in `clean`.
             pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.process.stdin.flush()
         except OSError:  # the helper died: the gate reads every file itself
             self.close()
 
