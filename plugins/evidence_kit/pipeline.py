@@ -304,7 +304,7 @@ def release(
 
     def step() -> Iterator[object]:
         evidence = prepare(settings)
-        generated = redact.generated_pages(evidence, generate(evidence, GENERATORS))
+        evidence.generated = redact.generated_pages(evidence, generate(evidence, GENERATORS))
         documents = [uri for uri, doc in evidence.tree.documents.items() if doc.publishable]
         documents.sort(key=lambda uri: (place.get(uri, len(place)), uri))
         yield Release(
@@ -312,15 +312,18 @@ def release(
             unpublished=frozenset(evidence.publication.unpublished),
             data=frozenset(evidence.tree.data),
             documents=frozenset(documents),
-            generated=generated,
+            generated=dict(evidence.generated),
             reports=frozenset(name for report in REPORTS for name in report.names(evidence)),
         )
         with _cyclic_gc_paused():
             for src_uri in documents:
                 yield src_uri, page(evidence, src_uri)
         run_checks(evidence)
-        reports = generate(evidence, (report.pages for report in REPORTS))
-        yield Checked(evidence.findings, redact.generated_pages(evidence, reports))
+        made = generate(evidence, (report.pages for report in REPORTS))
+        reports = redact.generated_pages(evidence, made)
+        # As `run` leaves it: every generated page as published.
+        evidence.generated.update(reports)
+        yield Checked(evidence.findings, reports)
         yield Account(manifest.describe(evidence, origin), publication.summary(evidence))
 
     return Publishing(isolated.stream(step))
