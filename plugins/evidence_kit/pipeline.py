@@ -343,12 +343,6 @@ def page(evidence: Evidence, src_uri: str) -> Page | None:
     return redact.transform(evidence, doc, result)
 
 
-def page_source(evidence: Evidence, src_uri: str) -> str | None:
-    """The markdown the builder should read for a document, front matter included."""
-    result = page(evidence, src_uri)
-    return None if result is None else source_of(result)
-
-
 def source_of(result: Page) -> str:
     """A page as markdown with its front matter, as a builder reads a file."""
     if not result.meta:

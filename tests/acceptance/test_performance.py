@@ -38,9 +38,10 @@ def _settings(tmp_path: Path) -> Settings:
 def test_page_source_front_matter_reads_back_as_the_filled_meta(tmp_path: Path) -> None:
     evidence = pipeline.run(_settings(tmp_path))
 
-    source = pipeline.page_source(evidence, "page.md")
+    page = pipeline.page(evidence, "page.md")
 
-    assert source is not None
+    assert page is not None
+    source = pipeline.source_of(page)
     header, body = source.removeprefix("---\n").split("---\n\n", 1)
     assert body == "# Body\n"
     # Front matter reaches MkDocs escaped for HTML (its themes print titles as they are).

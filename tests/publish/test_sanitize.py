@@ -613,7 +613,10 @@ def test_a_withheld_document_asked_for_directly_comes_back_empty(tmp_path: Path)
         {}, root=tmp_path, docs_dir=tmp_path / "docs", today=dt.date(2026, 11, 26)
     )
     evidence = pipeline.run(settings)
-    assert pipeline.page_source(evidence, "notes.md") == (
+    withheld = pipeline.page(evidence, "notes.md")
+    assert withheld is not None
+    assert pipeline.source_of(withheld) == (
         "---\ntitle: Withheld\n---\n\n*Withheld: this document is not part of the audit edition.*\n"
     )
-    assert PAGE_TEXT not in (pipeline.page_source(evidence, "index.md") or "")
+    home = pipeline.page(evidence, "index.md")
+    assert PAGE_TEXT not in (pipeline.source_of(home) if home is not None else "")
