@@ -78,14 +78,22 @@ class _GeneratedHtml(Preprocessor):
         while index < len(lines):
             line = lines[index]
             closing = markup.GENERATED.get(line)
-            if closing is not None and closing in lines[index + 1 :]:
-                end = lines.index(closing, index + 1)
+            end = _index(lines, closing, index + 1) if closing is not None else None
+            if end is not None:
                 out.append(self.md.htmlStash.store("\n".join(lines[index : end + 1])))
                 index = end + 1
                 continue
             out.append(line)
             index += 1
         return out
+
+
+def _index(lines: list[str], line: str, start: int) -> int | None:
+    """Where `line` next is in `lines` from `start`, if anywhere."""
+    try:
+        return lines.index(line, start)
+    except ValueError:
+        return None
 
 
 class GeneratedHtml(Extension):
