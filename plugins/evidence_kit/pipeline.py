@@ -56,28 +56,30 @@ CHECKS: tuple[Check, ...] = (
     publication_findings.check,
 )
 """Every rule module's check over the assessed tree (schema validation runs before them)."""
-# The controls pages list the pages generated before them.
-GENERATORS: tuple[Generator, ...] = (
-    oncall.pages,
-    dashboard.pages,
-    calendar_pages.pages,
-    incident_pages.pages,
-    restore_pages.pages,
-    controls_pages.pages,
-)
-"""Pages made from the tree, before the checks run."""
+GENERATORS: tuple[Generator, ...] = (oncall.pages, dashboard.pages, restore_pages.pages)
+"""Pages made from the tree before the documents' pages: quick ones, and ones that the
+pages named later may list."""
 
 
 @dataclass(frozen=True)
-class Report:
-    """Pages made from the findings (what was redacted), named before the checks run, so
-    that a build can list them before it has the findings."""
+class Named:
+    """Pages named before they are made, so that a build can list them before it has them,
+    and read them last."""
 
     names: Callable[[Evidence], Iterable[str]]
     pages: Generator
 
 
-REPORTS: tuple[Report, ...] = (Report(publication.names, publication.pages),)
+# The controls pages list the pages generated before them.
+LATER: tuple[Named, ...] = (
+    Named(calendar_pages.names, calendar_pages.pages),
+    Named(incident_pages.names, incident_pages.pages),
+    Named(controls_pages.names, controls_pages.pages),
+)
+"""Pages made from the tree after the documents' pages: a third of the run's start, which a
+build waits for, at 2,000 documents."""
+REPORTS: tuple[Named, ...] = (Named(publication.names, publication.pages),)
+"""Pages made from the findings (what was redacted), once the checks have run."""
 PAGE_TRANSFORMS: tuple[PageTransform, ...] = (
     dashboard.evidence_card,
     incident_pages.postmortem_tables,
@@ -155,7 +157,7 @@ def run(settings: Settings, schemas: SchemaSet | None = None) -> Evidence:
     """`assess`, then the pages made from the tree and the reports (what a build
     publishes), redacted last."""
     evidence = assess(settings, schemas)
-    generators = (*GENERATORS, *(report.pages for report in REPORTS))
+    generators = (*GENERATORS, *(named.pages for named in (*LATER, *REPORTS)))
     evidence.generated = redact.generated_pages(evidence, generate(evidence, generators))
     return evidence
 
@@ -185,16 +187,18 @@ class Release:
     documents: frozenset[str]
     """The published documents: each has a `page` (`Publishing.page`)."""
     generated: dict[str, str]
-    reports: frozenset[str]
-    """The pages made from the findings: each has a `report` (`Publishing.report`)."""
+    """The pages made before the documents' (`GENERATORS`)."""
+    later: frozenset[str]
+    """The pages made after them (`LATER`, `REPORTS`): each comes with the findings
+    (`Publishing.later`)."""
 
 
 @dataclass(frozen=True)
 class Checked:
-    """What a run sends once its pages are made: every finding, and the reports."""
+    """What a run sends once its pages are made: every finding, and the pages made later."""
 
     findings: list[Finding]
-    reports: dict[str, str]
+    later: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -255,11 +259,11 @@ class Publishing:
         """Every finding of the run, once it has made the pages."""
         return self._wait_checked().findings
 
-    def report(self, src_uri: str) -> str | None:
-        """A page made from the findings (`Release.reports`); None for any other path."""
-        if src_uri not in self.release.reports:
+    def later(self, src_uri: str) -> str | None:
+        """A page made after the documents' (`Release.later`); None for any other path."""
+        if src_uri not in self.release.later:
             return None
-        return self._wait_checked().reports[src_uri]
+        return self._wait_checked().later[src_uri]
 
     def _wait_checked(self) -> Checked:
         while self._checked is None:
@@ -297,33 +301,40 @@ def release(
     (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
     only what it publishes. The child makes the pages in `order` (the src_uris in the order
     the builder reads them; any others last) while the builder renders the first of them,
-    on the other core. The checks run after the pages are made: no page needs their
-    findings, and the builder reads the reports, which do, last. Returns at once: the
-    builder may do other work while the run starts (`Publishing.release` waits)."""
+    on the other core. The slow generated pages (`LATER`) and the checks come after the
+    documents' pages: the builder reads the generated pages last, and no document's page
+    needs the findings. Returns at once: the builder may do other work while the run
+    starts (`Publishing.release` waits)."""
     place = {src_uri: index for index, src_uri in enumerate(order)}
 
     def step() -> Iterator[object]:
         evidence = prepare(settings)
-        evidence.generated = redact.generated_pages(evidence, generate(evidence, GENERATORS))
+        # Redacted copies: as in `run`, the pages made later list the ones before as made.
+        first = redact.generated_pages(evidence, generate(evidence, GENERATORS))
         documents = [uri for uri, doc in evidence.tree.documents.items() if doc.publishable]
         documents.sort(key=lambda uri: (place.get(uri, len(place)), uri))
+        later = [name for named in (*LATER, *REPORTS) for name in named.names(evidence)]
         yield Release(
             withheld=frozenset(evidence.publication.withheld),
             unpublished=frozenset(evidence.publication.unpublished),
             data=frozenset(evidence.tree.data),
             documents=frozenset(documents),
-            generated=dict(evidence.generated),
-            reports=frozenset(name for report in REPORTS for name in report.names(evidence)),
+            generated=first,
+            later=frozenset(later),
         )
         with _cyclic_gc_paused():
             for src_uri in documents:
                 yield src_uri, page(evidence, src_uri)
+        made = generate(evidence, (named.pages for named in LATER))
         run_checks(evidence)
-        made = generate(evidence, (report.pages for report in REPORTS))
-        reports = redact.generated_pages(evidence, made)
+        made.update(generate(evidence, (report.pages for report in REPORTS)))
+        if made.keys() != set(later):
+            # A page made but not named would be left out of the build without a word.
+            raise RuntimeError(f"pages named {sorted(later)} but made {sorted(made)}")
+        made = redact.generated_pages(evidence, made)
         # As `run` leaves it: every generated page as published.
-        evidence.generated.update(reports)
-        yield Checked(evidence.findings, reports)
+        evidence.generated = {**first, **made}
+        yield Checked(evidence.findings, made)
         yield Account(manifest.describe(evidence, origin), publication.summary(evidence))
 
     return Publishing(isolated.stream(step))

@@ -141,7 +141,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.print_file: File | None = None
         self.spool: printing.Spool | None = None
         self.ours: frozenset[str] = frozenset()
-        self.reports: frozenset[str] = frozenset()
+        self.later: frozenset[str] = frozenset()
         self.reported = False
         self.rendered: list[Page] = []
         self.described: dict[str, Any] | None = None
@@ -157,7 +157,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self._stop()
         self.settings = self.origin = self.print_file = self.described = None
         self.metas = {}
-        self.ours = self.reports = frozenset()
+        self.ours = self.later = frozenset()
         self.reported = False
         self.rendered = []
         self.summary = ""
@@ -222,8 +222,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         config.nav = withhold.prune_nav(config.nav, release.withheld)
         for src_uri, content in (*release.generated.items(), *dashboard.assets().items()):
             files.append(File.generated(config, src_uri, content=content))
-        for src_uri in sorted(release.reports):
-            # Their content comes with the findings (`on_page_read_source`).
+        for src_uri in sorted(release.later):
+            # Their content comes with the findings (`on_page_read_source`, `on_env`).
             files.append(File.generated(config, src_uri, content=""))
         if files.get_file_from_path(printing.PRINT_PAGE) is None:
             # Written in on_post_build; added now so links to it resolve.
@@ -233,8 +233,8 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             files.append(File.generated(config, printing.STYLESHEET, content=css))
         else:
             log.warning(f"{printing.PRINT_PAGE} exists in docs_dir; the print version is not made")
-        self.reports = release.reports
-        self.ours = frozenset((*release.documents, *release.generated, *release.reports))
+        self.later = release.later
+        self.ours = frozenset((*release.documents, *release.generated, *release.later))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
@@ -248,6 +248,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             return
         self.rendered = [file.page for file in files.documentation_pages() if file.page]
         self._report_findings(wait=True)
+        for src_uri in sorted(self.later):
+            file = files.get_file_from_path(src_uri)
+            if file is not None and not file.is_documentation_page():
+                # A file made late that is no page (the review calendar): MkDocs copies it
+                # after this event, with what it holds now.
+                file.content_string = self.publishing.later(src_uri) or ""
         account = self.publishing.account()
         self.publishing = None
         self.described, self.summary = account.described, account.summary
@@ -259,19 +265,19 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.prescan = prescan.Prescan.start(self.settings.publish)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The document's markdown with placeholders filled, or a report's; None for pages
-        not ours."""
+        """The document's markdown with placeholders filled, or that of a page made late;
+        None for pages not ours."""
         src_uri = page.file.src_uri
-        if page.file.generated_by and src_uri not in self.reports:
+        if page.file.generated_by and src_uri not in self.later:
             return None
         if self.publishing is None:
             if self.described is not None:
                 # The run is over after on_env: the raw file must not be published unchecked.
                 raise PluginError(f"evidence: {src_uri} was read after every page was rendered")
             return None
-        if src_uri in self.reports:
+        if src_uri in self.later:
             self._report_findings(wait=True)
-            return self.publishing.report(src_uri)
+            return self.publishing.later(src_uri)
         result = self.publishing.page(src_uri)
         self._report_findings(wait=False)
         if result is None:

@@ -28,7 +28,8 @@ def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untype
     documents = sorted(uri for uri, doc in evidence.tree.documents.items() if doc.publishable)
     publishing = pipeline.release(kit_settings, origin, order=documents[::-1])
     release = publishing.release
-    assert release.reports == {"publication-report.md"}
+    assert {"publication-report.md", "controls.md", "review-calendar.ics"} <= release.later
+    assert not release.later & release.generated.keys()
     assert release.withheld == frozenset(evidence.publication.withheld)
     assert release.documents == frozenset(documents)
     assert publishing.page("no/such/page.md") is None
@@ -36,11 +37,11 @@ def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untype
         assert publishing.page(src_uri) == pipeline.page(evidence, src_uri), src_uri
     with pytest.raises(RuntimeError, match=r"^index\.md was read twice in one build$"):
         publishing.page("index.md")
-    # The findings, and the reports made from them, come after the pages.
+    # The findings, and the pages made later, come after the documents' pages.
     assert publishing.findings() == evidence.findings
-    reports = {name: publishing.report(name) for name in release.reports}
-    assert release.generated | reports == evidence.generated
-    assert publishing.report("index.md") is None
+    later = {name: publishing.later(name) for name in release.later}
+    assert release.generated | later == evidence.generated
+    assert publishing.later("index.md") is None
     account = publishing.account()
     assert account.described == manifest.describe(evidence, origin)
     assert account.summary.startswith("audit edition: ")

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     import icalendar
 
 
+def names(evidence: Evidence) -> tuple[str, ...]:
+    """What `pages` makes, without making it."""
+    return (CALENDAR,) if has_events(evidence) else ()
+
+
 def pages(evidence: Evidence) -> dict[str, str]:
     """The calendar, when the tree has reviewable documents or procedures with targets."""
     text = calendar(evidence)

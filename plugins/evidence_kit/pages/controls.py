@@ -271,13 +271,19 @@ def render_index(items: Sequence[Item]) -> str:
     return "\n".join(lines)
 
 
-def pages(evidence: Evidence) -> dict[str, str]:
+def names(evidence: Evidence) -> tuple[str, ...]:
     """The controls matrix and the evidence index, unless the project has pages of those names."""
+    return tuple(name for name in (MATRIX_PAGE, INDEX_PAGE) if name not in evidence.tree.documents)
+
+
+def pages(evidence: Evidence) -> dict[str, str]:
+    """The pages `names` names."""
     items = evidence_items(evidence)
     scope = evidence.settings.controls
     result = {}
-    if MATRIX_PAGE not in evidence.tree.documents:
-        result[MATRIX_PAGE] = render_matrix(matrix(scope.catalogues, items, scope.known()))
-    if INDEX_PAGE not in evidence.tree.documents:
-        result[INDEX_PAGE] = render_index(items)
+    for name in names(evidence):
+        if name == MATRIX_PAGE:
+            result[name] = render_matrix(matrix(scope.catalogues, items, scope.known()))
+        else:
+            result[name] = render_index(items)
     return result

@@ -270,8 +270,8 @@ def _insert(body: str, facts: list[str], middle: list[str], end: list[str]) -> s
 # --- the postmortem index and the incident report ---------------------------------------
 
 
-def pages(evidence: Evidence) -> dict[str, str]:
-    """An index and an incident report in every folder that holds postmortems."""
+def _folders(evidence: Evidence) -> dict[str, list[Document]]:
+    """Every folder that holds postmortems, with them."""
     folders: dict[str, list[Document]] = defaultdict(list)
     for src_uri, doc in sorted(evidence.tree.documents.items()):
         name = posixpath.basename(src_uri)
@@ -279,8 +279,24 @@ def pages(evidence: Evidence) -> dict[str, str]:
             continue
         if doc.doc_type == TYPE or type_for(src_uri, evidence.settings.types) == TYPE:
             folders[posixpath.dirname(src_uri)].append(doc)
+    return folders
+
+
+def names(evidence: Evidence) -> list[str]:
+    """What `pages` makes, without making it."""
+    return [
+        src_uri
+        for folder in _folders(evidence)
+        for src_uri in (posixpath.join(folder, INDEX), posixpath.join(folder, REPORT))
+        if src_uri not in evidence.tree.documents
+    ]
+
+
+def pages(evidence: Evidence) -> dict[str, str]:
+    """An index and an incident report in every folder that holds postmortems."""
+    made = set(names(evidence))
     result = {}
-    for folder, docs in folders.items():
+    for folder, docs in _folders(evidence).items():
         listed = []
         for doc in docs:
             incident = _incident(evidence, doc)
@@ -290,7 +306,7 @@ def pages(evidence: Evidence) -> dict[str, str]:
         held_back = len(docs) - len(listed)
         for name, render in ((INDEX, render_index), (REPORT, render_report)):
             src_uri = posixpath.join(folder, name)
-            if src_uri not in evidence.tree.documents:
+            if src_uri in made:
                 result[src_uri] = render(listed, held_back, evidence.settings)
         report = posixpath.join(folder, REPORT)
         if report in result:
