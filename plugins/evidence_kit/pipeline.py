@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -295,24 +295,25 @@ class Publishing:
 
 
 def release(
-    settings: Settings, origin: manifest.Provenance, order: Sequence[str] = ()
+    settings: Settings,
+    origin: manifest.Provenance,
+    read_order: Callable[[str], Any] | None = None,
 ) -> Publishing:
     """`run`, and every page made from it, in a child process where one can be forked
     (`core.isolated`): a build then never holds the tree (nor the schemas, compiled there),
-    only what it publishes. The child makes the pages in `order` (the src_uris in the order
-    the builder reads them; any others last) while the builder renders the first of them,
-    on the other core. The slow generated pages (`LATER`) and the checks come after the
-    documents' pages: the builder reads the generated pages last, and no document's page
-    needs the findings. Returns at once: the builder may do other work while the run
-    starts (`Publishing.release` waits)."""
-    place = {src_uri: index for index, src_uri in enumerate(order)}
+    only what it publishes. The child makes the pages in `read_order` (a key sorting
+    src_uris in the order the builder reads them; by src_uri without one) while the builder
+    renders the first of them, on the other core. The slow generated pages (`LATER`) and
+    the checks come after the documents' pages: the builder reads the generated pages last,
+    and no document's page needs the findings. Returns at once: the builder may do other
+    work while the run starts (`Publishing.release` waits)."""
 
     def step() -> Iterator[object]:
         evidence = prepare(settings)
         # Redacted copies: as in `run`, the pages made later list the ones before as made.
         first = redact.generated_pages(evidence, generate(evidence, GENERATORS))
         documents = [uri for uri, doc in evidence.tree.documents.items() if doc.publishable]
-        documents.sort(key=lambda uri: (place.get(uri, len(place)), uri))
+        documents.sort(key=read_order)
         later = [name for named in (*LATER, *REPORTS) for name in named.names(evidence)]
         yield Release(
             withheld=frozenset(evidence.publication.withheld),

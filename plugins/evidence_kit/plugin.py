@@ -37,7 +37,7 @@ import logging
 import posixpath
 import shutil
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from markdown import Markdown
@@ -130,6 +130,13 @@ def _quarantine(site: Path) -> None:
             path.unlink()
 
 
+def _read_order(src_uri: str) -> tuple[tuple[str, ...], bool, str]:
+    """A key sorting src_uris in the order MkDocs reads the pages (its `get_files` walk:
+    a folder's own files before its subfolders', its index first)."""
+    path = PurePosixPath(src_uri)
+    return path.parts[:-1], path.stem not in ("index", "README"), path.name
+
+
 class EvidencePlugin(BasePlugin[EvidenceConfig]):
     """Validate, fill and publish an evidence tree."""
 
@@ -193,16 +200,16 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         )
         for message in redacted:
             log.info(f"{self.settings.config_file}: {message}")
+        # Now rather than once MkDocs has listed the files: the build waits for the run's
+        # start (`on_files`), and the run needs nothing MkDocs finds.
+        self.publishing = pipeline.release(self.settings, origin, _read_order)
         return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Check the whole tree, report every finding, withhold and generate pages."""
-        if self.settings is None or self.origin is None:
+        if self.settings is None or self.publishing is None:
             return None
         try:
-            # The order MkDocs reads the pages in, so that the first it asks for comes first.
-            order = [file.src_uri for file in files.documentation_pages()]
-            self.publishing = pipeline.release(self.settings, self.origin, order)
             if self.settings.publish.audit:
                 # While the run reads the tree, rather than once the site is written.
                 gate.warm(self.settings.publish)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
 from mkdocs.utils.meta import get_data
 
 from conftest import REPO, TODAY
 from evidence_kit import cli, pipeline
 from evidence_kit.core.evidence import Page
+from evidence_kit.plugin import _read_order
 from evidence_kit.publish import manifest
 
 KIT = REPO / "mkdocs.yml"
@@ -26,7 +29,7 @@ def test_the_release_is_the_run(kit_settings) -> None:  # type: ignore[no-untype
     evidence = pipeline.run(kit_settings)
     origin = manifest.provenance(kit_settings)
     documents = sorted(uri for uri, doc in evidence.tree.documents.items() if doc.publishable)
-    publishing = pipeline.release(kit_settings, origin, order=documents[::-1])
+    publishing = pipeline.release(kit_settings, origin, read_order=documents[::-1].index)
     release = publishing.release
     assert {"publication-report.md", "controls.md", "review-calendar.ics"} <= release.later
     assert not release.later & release.generated.keys()
@@ -67,3 +70,22 @@ def test_the_front_matter_handed_to_mkdocs_is_what_it_would_read(meta, body) -> 
     assert read == meta
     assert markdown == body
     assert get_data(pipeline.body_source(body)) == (body, {})
+
+
+def test_the_child_makes_the_pages_in_the_order_mkdocs_reads_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    docs = tmp_path / "docs"
+    for name in (
+        "z.md",
+        "index.md",
+        "a/README.md",
+        "a/A.md",
+        "a/b.md",
+        "a/c/index.md",
+        "a/c/a.md",
+        "b.md",
+    ):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# Page\n", encoding="utf-8")
+    config = load_config(config_file=None, docs_dir=str(docs), site_name="Order")
+    read = [file.src_uri for file in get_files(config).documentation_pages()]
+    assert sorted(reversed(read), key=_read_order) == read
