@@ -7,6 +7,7 @@ pages turned into links inside the document and ids made unique per page.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import posixpath
@@ -15,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 PRINT_PAGE = "print/index.html"
 STYLESHEET = "print/print.css"
@@ -132,7 +133,7 @@ def _link(href: str, page_url: str, own: str, anchors: Mapping[str, str]) -> str
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return href
-    target = urlsplit(urljoin(_BASE + page_url, href))
+    target = _target(href, page_url)
     path = target.path.lstrip("/")
     section = anchors.get(_folder(path))
     if section is None:
@@ -145,13 +146,27 @@ def _asset(src: str, page_url: str) -> str:
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or src.startswith("#"):
         return src
-    target = urlsplit(urljoin(_BASE + page_url, src))
+    target = _target(src, page_url)
     relative = posixpath.relpath("/" + target.path.lstrip("/"), "/" + posixpath.dirname(PRINT_PAGE))
     if target.path.endswith("/") and not relative.endswith("/"):
         relative += "/"
     query = f"?{target.query}" if target.query else ""
     fragment = f"#{target.fragment}" if target.fragment else ""
     return relative + query + fragment
+
+
+def _target(href: str, page_url: str) -> SplitResult:
+    """Where `href`, written on the page at `page_url`, points (split)."""
+    if href and href[0] not in "?#":
+        # Such a link depends only on the page's folder, which most pages share with others
+        # that link to the same pages: joined once per folder, not once per page.
+        return _joined(href, page_url[: page_url.rfind("/") + 1])
+    return urlsplit(urljoin(_BASE + page_url, href))
+
+
+@functools.lru_cache(maxsize=16384)
+def _joined(href: str, folder: str) -> SplitResult:
+    return urlsplit(urljoin(_BASE + folder, href))
 
 
 def _text(value: str) -> str:
