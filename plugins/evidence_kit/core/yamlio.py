@@ -26,6 +26,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_DEPTH = 64
 
+
+def data(text: str) -> Any:
+    """The plain data of YAML we wrote ourselves (shipped files, generated front matter),
+    read by libyaml where PyYAML has it: no marks, no findings."""
+    return yaml.load(text, Loader=_Loader)
+
+
 _STR = "tag:yaml.org,2002:str"
 _SCALARS: dict[str, str] = {
     "tag:yaml.org,2002:bool": "boolean",

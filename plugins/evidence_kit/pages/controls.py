@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import yaml
-
 from ..core import markup, yamlio
 from ..core.evidence import Evidence
 from ..core.model import Document, text_of
@@ -94,7 +92,7 @@ def evidence_items(evidence: Evidence, status: StatusOf | None = None) -> list[I
         if not page_uri.endswith(".md"):
             continue  # a generated data file (the review calendar), not a page
         split = yamlio.split_front_matter(generated)
-        meta = yaml.safe_load(split.yaml_text or "") or {}
+        meta = yamlio.data(split.yaml_text or "") or {}
         title = html.unescape(_title(meta, split.body, page_uri))
         items.append(Item(page_uri, title, data_types.get(page_uri, "generated")))
     return items

@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from .. import yamlio
 from ..model import Mark, Parsed
 from . import unknown_options
@@ -71,7 +69,7 @@ def catalogues() -> dict[str, Catalogue]:
     """The shipped catalogues by id, in file-name order."""
     found = {}
     for path in sorted(CATALOGUE_DIR.glob("*.yml")):
-        catalogue = _catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+        catalogue = _catalogue(yamlio.data(path.read_text(encoding="utf-8")))
         found[catalogue.id] = catalogue
     return found
 
