@@ -78,9 +78,9 @@ def test_the_helper_reads_a_page_larger_than_its_blocks_as_one_text(tmp_path: Pa
     page = tmp_path / "big.html"
     page.write_text(line * (3 * fastscan.CHUNK // len(line)), encoding="utf-8")
     rules, seen = Detectors.of(PUBLISH), fastscan.Seen()
-    assert fastscan.clean_sha256("big.html", page, rules, seen) == manifest.sha256(page)
+    assert fastscan.clean_sha256(page, rules, seen) == manifest.sha256(page)
     page.write_text(line * 20_000 + f"<p>{AWS_KEY}</p>\n" + line * 20_000, encoding="utf-8")
-    assert fastscan.clean_sha256("big.html", page, rules, fastscan.Seen()) is None
+    assert fastscan.clean_sha256(page, rules, fastscan.Seen()) is None
 
 
 def test_read_vouches_for_nothing_after_the_first_page_where_it_finds_anything(

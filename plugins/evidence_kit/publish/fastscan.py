@@ -117,12 +117,11 @@ class Seen:
             self.words.clear()
 
 
-def clean_sha256(rel: str, path: Path, rules: Detectors, seen: Seen) -> str | None:
-    """The sha256 of an HTML or XML file that the quick reading finds clean; None for any
-    other file, and for one where it finds anything (the gate reads that one again itself).
-    The digest is of the very bytes read, so a file rewritten later does not pass as it."""
-    if not rel.lower().endswith(MARKUP):
-        return None
+def clean_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
+    """The sha256 of an HTML or XML file (`MARKUP`: the caller picks them) that the quick
+    reading finds clean; None for one where it finds anything (the gate reads that one
+    again itself). The digest is of the very bytes read, so a file rewritten later does not
+    pass as it."""
     with path.open("rb") as handle:
         return clean_markup_sha256(handle.read, rules, seen)
 

@@ -142,7 +142,7 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
                 if parts is not None:
                     digest = fastscan.clean_markup_sha256(parts, rules, seen)
                 else:
-                    digest = fastscan.clean_sha256(rel, Path(where[0]), rules, seen)
+                    digest = fastscan.clean_sha256(Path(where[0]), rules, seen)
             except OSError:  # not written after all (a builder skips empty pages): no digest
                 digest = ""
             if digest is None:
