@@ -32,7 +32,7 @@ from urllib.parse import quote
 import yaml
 
 from . import pipeline
-from .core import markup, mkdocs_yml
+from .core import markup, mkdocs_yml, yamlio
 from .core.evidence import Evidence
 from .core.loader import MARKDOWN, type_for, walk
 from .core.model import Finding
@@ -220,7 +220,7 @@ def _front_matter_title(source: str) -> str:
         return ""
     end = source.find("\n---", 4)
     try:
-        meta = yaml.safe_load(source[4:end]) if end > 0 else None
+        meta = yamlio.data(source[4:end]) if end > 0 else None
     except yaml.YAMLError:
         return ""
     title = meta.get("title") if isinstance(meta, dict) else None
