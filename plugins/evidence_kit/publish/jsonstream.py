@@ -91,8 +91,16 @@ def walk(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from walk(key, f"{path}.{key}")
-            yield from walk(item, f"{path}.{key}")
+            inner = f"{path}.{key}"
+            yield inner, key
+            # A string member is yielded here: a generator for each costs more than it reads.
+            if isinstance(item, str):
+                yield inner, item
+            elif isinstance(item, (dict, list)):
+                yield from walk(item, inner)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from walk(item, f"{path}[{index}]")
+            if isinstance(item, str):
+                yield f"{path}[{index}]", item
+            elif isinstance(item, (dict, list)):
+                yield from walk(item, f"{path}[{index}]")
