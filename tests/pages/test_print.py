@@ -149,7 +149,9 @@ def test_print_page_links_stay_inside_the_document_or_the_site(kit: Path) -> Non
     internal = [h for h in found.hrefs if h.startswith("#")]
     assert len(internal) > 40
     assert {h[1:] for h in internal} <= found.ids
-    assert "#page-05-backups-recovery-incident-runbook--postmortem-template" in internal
+    assert "page-05-backups-recovery-incident-runbook--postmortem-template" in found.ids
+    # A heading's permalink is hidden in print: the print version leaves it out.
+    assert 'class="headerlink"' not in html
     for ref in [h for h in found.hrefs + found.srcs if not h.startswith(("#", "https://"))]:
         assert (result.site / "print" / ref.split("#")[0]).resolve().exists(), ref
     external = {h for h in found.hrefs if h.startswith("https://")}
@@ -260,8 +262,14 @@ def test_order_follows_the_nav(urls: list[str], nav: list[str], expected: list[s
         ("a/b/", '<h2 id="setup">S</h2>', '<h2 id="page-a-b--setup">S</h2>'),
         (
             "a/b/",
-            '<a class="headerlink" href="#setup">¶</a>',
-            '<a class="headerlink" href="#page-a-b--setup">¶</a>',
+            '<h2 id="setup">Setup<a class="headerlink" href="#setup" title="Permanent link">'
+            "&para;</a></h2>",
+            '<h2 id="page-a-b--setup">Setup</h2>',
+        ),
+        (
+            "a/b/",
+            '<a class="other" href="#setup">¶</a>',
+            '<a class="other" href="#page-a-b--setup">¶</a>',
         ),
         (
             "a/b/",

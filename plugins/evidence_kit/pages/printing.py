@@ -24,8 +24,12 @@ _STYLESHEET_SOURCE = Path(__file__).resolve().parent / "print.css"
 
 # Only the site's own pages are ever joined with this base, so it never leaves the string.
 _BASE = "https://site.invalid/"
-# A start tag with an attribute to rewrite; the other tags (most) are skipped by `re`.
-_TAG = re.compile(r"<[A-Za-z][^<>]*\s(?:id|href|src)=\"[^<>]*>")
+# A heading's permalink, which a printed page has no use for (the print stylesheet hides
+# it): left out, with its link to rewrite and its text for the gate to read again.
+_PERMALINK = '<a class="headerlink"'
+# A start tag with an attribute to rewrite, or a permalink; the other tags (most) are
+# skipped by `re`.
+_TAG = re.compile(_PERMALINK + r"[^<>]*>[^<]*</a>|<[A-Za-z][^<>]*\s(?:id|href|src)=\"[^<>]*>")
 _ATTRIBUTE = re.compile(r'(\s(?:id|href|src))="([^"]*)"')
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 _H1 = re.compile(r"\s*<h1[\s>]")
@@ -109,8 +113,8 @@ def anchor(url: str) -> str:
 
 
 def rewrite(page: PrintedPage, anchors: Mapping[str, str], page_html: str | None = None) -> str:
-    """The page's HTML (`page_html`, else its own) with ids prefixed by its anchor and every
-    link valid from `print/`."""
+    """The page's HTML (`page_html`, else its own) with ids prefixed by its anchor, every
+    link valid from `print/` and no heading permalinks."""
     own = anchors[_folder(page.url)]
 
     def attribute(match: re.Match[str]) -> str:
@@ -123,8 +127,12 @@ def rewrite(page: PrintedPage, anchors: Mapping[str, str], page_html: str | None
             value = _asset(value, page.url)
         return f'{name}="{html.escape(value, quote=True)}"'
 
+    def tag(match: re.Match[str]) -> str:
+        start = match.group()
+        return "" if start.startswith(_PERMALINK) else _ATTRIBUTE.sub(attribute, start)
+
     text = page.html if page_html is None else page_html
-    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group()), text)
+    return _TAG.sub(tag, text)
 
 
 def _link(href: str, page_url: str, own: str, anchors: Mapping[str, str]) -> str:
