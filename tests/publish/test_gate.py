@@ -228,6 +228,8 @@ GATE_CASES = [
         "highlighted.html",
         '<pre><code><span class="s">AKIAQ3EG</span><span>CANARY7X4K2Z</span></code></pre>',
     ),
+    # Tags in upper case (raw HTML in a page) are inline tags all the same.
+    ("upper.html", "<P>key <SPAN>AKIAQ3EG</SPAN><Em>CANARY7X4K2Z</Em></P>"),
     ("entities.html", "<p>\n\nalice.canary&#64;corp-mail.com</p>"),
     (
         "attributes.html",
@@ -249,6 +251,7 @@ GATE_CASES = [
 @pytest.mark.parametrize(("name", "content"), GATE_CASES, ids=[n for n, _ in GATE_CASES])
 def test_the_quick_reading_finds_what_the_exact_one_finds(name: str, content: str) -> None:
     exact = gate.scan_file(name, content.encode(), rules())
+    assert exact or name in ("code.html", "table.html")
     assert gate.scan_file(name, content.encode(), rules(), gate.Seen()) == exact
 
 
