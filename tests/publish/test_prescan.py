@@ -132,3 +132,46 @@ def test_the_gate_skips_a_clean_file_only_while_its_bytes_are_those_read(tmp_pat
     assert [f.rule for f in gate.scan(site, settings, "site", {"index.html": "0" * 64})] == [
         "aws-access-key"
     ]
+
+
+def test_the_helper_reads_json_as_its_strings(tmp_path: Path) -> None:
+    index = tmp_path / "search_index.json"
+    index.write_text('{"docs": [{"text": "<p>The lead pages the team.</p>"}]}', "utf-8")
+    escaped = tmp_path / "escaped.json"
+    # The key is only there once the string is decoded.
+    escaped.write_text('{"docs": [{"text": "key \\u0041KIAQ3EGCANARY7X4K2Z"}]}', "utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"docs": [', "utf-8")
+    for name, expected in (("search_index.json", True), ("escaped.json", False)):
+        digest = fastscan.clean_json_sha256(tmp_path / name, Detectors.of(PUBLISH), fastscan.Seen())
+        assert (digest == manifest.sha256(tmp_path / name)) is expected
+    # Not JSON: the gate reads it as text.
+    assert fastscan.clean_json_sha256(broken, Detectors.of(PUBLISH), fastscan.Seen()) is None
+
+
+@pytest.mark.parametrize("leaking", [False, True], ids=["clean", "leaking"])
+def test_the_gate_hands_a_large_search_index_to_a_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, leaking: bool
+) -> None:
+    config = make_project(tmp_path, {"index.md": "# Home\n\nHello.\n"})
+    result = build(config)
+    assert result.returncode == 0, result.log
+    site = result.site
+    index = site / "search" / "search_index.json"
+    if leaking:
+        text = index.read_text(encoding="utf-8").replace("Hello.", f"Hello {AWS_KEY}.")
+        index.write_text(text, encoding="utf-8")
+        manifest.write(site, manifest.finish(manifest.read(site) or {}, site))
+    monkeypatch.setattr(gate, "HANDED_OVER_FROM", 1)
+    settings = load_settings(config, None)
+    files = list(manifest.site_files(site))
+    helper, handed = gate._hand_over(files, settings.publish)
+    assert helper is not None
+    assert handed == {"search/search_index.json"}
+    vouched = helper.clean()
+    assert vouched == ({} if leaking else {"search/search_index.json": manifest.sha256(index)})
+    # What the helper does not vouch for, the gate reads itself.
+    found = gate.scan(site, settings, "site")
+    assert [(f.path, f.rule) for f in found] == (
+        [("site/search/search_index.json", "aws-access-key")] if leaking else []
+    )

@@ -84,6 +84,8 @@ _GAP = "<hr>"
 CHUNK = 250_000
 MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 """Files read as HTML or XML."""
+JSON = (".json", ".webmanifest")
+"""Files read as JSON (their strings)."""
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -141,6 +143,15 @@ def clean_markup_sha256(read: Callable[[int], bytes], rules: Detectors, seen: Se
     if markup_read(text, rules, seen):
         return None
     return text.hexdigest()
+
+
+def clean_json_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
+    """The sha256 of a JSON file (`JSON`) whose strings the quick reading finds clean; None
+    for one where it finds anything, or that is not JSON (the gate reads it as text)."""
+    data = path.read_bytes()
+    if json_strings(data.decode("utf-8", errors="replace"), rules, seen) is False:
+        return hashlib.sha256(data).hexdigest()
+    return None
 
 
 class _Hashing:

@@ -27,6 +27,7 @@ from ..rules import Rule, table
 from . import fastscan, jsonstream, manifest
 from .detectors import Detector, Match
 from .fastscan import Seen
+from .prescan import Prescan
 from .redact import Detectors, detector_for
 
 RULES: tuple[Rule, ...] = table(
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from ..core.settings import Settings
 
 MARKUP = fastscan.MARKUP
-JSON = (".json", ".webmanifest")
+JSON = fastscan.JSON
 SCRIPTS = (".js", ".mjs", ".css", ".map")
 TEXT = (".txt", ".md", ".csv", ".tsv", ".yml", ".yaml", ".env", ".log", ".ini", ".toml")
 CALENDARS = (".ics",)
@@ -52,6 +53,9 @@ CALENDARS = (".ics",)
 TEXTS = CALENDARS + MARKUP + JSON + TEXT
 MAX_GUNZIPPED = 64 * 1024 * 1024
 CHUNK = 1 << 20
+# JSON this large (a search index of some thousand pages) is read by a helper process while
+# the gate reads the pages: the helper's start costs about as much as reading it.
+HANDED_OVER_FROM = 4_000_000
 
 _INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
@@ -110,25 +114,61 @@ def scan(
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
+    helper: Prescan | None = None
+    handed: set[str] = set()
+    if clean is None and built is not None:
+        helper, handed = _hand_over(files, settings.publish)
     clean = clean or {}
     for rel, path in files:
-        name = rel.lower()
-        if rel in clean and clean[rel] == recorded.get(rel):
-            continue
-        if name.endswith(MARKUP):
-            # The quick reading straight from the file: a page as large as the whole site
-            # (the print view) is never held whole unless something is found in it.
-            with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-                quick = fastscan.markup_read(handle.read, rules, seen)
-            hits = exact(name, _read(path), rules, seen) if quick else []
-        elif name.endswith(TEXTS):
-            hits = scan_text(name, _read(path), rules, seen)
-        else:
-            hits = scan_file(rel, path.read_bytes(), rules, seen)
-        for hit in hits:
-            if hit.fingerprint not in allowed:
-                findings.append(_finding(f"{shown_as}/{rel}", hit))
+        if rel not in handed and clean.get(rel, "") != recorded.get(rel):
+            findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+    if helper is not None:
+        # What the helper does not vouch for (it found something, or read other bytes than
+        # the manifest records) is read here.
+        vouched = helper.clean()
+        for rel, path in files:
+            if rel in handed and vouched.get(rel, "") != recorded.get(rel):
+                findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
     return sorted(findings, key=Finding.sort_key)
+
+
+def _found(
+    rel: str, path: Path, shown_as: str, allowed: set[str], rules: Detectors, seen: Seen
+) -> Iterator[Finding]:
+    """The gate's findings in one file, `rel` below the site."""
+    name = rel.lower()
+    if name.endswith(MARKUP):
+        # The quick reading straight from the file: a page as large as the whole site
+        # (the print view) is never held whole unless something is found in it.
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            quick = fastscan.markup_read(handle.read, rules, seen)
+        hits = exact(name, _read(path), rules, seen) if quick else []
+    elif name.endswith(TEXTS):
+        hits = scan_text(name, _read(path), rules, seen)
+    else:
+        hits = scan_file(rel, path.read_bytes(), rules, seen)
+    for hit in hits:
+        if hit.fingerprint not in allowed:
+            yield _finding(f"{shown_as}/{rel}", hit)
+
+
+def _hand_over(
+    files: Sequence[tuple[str, Path]], publish: Publish
+) -> tuple[Prescan | None, set[str]]:
+    """A helper reading the site's large JSON files (its search index) on another core while
+    the gate reads the pages, and which files it was given; none for a smaller site."""
+    large = [
+        (rel, path)
+        for rel, path in files
+        if rel.lower().endswith(JSON) and path.stat().st_size >= HANDED_OVER_FROM
+    ]
+    helper = Prescan.start(publish) if large else None
+    if helper is None:
+        return None, set()
+    for rel, path in large:
+        helper.add(rel, path)
+    helper.flush()
+    return helper, {rel for rel, _ in large}
 
 
 def warm(publish: Publish) -> None:

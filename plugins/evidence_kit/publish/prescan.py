@@ -8,7 +8,8 @@ that same sha256 for it, and reads every other file itself: the helper can only 
 never pass a file the gate would fail.
 
 The print version, written last, is handed over part by part as it is written, so it is
-read while it is made rather than after.
+read while it is made rather than after. A gate run on its own (`evidence-kit scan`) hands
+a helper a large search index to read while it reads the pages itself.
 
 The helper is a new interpreter, not a fork of the builder: it holds the detectors and
 what it has seen, not a copy of the builder's memory, and it starts the same way on every
@@ -75,6 +76,14 @@ class Prescan:
         """Have the helper read the finished file `path`, `rel` below the site."""
         self._send(("file", rel, str(path)))
 
+    def flush(self) -> None:
+        """Send what `add` left in the buffer: the helper starts on it now."""
+        if self.process is not None and self.process.stdin is not None:
+            try:
+                self.process.stdin.flush()
+            except OSError:  # the helper died: the gate reads every file itself
+                self.close()
+
     def tee(self, rel: str, parts: Iterable[str]) -> Iterator[str]:
         """`parts`, each also handed to the helper as it is taken: it reads them as the file
         `rel` that the caller writes from them (UTF-8), while the caller writes."""
@@ -128,8 +137,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
     """The helper's work: the files named on `files` (pickled ("file", rel, path), or
     ("text", rel) followed by the text's parts up to an empty one; up to a None), each
-    HTML or XML file that the quick reading finds clean with its sha256; none after the
-    first where it finds anything (`fastscan.clean_markup_sha256`)."""
+    HTML, XML or JSON file that the quick reading finds clean with its sha256; none after
+    the first where it finds anything (`fastscan.clean_markup_sha256`)."""
     rules = Detectors.of(publish)
     seen = Seen()
     clean: dict[str, str] = {}
@@ -137,10 +146,12 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
     while (item := pickle.load(files)) is not None:
         kind, rel, *where = item
         parts = _Parts(files) if kind == "text" else None
-        if not found and rel.lower().endswith(fastscan.MARKUP):
+        if not found and rel.lower().endswith(fastscan.MARKUP + fastscan.JSON):
             try:
                 if parts is not None:
                     digest = fastscan.clean_markup_sha256(parts, rules, seen)
+                elif rel.lower().endswith(fastscan.JSON):
+                    digest = fastscan.clean_json_sha256(Path(where[0]), rules, seen)
                 else:
                     digest = fastscan.clean_sha256(Path(where[0]), rules, seen)
             except OSError:  # not written after all (a builder skips empty pages): no digest
