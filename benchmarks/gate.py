@@ -1,4 +1,4 @@
-"""Throughput of the post-build gate over a built site, in one process, without MkDocs.
+"""Throughput of the post-build gate over a built site, without MkDocs.
 
     python -m benchmarks.gate SITE_DIR [--config mkdocs.yml] [--repeat 3] [--profile]
 
@@ -12,6 +12,7 @@ import argparse
 import cProfile
 import pstats
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,19 +23,30 @@ from evidence_kit.publish import gate
 
 def throughput(site: Path, config: Path, repeat: int = 3) -> dict[str, float | int]:
     """The gate's median seconds over `site` (scanned as `config` says), its MB/s and its
-    finding count."""
+    finding count; and the same in one process, without the helper that reads a large
+    search index on another core. The two are interleaved, so that both see the same load."""
     settings = load_settings(config, None)
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    times, findings = [], []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        findings = gate.scan(site, settings, "site")
-        times.append(time.perf_counter() - started)
-    seconds = statistics.median(times)
+    handed_over_from = gate.HANDED_OVER_FROM
+    times: dict[bool, list[float]] = {True: [], False: []}
+    findings = []
+    try:
+        for _ in range(repeat):
+            for helper in (True, False):
+                gate.HANDED_OVER_FROM = handed_over_from if helper else sys.maxsize
+                started = time.perf_counter()
+                findings = gate.scan(site, settings, "site")
+                times[helper].append(time.perf_counter() - started)
+    finally:
+        gate.HANDED_OVER_FROM = handed_over_from
+    seconds = statistics.median(times[True])
+    alone = statistics.median(times[False])
     return {
         "site_megabytes": round(size / 1e6, 2),
         "seconds": round(seconds, 3),
         "mb_per_s": round(size / 1e6 / seconds, 1),
+        "one_process_seconds": round(alone, 3),
+        "one_process_mb_per_s": round(size / 1e6 / alone, 1),
         "findings": len(findings),
     }
 
@@ -45,7 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--one-process", action="store_true", help="without the helper for a large search index"
+    )
     args = parser.parse_args(argv)
+    if args.one_process:
+        gate.HANDED_OVER_FROM = sys.maxsize
     settings = load_settings(args.config, None)
     size = sum(p.stat().st_size for p in args.site.rglob("*") if p.is_file())
     times = []

