@@ -230,6 +230,31 @@ GATE_CASES = [
     ),
     # Tags in upper case (raw HTML in a page) are inline tags all the same.
     ("upper.html", "<P>key <SPAN>AKIAQ3EG</SPAN><Em>CANARY7X4K2Z</Em></P>"),
+    # An inline tag's attributes, entities decoded; a quoted `>` ends no tag.
+    (
+        "inline-attribute.html",
+        '<p>x</p>\n<p><a href="mailto:alice.canary&#64;corp-mail.com">m</a></p>',
+    ),
+    (
+        "quoted-angle.html",
+        '<p>x</p>\n<p><span title="password>Zq8Kc4nAry7mWx2Lp0TbR5">x</span></p>',
+    ),
+    ("quoted-angle-text.html", '<p>AKIAQ3EG<a title=">">CANARY7X4K2Z</a></p>'),
+    # Markup that a browser and the exact reading read apart is read the exact way: a quote
+    # that opens no value, a `<` in a tag's name.
+    ("stray-quote.html", '<a title=""password: Zq8Kc4nAry7mWx2Lp0TbR5">'),
+    ("angle-in-name.html", "<AKIAQ3EG<a>password: Zq8Kc4nAry7mWx2Lp0TbR5"),
+    # A parser drops the attributes of a table part out of its table (a page's new lines)
+    # and keeps a template's content out of the tree; ignores a stray end tag; reads a
+    # textarea's tags as text.
+    ("cell.html", '<p>x</p>\n<td title="alice.canary@corp-mail.com">y</td>'),
+    ("template.html", "<template><p>mail alice.canary@corp-mail.com</p></template>"),
+    ("stray-end.html", "password: Zq8Kc4nAry7mWx2Lp0TbR5</div>alice.canary"),
+    ("textarea.html", '<textarea><a title="password: Zq8Kc4nAry7mWx2Lp0TbR5">'),
+    ("script.html", '<script><a class="alice.canary@corp-mail.com">'),
+    # A `<` before an inline tag; a tag written as text between `&lt;` and `&gt;`.
+    ("stray-angle.html", "<<a>password: Zq8Kc4nAry7mWx2Lp0TbR5"),
+    ("tag-as-text.html", "&lt;<br>&gt;"),
     ("entities.html", "<p>\n\nalice.canary&#64;corp-mail.com</p>"),
     (
         "attributes.html",
@@ -253,6 +278,49 @@ def test_the_quick_reading_finds_what_the_exact_one_finds(name: str, content: st
     exact = gate.scan_file(name, content.encode(), rules())
     assert exact or name in ("code.html", "table.html")
     assert gate.scan_file(name, content.encode(), rules(), gate.Seen()) == exact
+
+
+_PIECES = [
+    *("AKIAQ3EG", "CANARY7X4K2Z", "alice.canary", "@corp-mail.com", "&#64;", "password"),
+    *(": Zq8Kc4nAry7mWx2Lp0TbR5", "https://wiki.corp.example.com/x", "Globex", " ", "\n"),
+    *(">", "<", '"', "'", "=", "&amp;", "&lt;", "&gt;", "<<", ">>", "x"),
+]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=4).map("".join)
+_ATTRIBUTES = st.lists(
+    st.builds(
+        "{3}{0}={2}{1}{2}".format,
+        st.sampled_from(["title", "href", "data-k", "class", "alt", "d", "src", "rel", "TITLE"]),
+        _TEXT,
+        st.sampled_from(['"', "'", ""]),
+        st.sampled_from([" ", "\n"]),
+    ),
+    max_size=2,
+).map("".join)
+_TAGS = [
+    *("a", "span", "em", "code", "SPAN", "b", "p", "div", "td", "tr", "img", "h2", "pre"),
+    *("meta", "link", "script", "style", "textarea", "select", "template", "body", "svg"),
+]
+_MARKUP = st.lists(
+    st.one_of(
+        _TEXT,
+        st.builds("<{}{}>".format, st.sampled_from(_TAGS), _ATTRIBUTES),
+        st.sampled_from([f"</{tag}>" for tag in _TAGS]),
+        st.sampled_from(["<!-- ", " -->", "<![CDATA[", "]]>", "<!doctype html>", "<br>"]),
+    ),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_MARKUP)
+def test_the_quick_reading_finds_whatever_the_exact_one_finds(markup: str) -> None:
+    # A law over markup of any shape, broken included: the quick reading only decides
+    # which files the exact one reads, and must never pass one where the exact one finds
+    # something.
+    data = markup.encode()
+    assert gate.scan_file("a.html", data, rules(), gate.Seen()) == gate.scan_file(
+        "a.html", data, rules()
+    )
 
 
 # Material's inline icons (the footer's social links): path data like `9.5.5.08`.

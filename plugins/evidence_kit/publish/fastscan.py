@@ -4,10 +4,16 @@ A site repeats itself: the theme's header, navigation, footer and icons are on e
 and the search index holds the pages' text again. The gate reads each distinct line of
 HTML and XML once (with the neighbours its text runs on with, so a value wrapped over two
 lines is read whole), parses those lines with lexbor (selectolax) into text runs (inline
-tags joined, entities decoded), attribute values and comments, and runs the rules once over
-the texts no earlier file had. A file where this finds nothing is clean; a file where it
-finds anything, or that holds a text or line where something was found before, is read
-again the exact way (gate.py), which places each hit on its line and column.
+tags joined, entities decoded), reads their attribute values and comments with the exact
+reading's patterns, and runs the rules once over the texts no earlier file had. A file
+where this finds nothing is clean; a file where it finds anything, or that holds a text or
+line where something was found before, is read again the exact way (gate.py), which places
+each hit on its line and column.
+
+The quick reading must find something wherever the exact one does, on markup of any shape
+(`tests/publish/test_gate.py` states it with hypothesis): where a browser's parser and the
+exact reading's tokenizer read a text apart (a quote that opens no value, a template), the
+file is read the exact way.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 import bisect
 import codecs
 import hashlib
+import html as html_text
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,16 +45,48 @@ INLINE = frozenset(
         *("time", "u", "var", "wbr"),
     }
 )
-# A tag ends at the next `<` at the latest, so that a run of unclosed tags is read in
-# linear time (`[^>]*` would read to the end of the text from each of them).
+# What follows a tag's name up to its end, as written: anything but `<` and `>` outside
+# quotes, so a tag ends at its first `>` outside quotes, and a run of unclosed tags is read
+# in linear time (`[^>]*` would read to the end of the text from each of them).
+WRITTEN_ATTRIBUTES = r"""[^'"<>]*(?:(?:"[^"]*"|'[^']*')[^'"<>]*)*"""
 _INLINE_TAG_SOURCE = (
-    r"</?(?:" + "|".join(sorted(INLINE, key=len, reverse=True)) + r")(?=[\s/>])[^<>]*>"
+    r"</?(?:"
+    + "|".join(sorted(INLINE, key=len, reverse=True))
+    + r")(?=[\s/>])"
+    + WRITTEN_ATTRIBUTES
+    + ">"
 )
 # The builder writes tags in lower case, and a pattern that ignores case reads markup at a
 # third of the speed: the one that does is kept for a text with a tag in upper case.
 _INLINE_TAG = re.compile(_INLINE_TAG_SOURCE)
 _INLINE_TAG_ANY_CASE = re.compile(_INLINE_TAG_SOURCE, re.IGNORECASE)
 _UPPER_CASE_TAG = re.compile(r"</?[A-Z]")
+# A tag not written as a builder writes one: a quote that does not open a value, a `<` or
+# an odd character in it, a value with a `<` (a builder writes `&lt;`), no `>` to end it.
+# Where the exact reading (which reads a quote anywhere in a tag as one) and a browser end
+# such a tag, and so what they read as its text, may differ.
+_SPACE = r"[ \t\n\r\f]"
+_NAME = r"[^\s\"'<>/=`]+"
+_VALUE = r"(\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+)"
+if sys.version_info >= (3, 11):
+    # Each tag read once: possessive quantifiers never step back into it.
+    _IRREGULAR_TAG = re.compile(
+        rf"</?[A-Za-z][^\s/<>]*+(?:{_SPACE}++{_NAME}+(?:{_SPACE}*+={_SPACE}*+{_VALUE}"
+        rf")?+)*+{_SPACE}*+/?+(?!>)"
+    )
+else:  # pragma: no cover - the same, a lookahead and its backreference for an atomic group
+    _IRREGULAR_TAG = re.compile(
+        rf"</?(?=([A-Za-z][^\s/<>]*(?:{_SPACE}+{_NAME}(?:{_SPACE}*={_SPACE}*{_VALUE})?)*"
+        rf"{_SPACE}*/?))\1(?!>)"
+    )
+# What follows the name of every start tag.
+_TAG_ATTRIBUTES = re.compile(r"<[A-Za-z][^\s/>]*(" + WRITTEN_ATTRIBUTES + ")>")
+_TEMPLATE = re.compile(r"<template[\s/>]")
+_TEMPLATE_ANY_CASE = re.compile(r"<template[\s/>]", re.IGNORECASE)
+_TAG_WRITTEN_AS_TEXT = re.compile(r"&lt;(<[A-Za-z][^\s/<>]*" + WRITTEN_ATTRIBUTES + r">)&gt;")
+# A `<` that opens no tag, comment, doctype or end tag.
+_STRAY_ANGLE = re.compile(r"<(?![A-Za-z/!?])")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 # Attributes that hold markup structure (SVG geometry, presentation, classes), not data:
 # Material's inline icons draw `d="M9.5.5.08..."`, which reads like an address.
 STRUCTURE_ATTRIBUTES = frozenset(
@@ -71,6 +111,12 @@ ASSET_ATTRS = {
     "object": ("data",),
     "input": ("src",),
 }
+# A tag that may load an asset, in lower case as a builder writes it, or in any case.
+_ASSET_TAG_SOURCE = (
+    r"<(" + "|".join(("link", *ASSET_ATTRS)) + r")(?=[\s/>])(" + WRITTEN_ATTRIBUTES + ")>"
+)
+_ASSET_TAG = re.compile(_ASSET_TAG_SOURCE)
+_ASSET_TAG_ANY_CASE = re.compile(_ASSET_TAG_SOURCE, re.IGNORECASE)
 ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
 _EXTERNAL = ("http://", "https://", "//")
 
@@ -86,6 +132,13 @@ MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 """Files read as HTML or XML."""
 JSON = (".json", ".webmanifest")
 """Files read as JSON (their strings)."""
+# An element whose content a browser reads as text, tags and all, with that content.
+_RAW_TEXT_SOURCE = (
+    r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
+    r"(?:[\s/][^>]*)?>(.*?)(?:</\1\s*>|\Z)"
+)
+_RAW_TEXT = re.compile(_RAW_TEXT_SOURCE, re.DOTALL)
+_RAW_TEXT_ANY_CASE = re.compile(_RAW_TEXT_SOURCE, re.DOTALL | re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -292,34 +345,81 @@ def _excerpt(excerpt: str, rules: Detectors, seen: Seen) -> bool:
 
 def markup_texts(html: str) -> list[str] | None:
     """The text runs, data attribute values and comments of an HTML text; None when it
-    loads an asset from another site (the exact reading reports it)."""
-    tree = LexborHTMLParser(html)
-    texts = []
-    for node in tree.root.traverse() if tree.root is not None else ():
-        attributes = node.attributes
-        if not attributes:
-            continue
-        tag = node.tag
-        for name, value in attributes.items():
-            if not value:
-                continue
-            if tag is not None and _external(tag, name, value, attributes):
-                return None
-            if name.lower() not in STRUCTURE_ATTRIBUTES:
-                texts.append(value)
+    loads an asset from another site, or holds a tag not written as a builder writes one
+    (the exact reading reports what is there)."""
+    upper = _UPPER_CASE_TAG.search(html) is not None
+    if _IRREGULAR_TAG.search(html) or (_TEMPLATE_ANY_CASE if upper else _TEMPLATE).search(html):
+        # A tag a browser and the exact reading may end apart; a template, whose content a
+        # parser keeps out of the tree.
+        return None
+    texts = _attribute_values(html, upper)
+    if texts is None:
+        return None
     texts.extend(m.group(1) for m in _COMMENT.finditer(html))
-    # Inline tags are taken out of the source before a second parse, so that the text on
-    # either side is one text node: unwrapping them in the tree cost ten times as much.
-    inline = _INLINE_TAG_ANY_CASE if _UPPER_CASE_TAG.search(html) else _INLINE_TAG
-    flat = LexborHTMLParser(inline.sub("", html))
+    if "&lt;<" in html:
+        # A tag between `&lt;` and `&gt;`, which the exact reading reads as text: how a
+        # builder that escapes only the outer brackets writes `<<Name>>`.
+        texts.extend(f"<{m.group(1)}>" for m in _TAG_WRITTEN_AS_TEXT.finditer(html))
+    # The content of a script, a textarea and the like, which the exact reading reads as
+    # text (a script's) or as markup (a textarea's), as written and decoded: below, inline
+    # tags are taken out of the whole text, a script's strings included.
+    for element in (_RAW_TEXT_ANY_CASE if upper else _RAW_TEXT).finditer(html):
+        texts.append(element.group(2))
+        if "&" in element.group(2):
+            texts.append(html_text.unescape(element.group(2)))
+    # Inline tags are taken out of the source before it is parsed, so that the text on
+    # either side is one text node: unwrapping them in the tree cost ten times as much. A
+    # `<` that opens no tag is written as text first, so that taking a tag out after it
+    # does not make a tag of the text that follows (`<<a>b`; only `<` can come before
+    # one and be no tag).
+    inline = _INLINE_TAG_ANY_CASE if upper else _INLINE_TAG
+    written = _STRAY_ANGLE.sub("&lt;", html) if "<<" in html else html
+    # Every other tag ends a run of text, as in the exact reading: a newline before each,
+    # where a parser that ignores a stray end tag (`</div>` without its start on a page's
+    # new lines) would join the text on either side. Not before a doctype or a processing
+    # instruction, which end no run in either reading.
+    flat_source = inline.sub("", written).replace("<", "\n<")
+    flat = LexborHTMLParser(flat_source.replace("\n<!", "<!").replace("\n<?", "<?"))
     if flat.root is not None:
         texts.extend(flat.root.text(separator=SEPARATOR).split(SEPARATOR))
     # Each distinct text once (a page repeats its links, labels and blank runs).
     return list(dict.fromkeys(texts))
 
 
-def _external(tag: str, name: str, value: str, attributes: dict[str, str | None]) -> bool:
-    name = name.lower()
+def _attribute_values(html: str, upper: bool) -> list[str] | None:
+    """The values of the data attributes of the tags of an HTML text, entities decoded;
+    None when a tag loads an asset from another site.
+
+    Read from the tags as written, by the exact reading's own pattern, not from a parsed
+    tree: a parser drops the attributes of a tag out of place (a `<td>` on a line without
+    its table, as the quick reading sees a page's new lines) and keeps one value of a name
+    given twice. The attributes of all tags are read in one pass, joined by a `>`, which
+    no name or value of one tag can run on past."""
+    written = ">".join(tag for tag in _TAG_ATTRIBUTES.findall(html) if "=" in tag)
+    texts = [
+        html_text.unescape(value) if "&" in value else value
+        for name, quoted, single, bare in _ATTRIBUTE.findall(written)
+        if (value := quoted or single or bare) and name.lower() not in STRUCTURE_ATTRIBUTES
+    ]
+    for tag in (_ASSET_TAG_ANY_CASE if upper else _ASSET_TAG).finditer(html):
+        values = tag_attributes(tag.group(2))
+        if any(_external(tag.group(1).lower(), n, v, values) for n, v in values.items()):
+            return None
+    return texts
+
+
+def tag_attributes(written: str) -> dict[str, str]:
+    """The attributes with a value of a start tag (its text after the name): names in lower
+    case, values with entities decoded."""
+    values = {}
+    for m in _ATTRIBUTE.finditer(written):
+        value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4)
+        if value:
+            values[m.group(1).lower()] = html_text.unescape(value)
+    return values
+
+
+def _external(tag: str, name: str, value: str, attributes: dict[str, str]) -> bool:
     if tag == "link":
         rels = set((attributes.get("rel") or "").lower().split())
         if name != "href" or not rels & ASSET_LINKS:

@@ -339,10 +339,9 @@ _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<[!?][^>]*>?"
-    r"|<(/?)([A-Za-z][^\s/>]*)((?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)>",
+    r"|<(/?)([A-Za-z][^\s/>]*)(" + fastscan.WRITTEN_ATTRIBUTES + ")>",
     re.DOTALL,
 )
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
 
 
@@ -397,11 +396,7 @@ class _Markup:
 
     def _tag(self, offset: int, tag: str, attributes: str) -> None:
         line, column = self._lines.at(offset)
-        values = {}
-        for m in _ATTRIBUTE.finditer(attributes):
-            value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4)
-            if value:
-                values[m.group(1).lower()] = html.unescape(value)
+        values = fastscan.tag_attributes(attributes)
         for name in values:
             self.attrs.append((line, column, tag, name, values))
         if tag not in _INLINE:
