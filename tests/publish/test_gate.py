@@ -266,6 +266,9 @@ GATE_CASES = [
         "search/search_index.json",
         json.dumps({"docs": [{"text": "mail alice.canary@corp-mail.com"}]}),
     ),
+    # A key and its value, or an attribute in markup in a string, read as written.
+    ("config.json", json.dumps({"password": "Zq8Kc4nAry7mWx2Lp0TbR5"})),
+    ("class.json", json.dumps({"text": '<a class="password: Zq8Kc4nAry7mWx2Lp0TbR5">x</a>'})),
     ("prose.html", "<p>Ask &lt;&lt;Security lead&gt;&gt;.</p>"),
     ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>"),
     ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>"),
@@ -312,15 +315,17 @@ _MARKUP = st.lists(
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
-@given(_MARKUP)
-def test_the_quick_reading_finds_whatever_the_exact_one_finds(markup: str) -> None:
-    # A law over markup of any shape, broken included: the quick reading only decides
-    # which files the exact one reads, and must never pass one where the exact one finds
-    # something.
-    data = markup.encode()
-    assert gate.scan_file("a.html", data, rules(), gate.Seen()) == gate.scan_file(
-        "a.html", data, rules()
-    )
+@given(_MARKUP, st.booleans())
+def test_the_quick_reading_finds_whatever_the_exact_one_finds(markup: str, indexed: bool) -> None:
+    # A law over markup of any shape, broken included, in a page or in a search index: the
+    # quick reading only decides which files the exact one reads, and must never pass one
+    # where the exact one finds something.
+    if indexed:
+        name, data = "search/search_index.json", json.dumps({"docs": [{"text": markup}]})
+    else:
+        name, data = "a.html", markup
+    exact = gate.scan_file(name, data.encode(), rules())
+    assert gate.scan_file(name, data.encode(), rules(), gate.Seen()) == exact
 
 
 # Material's inline icons (the footer's social links): path data like `9.5.5.08`.

@@ -434,7 +434,11 @@ def json_strings(text: str, rules: Detectors, seen: Seen) -> bool | None:
     anything no earlier file had that the rules find; None when it is not JSON.
 
     Read a member at a time, and the rules run over about CHUNK characters at a time: a
-    search index is never held decoded whole."""
+    search index is never held decoded whole. The text as written is read too, as the exact
+    reading reads it: a key and its value (`"password": "..."`), a number, an attribute
+    that is markup's structure in a string are values there, and in no one string."""
+    if rules.all.find(text):
+        return True
     texts: list[str] = []
     fragments: list[str] = []
     size = 0
