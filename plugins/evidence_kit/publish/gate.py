@@ -119,16 +119,20 @@ def scan(
     if clean is None and built is not None:
         helper, handed = _hand_over(files, settings.publish)
     clean = clean or {}
-    for rel, path in files:
-        if rel not in handed and clean.get(rel, "") != recorded.get(rel):
-            findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
-    if helper is not None:
-        # What the helper does not vouch for (it found something, or read other bytes than
-        # the manifest records) is read here.
-        vouched = helper.clean()
+    try:
         for rel, path in files:
-            if rel in handed and vouched.get(rel, "") != recorded.get(rel):
+            if rel not in handed and clean.get(rel, "") != recorded.get(rel):
                 findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+        if helper is not None:
+            # What the helper does not vouch for (it found something, or read other bytes
+            # than the manifest records) is read here.
+            vouched = helper.clean()
+            for rel, path in files:
+                if rel in handed and vouched.get(rel, "") != recorded.get(rel):
+                    findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+    finally:
+        if helper is not None:
+            helper.close()  # stopped already, unless reading a file here failed
     return sorted(findings, key=Finding.sort_key)
 
 
