@@ -230,6 +230,8 @@ GATE_CASES = [
     ),
     # Tags in upper case (raw HTML in a page) are inline tags all the same.
     ("upper.html", "<P>key <SPAN>AKIAQ3EG</SPAN><Em>CANARY7X4K2Z</Em></P>"),
+    ("mixed-case.html", "<p>key AKIAQ3EG<sPan>CANARY7X4K2Z</sPan></p>"),
+    ("mixed-case-asset.html", '<p>x</p>\n<iMg src="https://cdn.example.net/x.png">'),
     # An inline tag's attributes, entities decoded; a quoted `>` ends no tag.
     (
         "inline-attribute.html",
@@ -249,6 +251,7 @@ GATE_CASES = [
     # textarea's tags as text.
     ("cell.html", '<p>x</p>\n<td title="alice.canary@corp-mail.com">y</td>'),
     ("template.html", "<template><p>mail alice.canary@corp-mail.com</p></template>"),
+    ("mixed-case-template.html", "<tEmplate><p>alice.canary@corp-mail.com</p></tEmplate>"),
     ("stray-end.html", "password: Zq8Kc4nAry7mWx2Lp0TbR5</div>alice.canary"),
     ("textarea.html", '<textarea><a title="password: Zq8Kc4nAry7mWx2Lp0TbR5">'),
     ("script.html", '<script><a class="alice.canary@corp-mail.com">'),
@@ -300,8 +303,9 @@ _ATTRIBUTES = st.lists(
     max_size=2,
 ).map("".join)
 _TAGS = [
-    *("a", "span", "em", "code", "SPAN", "b", "p", "div", "td", "tr", "img", "h2", "pre"),
-    *("meta", "link", "script", "style", "textarea", "select", "template", "body", "svg"),
+    *("a", "span", "em", "code", "SPAN", "sPan", "b", "p", "div", "td", "tr", "img", "h2"),
+    *("pre", "meta", "link", "script", "style", "textarea", "select", "template", "body"),
+    *("svg", "tEmplate", "iMg"),
 ]
 _MARKUP = st.lists(
     st.one_of(
