@@ -403,7 +403,7 @@ def _attribute_values(html: str, upper: bool) -> list[str] | None:
     ]
     for tag in (_ASSET_TAG_ANY_CASE if upper else _ASSET_TAG).finditer(html):
         values = tag_attributes(tag.group(2))
-        if any(_external(tag.group(1).lower(), n, v, values) for n, v in values.items()):
+        if any(loads_asset(tag.group(1).lower(), n, v, values) for n, v in values.items()):
             return None
     return texts
 
@@ -419,7 +419,9 @@ def tag_attributes(written: str) -> dict[str, str]:
     return values
 
 
-def _external(tag: str, name: str, value: str, attributes: dict[str, str]) -> bool:
+def loads_asset(tag: str, name: str, value: str, attributes: dict[str, str]) -> bool:
+    """Whether the attribute `name` of a tag (both in lower case) loads an asset from
+    another site: a script's, image's or frame's source, a stylesheet or icon link."""
     if tag == "link":
         rels = set((attributes.get("rel") or "").lower().split())
         if name != "href" or not rels & ASSET_LINKS:

@@ -59,8 +59,6 @@ HANDED_OVER_FROM = 4_000_000
 
 _INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
-_ASSET_ATTRS = fastscan.ASSET_ATTRS
-_ASSET_LINKS = fastscan.ASSET_LINKS
 STRUCTURE_ATTRIBUTES = fastscan.STRUCTURE_ATTRIBUTES
 
 
@@ -541,16 +539,9 @@ def _markup(text: str, rules: Detectors) -> Iterator[Hit]:
 def _external(
     tag: str, name: str, values: dict[str, str], line: int, column: int, field: str | None
 ) -> Iterator[Hit]:
-    if tag == "link":
-        rels = set(values.get("rel", "").lower().split())
-        if name != "href" or not rels & _ASSET_LINKS:
-            return
-    elif name not in _ASSET_ATTRS.get(tag, ()):
+    if not fastscan.loads_asset(tag, name, values[name], values):
         return
-    url = values[name].strip()
-    if not url.lower().startswith(("http://", "https://", "//")):
-        return
-    host = url.split("//", 1)[1].split("/", 1)[0]
+    host = values[name].strip().split("//", 1)[1].split("/", 1)[0]
     message = (
         f"<{tag} {name}> loads an asset from {host}, which readers' browsers would fetch; "
         "the audit site loads nothing from other sites (set theme.font: false, copy images "
