@@ -49,17 +49,22 @@ INLINE = frozenset(
 # quotes, so a tag ends at its first `>` outside quotes, and a run of unclosed tags is read
 # in linear time (`[^>]*` would read to the end of the text from each of them).
 WRITTEN_ATTRIBUTES = r"""[^'"<>]*(?:(?:"[^"]*"|'[^']*')[^'"<>]*)*"""
-_INLINE_TAG_SOURCE = (
+
+
+def _cased(source: str, flags: int = 0) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A pattern of tags, and the same ignoring case, to index with whether a text has a
+    capital in a tag's name (`_UPPER_CASE_TAG`). The builder writes tags in lower case, and
+    a pattern that ignores case reads markup at a third of the speed."""
+    return re.compile(source, flags), re.compile(source, flags | re.IGNORECASE)
+
+
+_INLINE_TAG = _cased(
     r"</?(?:"
     + "|".join(sorted(INLINE, key=len, reverse=True))
     + r")(?=[\s/>])"
     + WRITTEN_ATTRIBUTES
     + ">"
 )
-# The builder writes tags in lower case, and a pattern that ignores case reads markup at a
-# third of the speed: the one that does is kept for a text with a capital in a tag's name.
-_INLINE_TAG = re.compile(_INLINE_TAG_SOURCE)
-_INLINE_TAG_ANY_CASE = re.compile(_INLINE_TAG_SOURCE, re.IGNORECASE)
 _UPPER_CASE_TAG = re.compile(r"</?[a-z0-9]*[A-Z]")
 # A tag not written as a builder writes one: a quote that does not open a value, a `<` or
 # an odd character in it, a value with a `<` (a builder writes `&lt;`), no `>` to end it.
@@ -81,8 +86,7 @@ else:  # pragma: no cover - the same, a lookahead and its backreference for an a
     )
 # What follows the name of every start tag.
 _TAG_ATTRIBUTES = re.compile(r"<[A-Za-z][^\s/>]*(" + WRITTEN_ATTRIBUTES + ")>")
-_TEMPLATE = re.compile(r"<template[\s/>]")
-_TEMPLATE_ANY_CASE = re.compile(r"<template[\s/>]", re.IGNORECASE)
+_TEMPLATE = _cased(r"<template[\s/>]")
 _TAG_WRITTEN_AS_TEXT = re.compile(r"&lt;(<[A-Za-z][^\s/<>]*" + WRITTEN_ATTRIBUTES + r">)&gt;")
 # A `<` that opens no tag, comment, doctype or end tag.
 _STRAY_ANGLE = re.compile(r"<(?![A-Za-z/!?])")
@@ -111,12 +115,10 @@ ASSET_ATTRS = {
     "object": ("data",),
     "input": ("src",),
 }
-# A tag that may load an asset, in lower case as a builder writes it, or in any case.
-_ASSET_TAG_SOURCE = (
+# A tag that may load an asset.
+_ASSET_TAG = _cased(
     r"<(" + "|".join(("link", *ASSET_ATTRS)) + r")(?=[\s/>])(" + WRITTEN_ATTRIBUTES + ")>"
 )
-_ASSET_TAG = re.compile(_ASSET_TAG_SOURCE)
-_ASSET_TAG_ANY_CASE = re.compile(_ASSET_TAG_SOURCE, re.IGNORECASE)
 ASSET_LINKS = frozenset(("stylesheet", "preload", "modulepreload", "icon", "preconnect", "import"))
 _EXTERNAL = ("http://", "https://", "//")
 
@@ -133,12 +135,11 @@ MARKUP = (".html", ".htm", ".xhtml", ".xml", ".svg")
 JSON = (".json", ".webmanifest")
 """Files read as JSON (their strings)."""
 # An element whose content a browser reads as text, tags and all, with that content.
-_RAW_TEXT_SOURCE = (
+_RAW_TEXT = _cased(
     r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
-    r"(?:[\s/][^>]*)?>(.*?)(?:</\1\s*>|\Z)"
+    r"(?:[\s/][^>]*)?>(.*?)(?:</\1\s*>|\Z)",
+    re.DOTALL,
 )
-_RAW_TEXT = re.compile(_RAW_TEXT_SOURCE, re.DOTALL)
-_RAW_TEXT_ANY_CASE = re.compile(_RAW_TEXT_SOURCE, re.DOTALL | re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
@@ -348,7 +349,7 @@ def markup_texts(html: str) -> list[str] | None:
     loads an asset from another site, or holds a tag not written as a builder writes one
     (the exact reading reports what is there)."""
     upper = _UPPER_CASE_TAG.search(html) is not None
-    if _IRREGULAR_TAG.search(html) or (_TEMPLATE_ANY_CASE if upper else _TEMPLATE).search(html):
+    if _IRREGULAR_TAG.search(html) or _TEMPLATE[upper].search(html):
         # A tag a browser and the exact reading may end apart; a template, whose content a
         # parser keeps out of the tree.
         return None
@@ -363,7 +364,7 @@ def markup_texts(html: str) -> list[str] | None:
     # The content of a script, a textarea and the like, which the exact reading reads as
     # text (a script's) or as markup (a textarea's), as written and decoded: below, inline
     # tags are taken out of the whole text, a script's strings included.
-    for element in (_RAW_TEXT_ANY_CASE if upper else _RAW_TEXT).finditer(html):
+    for element in _RAW_TEXT[upper].finditer(html):
         texts.append(element.group(2))
         if "&" in element.group(2):
             texts.append(html_text.unescape(element.group(2)))
@@ -372,13 +373,12 @@ def markup_texts(html: str) -> list[str] | None:
     # `<` that opens no tag is written as text first, so that taking a tag out after it
     # does not make a tag of the text that follows (`<<a>b`; only `<` can come before
     # one and be no tag).
-    inline = _INLINE_TAG_ANY_CASE if upper else _INLINE_TAG
     written = _STRAY_ANGLE.sub("&lt;", html) if "<<" in html else html
     # Every other tag ends a run of text, as in the exact reading: a newline before each,
     # where a parser that ignores a stray end tag (`</div>` without its start on a page's
     # new lines) would join the text on either side. Not before a doctype or a processing
     # instruction, which end no run in either reading.
-    flat_source = inline.sub("", written).replace("<", "\n<")
+    flat_source = _INLINE_TAG[upper].sub("", written).replace("<", "\n<")
     flat = LexborHTMLParser(flat_source.replace("\n<!", "<!").replace("\n<?", "<?"))
     if flat.root is not None:
         texts.extend(flat.root.text(separator=SEPARATOR).split(SEPARATOR))
@@ -401,7 +401,7 @@ def _attribute_values(html: str, upper: bool) -> list[str] | None:
         for name, quoted, single, bare in _ATTRIBUTE.findall(written)
         if (value := quoted or single or bare) and name.lower() not in STRUCTURE_ATTRIBUTES
     ]
-    for tag in (_ASSET_TAG_ANY_CASE if upper else _ASSET_TAG).finditer(html):
+    for tag in _ASSET_TAG[upper].finditer(html):
         values = tag_attributes(tag.group(2))
         if any(loads_asset(tag.group(1).lower(), n, v, values) for n, v in values.items()):
             return None
