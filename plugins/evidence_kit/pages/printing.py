@@ -25,7 +25,7 @@ _STYLESHEET_SOURCE = Path(__file__).resolve().parent / "print.css"
 # Only the site's own pages are ever joined with this base, so it never leaves the string.
 _BASE = "https://site.invalid/"
 # A heading's permalink, which a printed page has no use for (the print stylesheet hides
-# it): left out, with its link to rewrite and its text for the gate to read again.
+# it): left out, so there is no link of it to rewrite and no text of it for the gate.
 _PERMALINK = '<a class="headerlink"'
 # A start tag with an attribute to rewrite, or a permalink; the other tags (most) are
 # skipped by `re`.
