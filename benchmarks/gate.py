@@ -23,22 +23,22 @@ from evidence_kit.publish import gate
 
 def throughput(site: Path, config: Path, repeat: int = 3) -> dict[str, float | int]:
     """The gate's median seconds over `site` (scanned as `config` says), its MB/s and its
-    finding count; and the same in one process, without the helper that reads a large
-    search index on another core. The two are interleaved, so that both see the same load."""
+    finding count; and the same in one process, without the helper that reads part of the
+    site on another core. The two are interleaved, so that both see the same load."""
     settings = load_settings(config, None)
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    handed_over_from = gate.HANDED_OVER_FROM
+    shared_from = gate.SHARED_FROM
     times: dict[bool, list[float]] = {True: [], False: []}
     findings = []
     try:
         for _ in range(repeat):
             for helper in (True, False):
-                gate.HANDED_OVER_FROM = handed_over_from if helper else sys.maxsize
+                gate.SHARED_FROM = shared_from if helper else sys.maxsize
                 started = time.perf_counter()
                 findings = gate.scan(site, settings, "site")
                 times[helper].append(time.perf_counter() - started)
     finally:
-        gate.HANDED_OVER_FROM = handed_over_from
+        gate.SHARED_FROM = shared_from
     seconds = statistics.median(times[True])
     alone = statistics.median(times[False])
     return {
@@ -58,11 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
-        "--one-process", action="store_true", help="without the helper for a large search index"
+        "--one-process", action="store_true", help="without the helper that shares the site"
     )
     args = parser.parse_args(argv)
     if args.one_process:
-        gate.HANDED_OVER_FROM = sys.maxsize
+        gate.SHARED_FROM = sys.maxsize
     settings = load_settings(args.config, None)
     size = sum(p.stat().st_size for p in args.site.rglob("*") if p.is_file())
     times = []

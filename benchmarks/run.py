@@ -502,7 +502,7 @@ def targets(
             else f"{rss_build:.0f} MB vs {rss_plain:.0f} MB",
         ),
         Target(
-            f"the gate over the audit site at {bl:,} (the search index read by its helper)",
+            f"the gate over the audit site at {bl:,} (shared with its helper)",
             ">= 50 MB/s",
             50.0,
             True,

@@ -3,15 +3,18 @@ what is still as it was read."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import build, make_project, write
 from evidence_kit.cli import load_settings
-from evidence_kit.core.options.publish import parse_publish
+from evidence_kit.core.options.publish import Publish, parse_publish
 from evidence_kit.pages import printing
 from evidence_kit.publish import detectors, fastscan, gate, manifest, prescan
 from evidence_kit.publish.redact import Detectors
@@ -149,29 +152,135 @@ def test_the_helper_reads_json_as_its_strings(tmp_path: Path) -> None:
     assert fastscan.clean_json_sha256(broken, Detectors.of(PUBLISH), fastscan.Seen()) is None
 
 
-@pytest.mark.parametrize("leaking", [False, True], ids=["clean", "leaking"])
-def test_the_gate_hands_a_large_search_index_to_a_helper(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, leaking: bool
-) -> None:
-    config = make_project(tmp_path, {"index.md": "# Home\n\nHello.\n"})
+def _built(tmp_path: Path, pages: int = 4) -> tuple[Path, Path]:
+    documents = {"index.md": "# Home\n\nHello.\n"}
+    documents.update(
+        {f"page-{n}.md": f"# Page {n}\n\nThe lead pages the team.\n" for n in range(pages)}
+    )
+    config = make_project(tmp_path, documents)
     result = build(config)
     assert result.returncode == 0, result.log
-    site = result.site
-    index = site / "search" / "search_index.json"
-    if leaking:
-        text = index.read_text(encoding="utf-8").replace("Hello.", f"Hello {AWS_KEY}.")
-        index.write_text(text, encoding="utf-8")
-        manifest.write(site, manifest.finish(manifest.read(site) or {}, site))
-    monkeypatch.setattr(gate, "HANDED_OVER_FROM", 1)
+    return config, result.site
+
+
+def _leak(site: Path, rel: str, before: str) -> None:
+    """Put a key in the built file `rel` before the first `before`, and record it in the
+    manifest as built so."""
+    page = site / rel
+    text = page.read_text("utf-8")
+    assert before in text
+    page.write_text(text.replace(before, f" {AWS_KEY} {before}", 1), "utf-8")
+    manifest.write(site, manifest.finish(manifest.read(site) or {}, site))
+
+
+def test_a_site_is_shared_in_the_order_that_puts_the_search_index_with_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, site = _built(tmp_path)
+    files = list(manifest.site_files(site))
+    recorded = (manifest.read(site) or {})["files"]
+    assert gate._shareable(files, recorded) == []  # too small to be worth a helper
+    monkeypatch.setattr(gate, "SHARED_FROM", 1)
+    index, printed = "search/search_index.json", "print/index.html"
+    # A search index this large is the helper's first file; a page this large the gate's.
+    large = min((site / index).stat().st_size, (site / printed).stat().st_size)
+    monkeypatch.setattr(gate, "LARGE_FILE", large)
+    shared = [rel for rel, _ in gate._shareable(files, recorded)]
+    assert shared[-1] == index
+    assert printed not in shared
+    # Else every page and JSON file the manifest records, in the site's order.
+    assert shared[:-1] == [
+        rel
+        for rel, path in files
+        if rel in recorded
+        and rel != index
+        and (
+            rel.endswith(".json")
+            or (rel.endswith((".html", ".xml")) and path.stat().st_size < large)
+        )
+    ]
+    assert "sitemap.xml" in shared and "index.html" in shared
+    assert not any(rel.endswith((".css", ".js")) for rel in shared)
+
+
+def test_share_reads_from_the_last_and_stops_after_the_first_find(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    write(site, {"later/index.html": CLEAN_PAGE})
+    files = [
+        (rel, str(site / rel))
+        for rel in ("clean/index.html", "leaking/index.html", "later/index.html", "gone.html")
+    ]
+    out = io.BytesIO()
+    prescan.share(PUBLISH, files, out)
+    out.seek(0)
+    told = []
+    with contextlib.suppress(EOFError):
+        while True:
+            told.append(pickle.load(out))
+    assert told == [
+        (3, "gone.html", ""),  # not there: no digest, and the helper goes on
+        (2, "later/index.html", manifest.sha256(site / "later/index.html")),
+        (1, "leaking/index.html", ""),
+    ]
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["racing", "helper-ahead"])
+@pytest.mark.parametrize("where", ["none", "first", "last", "index"])
+def test_a_shared_site_finds_what_the_gate_alone_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, ahead: bool
+) -> None:
+    config, site = _built(tmp_path, pages=30)
+    monkeypatch.setattr(gate, "SHARED_FROM", 1)
     settings = load_settings(config, None)
     files = list(manifest.site_files(site))
-    helper, handed = gate._hand_over(files, settings.publish)
-    assert helper is not None
-    assert handed == {"search/search_index.json"}
-    vouched = helper.clean()
-    assert vouched == ({} if leaking else {"search/search_index.json": manifest.sha256(index)})
-    # What the helper does not vouch for, the gate reads itself.
-    found = gate.scan(site, settings, "site")
-    assert [(f.path, f.rule) for f in found] == (
-        [("site/search/search_index.json", "aws-access-key")] if leaking else []
-    )
+    shared = [rel for rel, _ in gate._shareable(files, (manifest.read(site) or {})["files"])]
+    leaking = {"first": shared[0], "last": shared[-2], "index": shared[-1]}.get(where)
+    if leaking is not None:
+        ending = {".json": '"}', ".xml": "</urlset>"}.get(Path(leaking).suffix, "</body>")
+        _leak(site, leaking, ending)
+    if ahead:
+        # The helper has read all it will before the gate reads its first file: the gate
+        # then reads only what the helper did not vouch for.
+        start = prescan.Sharing.start
+
+        def started_and_done(
+            publish: Publish, files: list[tuple[str, Path]]
+        ) -> prescan.Sharing | None:
+            sharing = start(publish, files)
+            assert sharing is not None
+            sharing.process.wait(timeout=60)
+            sharing._listener.join(timeout=60)
+            assert sharing.reached == (shared.index(leaking) if leaking else 0)
+            return sharing
+
+        monkeypatch.setattr(prescan.Sharing, "start", started_and_done)
+    expected = [] if leaking is None else [(f"site/{leaking}", "aws-access-key")]
+    assert [(f.path, f.rule) for f in gate.scan(site, settings, "site")] == expected
+    # The same without a helper.
+    monkeypatch.setattr(gate, "SHARED_FROM", sys.maxsize)
+    assert [(f.path, f.rule) for f in gate.scan(site, settings, "site")] == expected
+
+
+def test_the_helper_vouches_only_for_what_it_read_clean(tmp_path: Path) -> None:
+    _, site = _built(tmp_path)
+    files = [(rel, path) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
+    _leak(site, files[0][0], "</body>")
+    sharing = prescan.Sharing.start(PUBLISH, files)
+    assert sharing is not None
+    deadline = time.monotonic() + 60
+    while sharing.reached > 0 and sharing.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    vouched = sharing.stop()
+    # Every page but the first, from the last, then the leaking first page: no digest.
+    assert sharing.reached == 0
+    assert vouched == {rel: manifest.sha256(path) for rel, path in files[1:]}
+    assert sharing.stop() == vouched  # stopped: asked again, the same
+
+
+def test_a_helper_stopped_at_once_vouches_for_nothing(tmp_path: Path) -> None:
+    _, site = _built(tmp_path)
+    files = [(rel, path) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
+    sharing = prescan.Sharing.start(PUBLISH, files)
+    assert sharing is not None
+    assert sharing.stop() == {}
+    assert sharing.reached == len(files)

@@ -27,7 +27,7 @@ from ..rules import Rule, table
 from . import fastscan, jsonstream, manifest
 from .detectors import Detector, Match
 from .fastscan import Seen
-from .prescan import Prescan
+from .prescan import Sharing
 from .redact import Detectors, detector_for
 
 RULES: tuple[Rule, ...] = table(
@@ -53,9 +53,12 @@ CALENDARS = (".ics",)
 TEXTS = CALENDARS + MARKUP + JSON + TEXT
 MAX_GUNZIPPED = 64 * 1024 * 1024
 CHUNK = 1 << 20
-# JSON this large (a search index of some thousand pages) is read by a helper process while
-# the gate reads the pages: the helper's start costs about as much as reading it.
-HANDED_OVER_FROM = 4_000_000
+# A site whose pages and JSON are this large (some hundred pages) is read by the gate and a
+# helper process together: below, the helper's start costs about as much as it saves.
+SHARED_FROM = 4_000_000
+# A file this large is a search index of some thousand pages (the helper reads it first) or
+# a print version of them (the gate reads it first: see `_shareable`).
+LARGE_FILE = 4_000_000
 
 _INLINE = fastscan.INLINE
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
@@ -112,25 +115,33 @@ def scan(
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
-    helper: Prescan | None = None
-    handed: set[str] = set()
-    if clean is None and built is not None:
-        helper, handed = _hand_over(files, settings.publish)
+    sharing: Sharing | None = None
+    shared: list[tuple[str, Path]] = []
+    if clean is None:
+        shared = _shareable(files, recorded)
+        sharing = Sharing.start(settings.publish, shared) if shared else None
+        shared = shared if sharing is not None else []
     clean = clean or {}
+    own = {rel for rel, _ in shared}
     try:
         for rel, path in files:
-            if rel not in handed and clean.get(rel, "") != recorded.get(rel):
+            if rel not in own and clean.get(rel, "") != recorded.get(rel):
                 findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
-        if helper is not None:
-            # What the helper does not vouch for (it found something, or read other bytes
-            # than the manifest records) is read here.
-            vouched = helper.clean()
-            for rel, path in files:
-                if rel in handed and vouched.get(rel, "") != recorded.get(rel):
+        if sharing is not None:
+            read = 0
+            while read < min(len(shared), sharing.reached):
+                rel, path = shared[read]
+                findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+                read += 1
+            # What the helper does not vouch for (it found something, read other bytes
+            # than the manifest records, or was stopped before it) is read here.
+            vouched = sharing.stop()
+            for rel, path in shared[read:]:
+                if vouched.get(rel, "") != recorded.get(rel):
                     findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
     finally:
-        if helper is not None:
-            helper.close()  # stopped already, unless reading a file here failed
+        if sharing is not None:
+            sharing.stop()  # stopped already, unless reading a file here failed
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -154,23 +165,28 @@ def _found(
             yield _finding(f"{shown_as}/{rel}", hit)
 
 
-def _hand_over(
-    files: Sequence[tuple[str, Path]], publish: Publish
-) -> tuple[Prescan | None, set[str]]:
-    """A helper reading the site's large JSON files (its search index) on another core while
-    the gate reads the pages, and which files it was given; none for a smaller site."""
-    large = [
-        (rel, path)
-        for rel, path in files
-        if rel.lower().endswith(JSON) and path.stat().st_size >= HANDED_OVER_FROM
+def _shareable(
+    files: Sequence[tuple[str, Path]], recorded: Mapping[str, str]
+) -> list[tuple[str, Path]]:
+    """The files a helper may read beside the gate (`prescan.Sharing`), in the order the
+    gate reads them: HTML, XML and JSON that the manifest records (the helper vouches for a
+    file with its sha256), large JSON last, so that the helper, which starts from the last,
+    reads the search index while the gate reads pages. None for a small site, where the
+    helper's start costs more than it saves.
+
+    A large page is left to the gate, which reads it before the others: it is a print
+    version, every page's text in one, and the lines the gate sees there are quick to read
+    again in the pages, where the helper would read all of it anew."""
+    sized = [(rel, path, path.stat().st_size) for rel, path in files if rel in recorded]
+    if sum(size for _, _, size in sized) < SHARED_FROM:
+        return []
+    shareable = [
+        (rel, path, rel.lower().endswith(JSON) and size >= LARGE_FILE)
+        for rel, path, size in sized
+        if rel.lower().endswith(JSON) or (rel.lower().endswith(MARKUP) and size < LARGE_FILE)
     ]
-    helper = Prescan.start(publish) if large else None
-    if helper is None:
-        return None, set()
-    for rel, path in large:
-        helper.add(rel, path)
-    helper.flush()
-    return helper, {rel for rel, _ in large}
+    shareable.sort(key=lambda file: file[2])
+    return [(rel, path) for rel, path, _ in shareable]
 
 
 def warm(publish: Publish) -> None:

@@ -8,8 +8,9 @@ that same sha256 for it, and reads every other file itself: the helper can only 
 never pass a file the gate would fail.
 
 The print version, written last, is handed over part by part as it is written, so it is
-read while it is made rather than after. A gate run on its own (`evidence-kit scan`) hands
-a helper a large search index to read while it reads the pages itself.
+read while it is made rather than after. A gate run on its own (`evidence-kit scan`) shares
+the site with a helper (`Sharing`): the helper reads the files from the last (the search
+index first), the gate from the first, and they meet where the helper has reached.
 
 The helper is a new interpreter, not a fork of the builder: it holds the detectors and
 what it has seen, not a copy of the builder's memory, and it starts the same way on every
@@ -23,7 +24,8 @@ import contextlib
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -42,6 +44,7 @@ _MAIN = (
     "import sys; sys.path[:] = [sys.argv[1], *filter(None, sys.path)]; "
     "from evidence_kit.publish import prescan; prescan.main()"
 )
+_SHARING = "sharing"
 
 
 class Prescan:
@@ -54,16 +57,8 @@ class Prescan:
     def start(cls, publish: Publish) -> Prescan | None:
         """A helper reading with `publish`'s rules; None where none can be started (the
         gate then reads every file itself)."""
-        if not sys.executable:
-            return None
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", _MAIN, str(_PACKAGE_ROOT)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError:
+        process = _spawn()
+        if process is None:
             return None
         if process.stdin is not None:
             # Room for the print version to be written a few windows ahead of its reading.
@@ -125,6 +120,70 @@ class Prescan:
             self.close()
 
 
+class Sharing:
+    """A helper reading a list of files from its last while the gate reads it from its
+    first (`evidence-kit scan`, which has no build to read pages beside): the gate stops
+    where the helper has reached, so each reads about its share whatever else keeps
+    either core busy, and the gate never waits for the helper."""
+
+    def __init__(self, process: subprocess.Popen[bytes], message: bytes, count: int) -> None:
+        self.process = process
+        self.reached = count
+        """The first index of the list from which the helper has read every file."""
+        self.vouched: dict[str, str] = {}
+        # A thread, so that the gate reads its first files while the helper starts.
+        self._listener = threading.Thread(target=self._run, args=(message,), daemon=True)
+        self._listener.start()
+
+    @classmethod
+    def start(cls, publish: Publish, files: Sequence[tuple[str, Path]]) -> Sharing | None:
+        """A helper reading `files` (HTML, XML or JSON) with `publish`'s rules; None where
+        none can be started (the gate then reads every file itself)."""
+        process = _spawn(_SHARING)
+        if process is None:
+            return None
+        named = [(rel, str(path)) for rel, path in files]
+        message = pickle.dumps(publish) + pickle.dumps(named)
+        return cls(process, message, len(files))
+
+    def _run(self, message: bytes) -> None:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        if stdin is None or stdout is None:  # pragma: no cover - always piped
+            return
+        with contextlib.suppress(EOFError, OSError, ValueError, pickle.UnpicklingError):
+            with stdin:
+                stdin.write(message)
+            while True:
+                index, rel, digest = pickle.load(stdout)
+                if digest:
+                    self.vouched[rel] = digest
+                # After the file's digest: the gate skips a file once it is below reached.
+                self.reached = index
+
+    def stop(self) -> dict[str, str]:
+        """Stop the helper where it is: the files it found clean, each with the sha256 of
+        what it read."""
+        # Killed before its pipes are closed: the listener then sees their end.
+        self.process.kill()
+        self._listener.join()
+        _stop(self.process)
+        return dict(self.vouched)
+
+
+def _spawn(*mode: str) -> subprocess.Popen[bytes] | None:
+    if not sys.executable:
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", _MAIN, str(_PACKAGE_ROOT), *mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.kill()
     for pipe in (process.stdin, process.stdout):
@@ -147,15 +206,7 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
         kind, rel, *where = item
         parts = _Parts(files) if kind == "text" else None
         if not found and rel.lower().endswith(fastscan.MARKUP + fastscan.JSON):
-            try:
-                if parts is not None:
-                    digest = fastscan.clean_markup_sha256(parts, rules, seen)
-                elif rel.lower().endswith(fastscan.JSON):
-                    digest = fastscan.clean_json_sha256(Path(where[0]), rules, seen)
-                else:
-                    digest = fastscan.clean_sha256(Path(where[0]), rules, seen)
-            except OSError:  # not written after all (a builder skips empty pages): no digest
-                digest = ""
+            digest = _digest(rel, parts or Path(where[0]), rules, seen)
             if digest is None:
                 found = True
             elif digest:
@@ -163,6 +214,38 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
         if parts is not None:
             parts.drain()
     return clean
+
+
+def _digest(
+    rel: str, source: Path | Callable[[int], bytes], rules: Detectors, seen: Seen
+) -> str | None:
+    """The sha256 of the HTML, XML or JSON file `rel` (read from `source`, a path or the
+    parts of a text) if the quick reading finds it clean; None if it finds anything; ""
+    for a file that cannot be read (not written after all: a builder skips empty pages)."""
+    try:
+        if not isinstance(source, Path):
+            return fastscan.clean_markup_sha256(source, rules, seen)
+        if rel.lower().endswith(fastscan.JSON):
+            return fastscan.clean_json_sha256(source, rules, seen)
+        return fastscan.clean_sha256(source, rules, seen)
+    except OSError:
+        return ""
+
+
+def share(publish: Publish, files: Sequence[tuple[str, str]], out: IO[bytes]) -> None:
+    """The helper's work beside a gate (`Sharing`): read `files` (HTML, XML or JSON, each
+    as (rel, path)) from the last, and after each write (its index, rel, its sha256 if the
+    quick reading finds it clean, else "") to `out`; stop after the first where it finds
+    anything, or when the gate stops it."""
+    rules = Detectors.of(publish)
+    seen = Seen()
+    for index in range(len(files) - 1, -1, -1):
+        rel, path = files[index]
+        digest = _digest(rel, Path(path), rules, seen)
+        pickle.dump((index, rel, digest or ""), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        if digest is None:
+            return
 
 
 class _Parts:
@@ -190,5 +273,8 @@ class _Parts:
 def main() -> None:  # pragma: no cover - runs in the helper process
     incoming, outgoing = sys.stdin.buffer, sys.stdout.buffer
     publish = pickle.load(incoming)
+    if sys.argv[2:] == [_SHARING]:
+        share(publish, pickle.load(incoming), outgoing)
+        return
     outgoing.write(pickle.dumps(read(publish, incoming), protocol=pickle.HIGHEST_PROTOCOL))
     outgoing.flush()
