@@ -157,7 +157,6 @@ class Sharing:
                 index, rel, digest = pickle.load(stdout)
                 if digest:
                     self.vouched[rel] = digest
-                # After the file's digest: the gate skips a file once it is below reached.
                 self.reached = index
 
     def stop(self) -> dict[str, str]:
@@ -206,7 +205,7 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
         kind, rel, *where = item
         parts = _Parts(files) if kind == "text" else None
         if not found and rel.lower().endswith(fastscan.MARKUP + fastscan.JSON):
-            digest = _digest(rel, parts or Path(where[0]), rules, seen)
+            digest = _digest(rel, Path(where[0]) if parts is None else parts, rules, seen)
             if digest is None:
                 found = True
             elif digest:
