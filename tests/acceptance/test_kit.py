@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -57,6 +58,14 @@ def test_kit_builds_strictly_with_rotation_link_and_no_blanks(kit: Path) -> None
     assert "<<" not in "".join(runbook.text)
     assert ">>" not in "".join(runbook.text)
     assert "Post in #incidents a one-line description" in " ".join("".join(runbook.text).split())
+    # The search index reads a generated table's cells as words, not run together.
+    index = json.loads((result.site / "search/search_index.json").read_text(encoding="utf-8"))
+    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
+    postmortem = "05-backups-recovery/postmortems/2026-03-06-database-failover/"
+    assert (
+        "Acknowledged within 5 min 3 min met" in texts[f"{postmortem}#response-against-the-runbook"]
+    )
+    assert "Item Owner Due Status Ticket" in texts[f"{postmortem}#action-items"]
 
 
 def test_kit_keeps_the_template_blanks_in_its_code_block(kit: Path) -> None:

@@ -66,9 +66,11 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[st
     builder passes it through instead of parsing every cell, which made a postmortem's
     tables most of its rendering time. Cells must already be escaped with `text`."""
     lines = [GENERATED_TABLE, "<thead>"]
-    lines.append("<tr>" + "".join(f"<th>{h}</th>" for h in headers) + "</tr>")
+    # Cells apart, as a markdown table's are: a search index (Material's, MkDocs') reads a
+    # table as its text, and made one word of two cells written side by side.
+    lines.append("<tr>" + " ".join(f"<th>{h}</th>" for h in headers) + "</tr>")
     lines += ["</thead>", "<tbody>"]
-    lines += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    lines += ["<tr>" + " ".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
     return [*lines, "</tbody>", TABLE_END, ""]
 
 
