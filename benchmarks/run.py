@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus, detection, gate
+from . import corpus, detection, gate, published
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -299,6 +299,11 @@ class Runner:
 BUILD = ("build", corpus.CONFIG, "audit build (plugin, small nav)")
 PLAIN = ("plain", corpus.CONFIG_PLAIN, "plain Material (small nav)")
 FULL_NAV = ("full-nav", corpus.CONFIG_FULL_NAV, "plain Material (every page in nav)")
+PUBLISHED = (
+    "published",
+    published.CONFIG,
+    "plain Material over the pages the audit build publishes (small nav)",
+)
 
 
 def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
@@ -332,11 +337,15 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
         runner.check_internal(projects[large], large)
 
     small, large = plan.build_sizes
+    runner.log(f"staging the pages the audit build of {large:,} publishes")
+    published.stage(projects[large])
     for rep in range(plan.build_repeat):
         runner.log(f"builds, run {rep + 1} of {plan.build_repeat}")
         runner.build(projects[base], base, *BUILD)
         for size in (small, large):
             runner.build(projects[size], size, *PLAIN)
+            if size == large:
+                runner.build(projects[size], size, *PUBLISHED)
             runner.build(projects[size], size, *BUILD)
             runner.zensical(projects[size], size)
     for rep in range(plan.full_nav_repeat):
@@ -435,6 +444,7 @@ def targets(
     check_s = _per_doc(_median(rows, f"check-{cs}"), check_fixed, cs, base)
     check_per_l = _per_doc(check_l, check_fixed, cl, base)
     build_l, plain_l = _median(rows, f"build-{bl}"), _median(rows, f"plain-{bl}")
+    published_l = _median(rows, f"published-{bl}")
     full_l = _median(rows, f"full-nav-{bl}")
     build_fixed = _median(rows, f"build-{base}")
     build_s = _per_doc(_median(rows, f"build-{bs}"), build_fixed, bs, base)
@@ -518,6 +528,23 @@ def targets(
             False,
             redaction,
             f"{_s(check_l)} audit vs {_s(check_internal_l)} internal edition",
+        ),
+        Target(
+            f"plain Material over the pages the audit build publishes at {bl:,} vs plain "
+            "Material, same small nav",
+            "reported",
+            float("inf"),
+            False,
+            _ratio(published_l, plain_l),
+            f"{_s(published_l)} vs {_s(plain_l)}",
+        ),
+        Target(
+            f"audit build at {bl:,} vs plain Material over the pages it publishes",
+            "reported",
+            float("inf"),
+            False,
+            _ratio(build_l, published_l),
+            f"{_s(build_l)} vs {_s(published_l)}",
         ),
         Target(
             f"audit build with Zensical at {bl:,} vs plain Material, same small nav",

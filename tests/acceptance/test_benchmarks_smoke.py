@@ -23,6 +23,7 @@ EXPECTED_ROWS = {
     "build-20",
     "plain-10",
     "plain-20",
+    "published-20",
     "zensical-10",
     "zensical-20",
     "full-nav-20",
@@ -62,10 +63,21 @@ def test_smoke_run_writes_every_row_and_target(tmp_path: Path) -> None:
         ">= 50 MB/s",
         "<= 10%",
         "reported",
+        "reported",
+        "reported",
         "reported, MB/s",
     ]
-    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"][:-2])
-    assert [t["status"] for t in data["targets"][-2:]] == ["reported", "reported"]
+    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"][:-4])
+    assert [t["status"] for t in data["targets"][-4:]] == ["reported"] * 4
+    # The baseline renders what the audit build publishes, generated tables and all, with
+    # plain Material: no plugin, no manifest.
+    published = tmp_path / "corpus-20" / "site-published"
+    assert not (published / "manifest.json").exists()
+    assert any(
+        'data-generated="evidence-kit"' in page.read_text(encoding="utf-8")
+        for page in published.rglob("*.html")
+    )
+    assert data["targets"][8]["value"] > 0 and data["targets"][9]["value"] > 0
     # The gate ran over the large audit site, with its helper and in one process, and found
     # nothing there.
     assert data["gate"]["findings"] == 0
