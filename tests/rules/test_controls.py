@@ -168,8 +168,8 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
     assert states["SOC2:A1.3"] == "evidenced"
     page = control_pages.render_matrix(sections)
     assert (
-        "<tr><td>SOC2:CC7.4</td>"
-        "<td>Respond to security incidents with a defined incident-response programme</td>"
+        "<tr><td>SOC2:CC7.4</td> "
+        "<td>Respond to security incidents with a defined incident-response programme</td> "
         '<td><a href="05-backups-recovery/incident-runbook.md">Incident runbook</a> (overdue)'
         '<br><a href="05-backups-recovery/postmortems/2026-01-21-nightly-export-delay.md">'
         "Nightly customer export delivered six hours late</a> (—)"
@@ -178,7 +178,7 @@ def test_overdue_runbook_turns_its_controls_stale(kit: Path) -> None:
         '<br><a href="05-backups-recovery/postmortems/2026-05-19-login-errors.md">'
         "Sign-in errors after an identity provider certificate rotation</a> (—)"
         '<br><a href="05-backups-recovery/postmortems/2026-06-02-api-outage.md">'
-        "Public API unavailable after a load balancer configuration change</a> (—)</td>"
+        "Public API unavailable after a load balancer configuration change</a> (—)</td> "
         "<td><strong>stale</strong></td></tr>"
     ) in page.splitlines()
     assert "| SOC 2 Trust Services Criteria | 61 | 3 | 3 | 55 |" in page.splitlines()
