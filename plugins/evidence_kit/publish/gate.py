@@ -129,7 +129,7 @@ def scan(
                 findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
         if sharing is not None:
             read = 0
-            while read < min(len(shared), sharing.reached):
+            while read < sharing.reached:
                 rel, path = shared[read]
                 findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
                 read += 1

@@ -122,9 +122,9 @@ class Prescan:
 
 class Sharing:
     """A helper reading a list of files from its last while the gate reads it from its
-    first (`evidence-kit scan`, which has no build to read pages beside): the gate stops
-    where the helper has reached, so each reads about its share whatever else keeps
-    either core busy, and the gate never waits for the helper."""
+    first, for a gate with no build to read pages beside (`evidence-kit scan`, the staged
+    build's gate): the gate stops where the helper has reached, so each reads about its
+    share whatever else keeps either core busy, and the gate never waits for the helper."""
 
     def __init__(self, process: subprocess.Popen[bytes], message: bytes, count: int) -> None:
         self.process = process
