@@ -116,14 +116,31 @@ def test_a_text_handed_over_as_it_is_written_is_read_as_the_file(tmp_path: Path)
     assert helper.clean() == {"print/index.html": manifest.sha256(page)}
 
 
-def test_the_gate_skips_a_clean_file_only_while_its_bytes_are_those_read(tmp_path: Path) -> None:
-    config = make_project(tmp_path, {"index.md": "# Home\n\nHello.\n"})
+def _built(tmp_path: Path, pages: int = 4) -> tuple[Path, Path]:
+    documents = {"index.md": "# Home\n\nHello.\n"}
+    documents.update(
+        {f"page-{n}.md": f"# Page {n}\n\nThe lead pages the team.\n" for n in range(pages)}
+    )
+    config = make_project(tmp_path, documents)
     result = build(config)
     assert result.returncode == 0, result.log
-    site = result.site
-    page = site / "index.html"
-    page.write_text(page.read_text(encoding="utf-8") + f"<p>{AWS_KEY}</p>\n", encoding="utf-8")
+    return config, result.site
+
+
+def _leak(site: Path, rel: str, before: str) -> None:
+    """Put a key in the built file `rel` before the first `before`, and record it in the
+    manifest as built so."""
+    page = site / rel
+    text = page.read_text("utf-8")
+    assert before in text
+    page.write_text(text.replace(before, f" {AWS_KEY} {before}", 1), "utf-8")
     manifest.write(site, manifest.finish(manifest.read(site) or {}, site))
+
+
+def test_the_gate_skips_a_clean_file_only_while_its_bytes_are_those_read(tmp_path: Path) -> None:
+    config, site = _built(tmp_path, pages=0)
+    page = site / "index.html"
+    _leak(site, "index.html", "</body>")
     settings = load_settings(config, None)
     found = gate.scan(site, settings, "site")
     assert [f.rule for f in found] == ["aws-access-key"]
@@ -150,27 +167,6 @@ def test_the_helper_reads_json_as_its_strings(tmp_path: Path) -> None:
         assert (digest == manifest.sha256(tmp_path / name)) is expected
     # Not JSON: the gate reads it as text.
     assert fastscan.clean_json_sha256(broken, Detectors.of(PUBLISH), fastscan.Seen()) is None
-
-
-def _built(tmp_path: Path, pages: int = 4) -> tuple[Path, Path]:
-    documents = {"index.md": "# Home\n\nHello.\n"}
-    documents.update(
-        {f"page-{n}.md": f"# Page {n}\n\nThe lead pages the team.\n" for n in range(pages)}
-    )
-    config = make_project(tmp_path, documents)
-    result = build(config)
-    assert result.returncode == 0, result.log
-    return config, result.site
-
-
-def _leak(site: Path, rel: str, before: str) -> None:
-    """Put a key in the built file `rel` before the first `before`, and record it in the
-    manifest as built so."""
-    page = site / rel
-    text = page.read_text("utf-8")
-    assert before in text
-    page.write_text(text.replace(before, f" {AWS_KEY} {before}", 1), "utf-8")
-    manifest.write(site, manifest.finish(manifest.read(site) or {}, site))
 
 
 def test_a_site_is_shared_in_the_order_that_puts_the_search_index_with_the_helper(
