@@ -106,7 +106,8 @@ def test_read_vouches_for_nothing_after_the_first_page_where_it_finds_anything(
 def test_a_text_handed_over_as_it_is_written_is_read_as_the_file(tmp_path: Path) -> None:
     helper = prescan.Prescan.start(PUBLISH)
     assert helper is not None
-    parts = ["<!doctype html>\n<html><body>\n", "<p>Ünïcödé résumé</p>\n" * 30_000, "</body>"]
+    # An empty part is nothing written, not the text's end.
+    parts = ["<!doctype html>\n<html><body>\n", "", "<p>Ünïcödé résumé</p>\n" * 30_000, "</body>"]
     page = tmp_path / "print" / "index.html"
     printing.write(page, helper.tee("print/index.html", parts))
     leaking = tmp_path / "leak.html"

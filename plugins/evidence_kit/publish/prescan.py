@@ -84,7 +84,8 @@ class Prescan:
         `rel` that the caller writes from them (UTF-8), while the caller writes."""
         self._send(("text", rel))
         for part in parts:
-            self._send(part)
+            if part:  # an empty part would end the text early on the helper's side
+                self._send(part)
             yield part
         self._send("")
 
