@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
 import gzip
 import json
+import os
+import random
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +19,8 @@ from hypothesis import strategies as st
 
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
-from evidence_kit.publish import detectors, fastscan, gate, redact
+from evidence_kit.publish import detectors, fastscan, gate, manifest, redact
+from evidence_kit.publish.fastscan import Seen
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 AWS_FINGERPRINT = detectors.fingerprint(AWS_KEY)
@@ -117,6 +124,119 @@ def test_the_internal_edition_never_passes_the_gate(tmp_path: Path) -> None:
         "edition, which must not be published; build it with publish: audience: audit (and "
         "EVIDENCE_AUDIENCE unset)\n1 error, 0 warnings\n"
     )
+
+
+def _rules_found(output: str) -> list[tuple[str, str]]:
+    """(file name, rule) of each finding line of the CLI's text output."""
+    found = [line.split(": ", 2)[:2] for line in output.splitlines()[:-1]]
+    return [(where.split(":", 1)[0].rsplit("/", 1)[-1], rule) for where, rule in found]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"files": {"index.html": ""}}, id="empty-hash"),
+        pytest.param({"files": {"index.html": "X" * 64}}, id="upper-case-hash"),
+        pytest.param({"build": "audit"}, id="build-not-a-mapping"),
+    ],
+)
+def test_a_manifest_not_of_the_shape_written_is_refused(
+    tmp_path: Path, change: dict[str, object]
+) -> None:
+    # An empty hash once matched the gate's "not read elsewhere", so the page went unread.
+    config, built = site(tmp_path)
+    plant(built / "index.html", f"<p>key {AWS_KEY}</p>")
+    recorded = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    for key, value in change.items():
+        recorded[key] = recorded[key] | value if isinstance(value, dict) else value
+    (built / "manifest.json").write_text(json.dumps(recorded), encoding="utf-8")
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert scan.exit_code == 1
+    assert _rules_found(scan.output) == [
+        ("index.html", "aws-access-key"),
+        ("manifest.json", "manifest-missing"),
+    ]
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang, if the block takes longer than `seconds`."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_links_and_pipes_in_the_site_fail_scan_and_verify(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.html").write_text(f"<p>key {AWS_KEY}</p>\n", encoding="utf-8")
+    (built / "linked").symlink_to(outside)
+    os.mkfifo(built / "pipe.html")  # opening it to read would wait forever
+    expected = [("linked", "file-irregular"), ("pipe.html", "file-irregular")]
+    with _deadline(60):  # a gate that opens the pipe waits for a writer forever
+        scan = run_cli("scan", str(built), "--config", str(config))
+    assert (scan.exit_code, _rules_found(scan.output)) == (1, expected)
+    assert f"{built.as_posix()}/pipe.html:1:1: file-irregular: is a pipe, socket or device" in (
+        scan.output
+    )
+    verify = run_cli("verify", str(built))
+    assert (verify.exit_code, _rules_found(verify.output)) == (1, expected)
+
+
+@pytest.mark.parametrize(
+    "name, encoded",
+    [
+        ("notes.html", lambda text: text.encode("utf-16")),
+        ("notes.txt", lambda text: text.encode("utf-32")),
+        ("app.js", lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be")),
+        ("feed.xml.gz", lambda text: gzip.compress(text.encode("utf-16"))),
+    ],
+)
+def test_a_text_in_utf16_or_utf32_is_read_as_such(
+    tmp_path: Path, name: str, encoded: Callable[[str], bytes]
+) -> None:
+    # Read as UTF-8, each letter has a NUL beside it and no rule matches; a browser reads
+    # the byte order mark.
+    config, built = site(tmp_path)
+    (built / name).write_bytes(encoded(f"<p>Rotated.</p>\n<p>key {AWS_KEY}</p>\n"))
+    manifest.write(built, manifest.finish(manifest.read(built) or {}, built))
+    scan = run_cli("scan", str(built), "--config", str(config))
+    assert scan.exit_code == 1
+    assert scan.output.startswith(f"{built.as_posix()}/{name}:2:8: aws-access-key: ")
+    if name.endswith(".html"):
+        seen = gate.Seen()
+        assert fastscan.clean_sha256(built / name, rules(), seen) is None
+        clean = built / "clean.html"
+        clean.write_bytes("<p>Rotated.</p>\n".encode("utf-16"))
+        assert fastscan.clean_sha256(clean, rules(), seen) == manifest.sha256(clean)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    config, built = site(tmp_path)
+    (built / os.fsdecode(b"caf\xe9.html")).write_text(f"<p>key {AWS_KEY}</p>\n", "utf-8")
+    scan = run_cli("scan", str(built), "--config", str(config), "--format", "sarif")
+    assert scan.exit_code == 1
+    results = json.loads(scan.output)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["aws-access-key"]
+    uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("/site/caf%EF%BF%BD.html")  # the odd byte as U+FFFD, URL-encoded
+
+
+def test_a_file_gone_before_it_is_read_fails_the_gate(tmp_path: Path) -> None:
+    found = gate._read_found("gone.html", tmp_path / "gone.html", "site", set(), rules(), Seen())
+    assert [str(f) for f in found] == [
+        "site/gone.html:1:1: file-unchecked: cannot be read (No such file or directory), so "
+        "what it publishes is unchecked; build the site again, or make the file readable"
+    ]
 
 
 def test_google_fonts_fail_the_audit_build(tmp_path: Path) -> None:
@@ -475,10 +595,21 @@ def test_a_search_index_is_read_in_batches_without_losing_a_value(
 
 def test_a_gzip_file_is_read_up_to_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gate, "MAX_GUNZIPPED", 1000)
-    monkeypatch.setattr(gate, "CHUNK", 64)
-    bomb = gzip.compress(b"a" * 5000)
-    assert gate._gunzip(bomb) == b"a" * 1000
+    assert gate._gunzip(gzip.compress(b"a" * 1000)) == b"a" * 1000
+    with pytest.raises(gate.Unread, match=r"^\('unpacks to more than 1,000 bytes"):
+        gate._gunzip(gzip.compress(b"a" * 1001))
     assert gate._gunzip(b"not gzip") == b"not gzip"
+
+
+def test_what_unpacks_of_a_gzip_file_cut_short_or_joined_is_read() -> None:
+    # Python's gzip module keeps nothing of a file cut short: the key was never read.
+    noise = random.Random(7).randbytes(200_000)
+    cut = gzip.compress(f"<url>{AWS_KEY}</url>\n".encode() + noise)[:100_000]
+    joined = gzip.compress(b"<url>/</url>\n") + gzip.compress(f"<url>{AWS_KEY}</url>".encode())
+    for data, line in ((cut, 1), (joined, 2), (joined + b"trailing bytes", 2)):
+        found = [(h.rule, h.line, h.column) for h in gate.scan_file("f.xml.gz", data, rules())]
+        # The noise is stored as it is, and the key with it: found there too.
+        assert ("aws-access-key", line, 6) in found
 
 
 def test_json_nested_past_the_decoder_is_read_as_text() -> None:

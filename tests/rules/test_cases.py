@@ -12,7 +12,9 @@ for what text cannot say:
 
 - `{bytes_hex: "2320ff0a"}`: these exact bytes (hex digits, spaces ignored);
 - `{symlink: "../../outside.md"}`: a symbolic link with this target, written as given
-  (relative to the link's folder, or absolute); the target need not exist.
+  (relative to the link's folder, or absolute); the target need not exist;
+- `{gzip_zeros: 1000}`: a gzip file of this many zero bytes (a bomb, at a few bytes per
+  thousand).
 
 `expect` lists the exact finding lines of the case's rule, in order, each reported with the
 rule's default severity from the registry unless the case says `severity:` (some options
@@ -22,6 +24,7 @@ carry a rule id of the registry.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -58,8 +61,12 @@ def _contents(files: dict[str, Any]) -> tuple[dict[str, str | bytes], dict[str, 
             written[name] = bytes.fromhex(content["bytes_hex"])
         elif isinstance(content, dict) and set(content) == {"symlink"}:
             links[name] = content["symlink"]
+        elif isinstance(content, dict) and set(content) == {"gzip_zeros"}:
+            written[name] = gzip.compress(bytes(content["gzip_zeros"]), compresslevel=1)
         else:
-            raise AssertionError(f"{name}: content is text, {{bytes_hex}} or {{symlink}}")
+            raise AssertionError(
+                f"{name}: content is text, {{bytes_hex}}, {{symlink}} or {{gzip_zeros}}"
+            )
     return written, links
 
 

@@ -22,12 +22,13 @@ import bisect
 import codecs
 import hashlib
 import html as html_text
+import io
 import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -177,6 +178,37 @@ class Seen:
             self.words.clear()
 
 
+# Byte order marks that make a file another encoding than UTF-8, whatever it declares, for
+# browsers (UTF-16) and editors (both): UTF-32's little-endian mark begins with UTF-16's.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def encoding(head: bytes) -> str:
+    """The encoding of a published text that begins with `head` (its first four bytes, or
+    all of a shorter one): UTF-8 unless a byte order mark says UTF-16 or UTF-32. Read as
+    UTF-8, such a text has a NUL between its letters, and no rule would find a token."""
+    return next((name for mark, name in _MARKS if head.startswith(mark)), "utf-8")
+
+
+def decode(data: bytes) -> str:
+    """A published text's bytes as text (`encoding`), errors replaced."""
+    return data.decode(encoding(data[:4]), errors="replace")
+
+
+def open_text(path: Path) -> IO[str]:
+    """A published text file open for reading (`encoding`), errors replaced, line endings
+    as written."""
+    handle = path.open("rb")
+    return io.TextIOWrapper(
+        handle, encoding=encoding(handle.peek(4)[:4]), errors="replace", newline=""
+    )
+
+
 def clean_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
     """The sha256 of an HTML or XML file (`MARKUP`: the caller picks them) that the quick
     reading finds clean; None for one where it finds anything (the gate reads that one
@@ -203,27 +235,30 @@ def clean_json_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
     """The sha256 of a JSON file (`JSON`) whose strings the quick reading finds clean; None
     for one where it finds anything, or that is not JSON (the gate reads it as text)."""
     data = path.read_bytes()
-    if json_strings(data.decode("utf-8", errors="replace"), rules, seen) is False:
+    if json_strings(decode(data), rules, seen) is False:
         return hashlib.sha256(data).hexdigest()
     return None
 
 
 class _Hashing:
-    """Bytes read as text (UTF-8, errors replaced, line endings as written) by the block,
-    with the sha256 of every byte."""
+    """Bytes read as text (`encoding`, errors replaced, line endings as written) by the
+    block, with the sha256 of every byte."""
 
     def __init__(self, read: Callable[[int], bytes]) -> None:
         self.read = read
         self.digest = hashlib.sha256()
-        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.decoder: codecs.IncrementalDecoder | None = None
 
     def __call__(self, size: int) -> str:
         while data := self.read(size):
             self.digest.update(data)
+            if self.decoder is None:
+                # A file's first block is the whole of it or more than a mark.
+                self.decoder = codecs.getincrementaldecoder(encoding(data))(errors="replace")
             # A block may end inside a character: the decoder keeps its first bytes.
             if text := self.decoder.decode(data):
                 return text
-        return self.decoder.decode(b"", final=True)
+        return "" if self.decoder is None else self.decoder.decode(b"", final=True)
 
     def hexdigest(self) -> str:
         """The sha256 of all the bytes, those not read yet included."""

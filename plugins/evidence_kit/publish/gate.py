@@ -11,9 +11,8 @@ manifest fails: it was built by something that skipped the sanitizer.
 from __future__ import annotations
 
 import bisect
-import gzip
+import contextlib
 import html
-import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,6 +35,8 @@ RULES: tuple[Rule, ...] = table(
         The site is the internal edition, which must not be published.
     allowlist-expired  gate  error
         A publish: gate_allow exception past its expiry date.
+    file-unchecked     gate  error
+        A published file the gate cannot read, or read in full.
     """
 )
 """The gate's own rules; what it finds in the site carries the detectors' rule ids."""
@@ -53,6 +54,7 @@ CALENDARS = (".ics",)
 TEXTS = CALENDARS + MARKUP + JSON + TEXT
 MAX_GUNZIPPED = 64 * 1024 * 1024
 CHUNK = 1 << 20
+_GZIP = b"\x1f\x8b"
 # A site whose pages and JSON are this large (some hundred pages) is read by the gate and a
 # helper process together: below, the helper's start costs about as much as it saves.
 SHARED_FROM = 4_000_000
@@ -85,8 +87,8 @@ def scan(
 
     `clean` names files already read and found clean elsewhere (`fastscan.clean_sha256`, by a
     helper process while the build wrote the rest), with the sha256 of what was read: each
-    is skipped only while the manifest records that same sha256 for it, so a file changed
-    after it was read is read again here."""
+    is skipped only while the manifest records that same sha256 for it, so bytes other than
+    those the build recorded are read here."""
     findings: list[Finding] = []
     built = manifest.read(site_dir)
     recorded = built["files"] if built is not None else {}
@@ -111,10 +113,16 @@ def scan(
         else:
             allowed.add(entry.fingerprint)
     rules = Detectors.of(settings.publish)
-    files = list(manifest.site_files(site_dir))
+    listed = manifest.listing(site_dir)
+    findings.extend(manifest.irregular(listed, shown_as))
+    files = listed.files
     if (site_dir / manifest.NAME).is_file():
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
+
+    def read(rel: str, path: Path) -> None:
+        findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen))
+
     sharing: Sharing | None = None
     shared: list[tuple[str, Path]] = []
     if clean is None:
@@ -125,24 +133,52 @@ def scan(
     own = {rel for rel, _ in shared}
     try:
         for rel, path in files:
-            if rel not in own and clean.get(rel, "") != recorded.get(rel):
-                findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+            if rel not in own and not _vouched(rel, clean, recorded):
+                read(rel, path)
         if sharing is not None:
-            read = 0
-            while read < sharing.reached:
-                rel, path = shared[read]
-                findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
-                read += 1
+            done = 0
+            while done < sharing.reached:
+                read(*shared[done])
+                done += 1
             # What the helper does not vouch for (it found something, read other bytes
             # than the manifest records, or was stopped before it) is read here.
             vouched = sharing.stop()
-            for rel, path in shared[read:]:
-                if vouched.get(rel, "") != recorded.get(rel):
-                    findings.extend(_found(rel, path, shown_as, allowed, rules, seen))
+            for rel, path in shared[done:]:
+                if not _vouched(rel, vouched, recorded):
+                    read(rel, path)
     finally:
         if sharing is not None:
             sharing.stop()  # stopped already, unless reading a file here failed
     return sorted(findings, key=Finding.sort_key)
+
+
+def _vouched(rel: str, clean: Mapping[str, str], recorded: Mapping[str, str]) -> bool:
+    """Whether the file `rel` was read elsewhere and found clean as the manifest records it."""
+    digest = clean.get(rel)
+    return digest is not None and digest == recorded.get(rel)
+
+
+def _read_found(
+    rel: str, path: Path, shown_as: str, allowed: set[str], rules: Detectors, seen: Seen
+) -> list[Finding]:
+    """`_found`, or the finding that the file cannot be read (it went, or may not be read):
+    a file the gate has not read fails the site."""
+    try:
+        return list(_found(rel, path, shown_as, allowed, rules, seen))
+    except OSError as exc:
+        unread = Unread(
+            f"cannot be read ({exc.strerror or type(exc).__name__})",
+            "build the site again, or make the file readable",
+        )
+    except Unread as exc:
+        unread = exc
+    why, fix = unread.args
+    message = f"{why}, so what it publishes is unchecked; {fix}"
+    return [Finding(f"{shown_as}/{manifest.shown(rel)}", 1, 1, "file-unchecked", message)]
+
+
+class Unread(Exception):
+    """A published file the gate cannot read in full: (why, what to do)."""
 
 
 def _found(
@@ -153,7 +189,7 @@ def _found(
     if name.endswith(MARKUP):
         # The quick reading straight from the file: a page as large as the whole site
         # (the print view) is never held whole unless something is found in it.
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        with fastscan.open_text(path) as handle:
             quick = fastscan.markup_read(handle.read, rules, seen)
         hits = exact(name, _read(path), rules, seen) if quick else []
     elif name.endswith(TEXTS):
@@ -162,7 +198,7 @@ def _found(
         hits = scan_file(rel, path.read_bytes(), rules, seen)
     for hit in hits:
         if hit.fingerprint not in allowed:
-            yield _finding(f"{shown_as}/{rel}", hit)
+            yield _finding(f"{shown_as}/{manifest.shown(rel)}", hit)
 
 
 def _shareable(
@@ -177,7 +213,7 @@ def _shareable(
     A large page is left to the gate, which reads it before the others: it is a print
     version, every page's text in one, and the lines the gate sees there are quick to read
     again in the pages, where the helper would read all of it anew."""
-    sized = [(rel, path, path.stat().st_size) for rel, path in files if rel in recorded]
+    sized = [(rel, path, size) for rel, path in files if rel in recorded and (size := _size(path))]
     if sum(size for _, _, size in sized) < SHARED_FROM:
         return []
     shareable = [
@@ -187,6 +223,14 @@ def _shareable(
     ]
     shareable.sort(key=lambda file: file[2])
     return [(rel, path) for rel, path, _ in shareable]
+
+
+def _size(path: Path) -> int:
+    """A file's size; 0 for one that cannot be read, which is left to the gate to report."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def warm(publish: Publish) -> None:
@@ -236,14 +280,17 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
         data = _gunzip(data)
         name = name[:-3]
     if name.endswith(TEXTS):
-        return scan_text(name, data.decode("utf-8", errors="replace"), rules, seen)
-    # Scripts, styles, images, fonts, PDFs: only what no look-alike can match.
-    return _unique(_raw(data.decode("latin-1"), rules.all, precise=True))
+        return scan_text(name, fastscan.decode(data), rules, seen)
+    # Scripts, styles, images, fonts, PDFs: only what no look-alike can match. Each byte is
+    # a character, unless a mark says the file is UTF-16 or UTF-32 text.
+    codec = fastscan.encoding(data[:4])
+    text = data.decode("latin-1") if codec == "utf-8" else data.decode(codec, errors="replace")
+    return _unique(_raw(text, rules.all, precise=True))
 
 
 def _read(path: Path) -> str:
     """A text file decoded, its line endings as written; the bytes are not kept."""
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with fastscan.open_text(path) as handle:
         return handle.read()
 
 
@@ -297,18 +344,39 @@ def _unique(hits: Iterable[Hit]) -> list[Hit]:
 
 
 def _gunzip(data: bytes) -> bytes:
-    """The content of a gzip file, bounded so a small bomb cannot fill the memory."""
-    chunks = []
+    """The content of a gzip file, every member of it; the bytes as they are if they are not
+    gzip. Bounded so that a small bomb cannot fill the memory; past the bound, `Unread`.
+    zlib rather than `gzip`, which keeps nothing of a file cut short."""
+    chunks: list[bytes] = []
     size = 0
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-            # A megabyte at a time: read(MAX_GUNZIPPED) would take that much for any file.
-            while size < MAX_GUNZIPPED and (chunk := handle.read(min(CHUNK, MAX_GUNZIPPED - size))):
+    rest = data
+    whole = False
+    with contextlib.suppress(zlib.error):
+        while rest.startswith(_GZIP):
+            member = zlib.decompressobj(wbits=31)
+            pending = rest
+            while not member.eof:
+                # A megabyte at a time; zlib may hold output back after its input is taken.
+                chunk = member.decompress(pending, min(CHUNK, MAX_GUNZIPPED + 1 - size))
+                if not chunk and not pending:
+                    break  # the input ended before the member did
                 chunks.append(chunk)
                 size += len(chunk)
-    except (OSError, EOFError, zlib.error):
-        return data
-    return b"".join(chunks)
+                if size > MAX_GUNZIPPED:
+                    raise Unread(
+                        f"unpacks to more than {MAX_GUNZIPPED:,} bytes, more than the gate reads",
+                        "publish it unpacked, or smaller",
+                    )
+                pending = member.unconsumed_tail
+            if not member.eof:
+                break
+            rest = member.unused_data
+            whole = not rest
+    if whole or not chunks:
+        return b"".join(chunks) if chunks else data
+    # Cut short, damaged or followed by other bytes: what unpacks (all that anyone can read
+    # of it as gzip), then the bytes as they are.
+    return b"".join((*chunks, b"\n", data))
 
 
 def _hits(matches: list[Match], lines: _Lines, field: str | None = None) -> Iterator[Hit]:
