@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus, detection, gate, published
+from . import corpus, detection, gate, published, redaction
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -369,6 +369,10 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
     if site.is_dir():
         runner.log("gate, with and without its helper")
         gate_speed = gate.throughput(site, projects[large] / corpus.CONFIG, plan.check_repeat)
+    runner.log("redaction's share of check, timed inside each run")
+    redaction_share = redaction.share(
+        projects[large] / corpus.CONFIG, corpus.TODAY.isoformat(), plan.check_repeat
+    )
     for size in plan.check_sizes:
         _record_findings(runner, f"check-{size}", corpora)
     machine["load_average_end"] = _load_average()
@@ -377,9 +381,12 @@ def run_plan(plan: Plan, out: Path, quiet: bool = False) -> dict[str, Any]:
         "machine": machine,
         "corpora": corpora,
         "measurements": [m.as_json() for m in runner.measurements.values()],
-        "targets": [t.as_json() for t in targets(plan, runner.measurements, gate_speed)],
+        "targets": [
+            t.as_json() for t in targets(plan, runner.measurements, gate_speed, redaction_share)
+        ],
         "scan": scan_info(runner.measurements.get(scan_id), site_bytes),
         "gate": gate_speed,
+        "redaction": redaction_share,
         "detection": detection.measure(),
         "runtime_s": round(time.perf_counter() - started, 1),
     }
@@ -434,7 +441,10 @@ def _us(value: float | None) -> str:
 
 
 def targets(
-    plan: Plan, rows: dict[str, Measurement], gate_speed: dict[str, Any] | None = None
+    plan: Plan,
+    rows: dict[str, Measurement],
+    gate_speed: dict[str, Any] | None = None,
+    redaction_share: dict[str, float] | None = None,
 ) -> list[Target]:
     """The issues' bars, each a ratio of two measurements of this run (the gate's MB/s is
     the one absolute figure)."""
@@ -453,9 +463,9 @@ def targets(
     rss_build = build_row.max_rss_mb if build_row and build_row.ok else None
     rss_plain = plain_row.max_rss_mb if plain_row and plain_row.ok else None
     check_internal_l = _median(rows, f"check-internal-{cl}")
-    redaction = None
+    audit_extra = None
     if check_l is not None and check_internal_l is not None and check_l > 0:
-        redaction = max(0.0, check_l - check_internal_l) / check_l
+        audit_extra = max(0.0, check_l - check_internal_l) / check_l
     zensical_l = _median(rows, f"zensical-{bl}")
     mb_per_s = gate_speed.get("mb_per_s") if gate_speed else None
     return [
@@ -522,12 +532,15 @@ def targets(
             else f"{gate_speed['site_megabytes']} MB in {gate_speed['seconds']} s",
         ),
         Target(
-            f"redaction's share of check at {cl:,} documents",
+            f"redaction's share of check at {cl:,} documents, timed inside each run",
             "<= 10%",
             0.10,
             False,
-            redaction,
-            f"{_s(check_l)} audit vs {_s(check_internal_l)} internal edition",
+            redaction_share["share"] if redaction_share else None,
+            "n/a"
+            if not redaction_share
+            else f"{_s(redaction_share['redaction_seconds'])} of "
+            f"{_s(redaction_share['check_seconds'])}",
         ),
         Target(
             f"plain Material over the pages the audit build publishes at {bl:,} vs plain "
@@ -553,6 +566,15 @@ def targets(
             False,
             _ratio(zensical_l, plain_l),
             f"{_s(zensical_l)} vs {_s(plain_l)}",
+        ),
+        Target(
+            f"audit check vs internal-edition check at {cl:,} (redaction and the audit "
+            "edition's other rules), as the time two runs differ by",
+            "reported, %",
+            float("inf"),
+            False,
+            audit_extra,
+            f"{_s(check_l)} audit vs {_s(check_internal_l)} internal edition",
         ),
         Target(
             f"the gate over the audit site at {bl:,}, in one process",

@@ -65,10 +65,12 @@ def test_smoke_run_writes_every_row_and_target(tmp_path: Path) -> None:
         "reported",
         "reported",
         "reported",
+        "reported, %",
         "reported, MB/s",
     ]
-    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"][:-4])
-    assert [t["status"] for t in data["targets"][-4:]] == ["reported"] * 4
+    assert all(t["status"] in {"PASS", "FAIL", "n/a"} for t in data["targets"][:-5])
+    assert [t["status"] for t in data["targets"][-5:]] == ["reported"] * 5
+    assert 0 < data["redaction"]["share"] < 1
     # The baseline renders what the audit build publishes, generated tables and all, with
     # plain Material: no plugin, no manifest.
     published = tmp_path / "corpus-20" / "site-published"
