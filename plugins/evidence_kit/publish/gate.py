@@ -166,13 +166,10 @@ def _read_found(
     try:
         return list(_found(rel, path, shown_as, allowed, rules, seen))
     except OSError as exc:
-        unread = Unread(
-            f"cannot be read ({exc.strerror or type(exc).__name__})",
-            "build the site again, or make the file readable",
-        )
+        why = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        fix = "build the site again, or make the file readable"
     except Unread as exc:
-        unread = exc
-    why, fix = unread.args
+        why, fix = exc.args
     message = f"{why}, so what it publishes is unchecked; {fix}"
     return [Finding(f"{shown_as}/{manifest.shown(rel)}", 1, 1, "file-unchecked", message)]
 
