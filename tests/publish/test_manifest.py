@@ -153,3 +153,18 @@ def test_the_internal_edition_writes_a_manifest_too(tmp_path: Path) -> None:
     manifest = json.loads((result.site / "manifest.json").read_text())
     assert manifest["build"]["audience"] == "internal"
     assert os.path.exists(result.site / "index.html")
+
+
+def test_the_manifest_shows_an_owner_redacted_as_the_page_does(kit: Path) -> None:
+    # The manifest is published with the site: an address in it failed the gate, in a
+    # build whose pages had it redacted.
+    runbook = kit.parent / "evidence/05-backups-recovery/incident-runbook.md"
+    edit(
+        runbook, lambda text: text.replace("owner: Platform team", "owner: jane.doe@acmecorp.io", 1)
+    )
+    result = build(kit, strict=False)
+    assert result.returncode == 0, result.log
+    manifest = json.loads((result.site / "manifest.json").read_text())
+    documents = {d["source"]: d for d in manifest["documents"]}
+    owner = documents["evidence/05-backups-recovery/incident-runbook.md"]["owner"]
+    assert owner == "⟦redacted-email⟧"

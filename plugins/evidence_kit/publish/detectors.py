@@ -25,7 +25,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ahocorasick
@@ -1170,7 +1170,23 @@ class Detector:
         _ = self._candidates
 
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
-        """Every sensitive value in `text`, without overlaps, in order."""
+        """Every sensitive value in `text`, without overlaps, in order; also those that a
+        link's percent escapes spell (`jane.doe%40...`, `ghp%5F...`), at their escaped span."""
+        found = self._find_as_written(text, precise_only)
+        unescaped = Decoded.percent_escapes(text)
+        if unescaped is None:
+            return found
+        taken = [(m.start, m.end) for m in found]
+        for match in self._find_as_written(unescaped.text, precise_only):
+            start, end = unescaped.origin(match.start), unescaped.origin(match.end)
+            at = bisect.bisect_left(taken, (start, end))
+            if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
+                continue  # found as written, or a part of what was
+            taken.insert(at, (start, end))
+            found.append(replace(match, start=start, end=end))
+        return sorted(found, key=lambda m: m.start)
+
+    def _find_as_written(self, text: str, precise_only: bool) -> list[Match]:
         candidates = self._candidates
         named = candidates.of(text)
         if not named:
@@ -1287,6 +1303,11 @@ def _key_end(text: str, header_end: int, ends: list[int]) -> int:
 # ---------------------------------------------------------------- text with entities
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# The escapes of letters, digits and `@ . _ - + ~ / : =`: what tokens, addresses, hosts
+# and assignments are spelled with.
+_VALUE_ESCAPE = re.compile(
+    r"%(?:3[0-9AaDd]|4[0-9A-Fa-f]|5[0-9AaFf]|6[1-9A-Fa-f]|7[0-9AaEe]|2[BbDdEeFf])"
+)
 
 
 @dataclass(frozen=True)
@@ -1303,14 +1324,30 @@ class Decoded:
     def of(cls, source: str) -> Decoded:
         if "&" not in source:
             return cls(source, source)
+        return cls._decoded(source, _ENTITY, html.unescape)
+
+    @classmethod
+    def percent_escapes(cls, source: str) -> Decoded | None:
+        """`source` with the percent escapes of characters a value is made of decoded
+        (`%40` is `@`, `%5F` is `_`); None when it has none. A browser or a mail client
+        decodes them in a link, so they hide nothing; a space (`%20`) or a separator
+        (`%26`) stays as written, where it keeps values apart."""
+        if "%" not in source or _VALUE_ESCAPE.search(source) is None:
+            return None
+        return cls._decoded(source, _VALUE_ESCAPE, lambda escape: chr(int(escape[1:], 16)))
+
+    @classmethod
+    def _decoded(
+        cls, source: str, references: re.Pattern[str], decode: Callable[[str], str]
+    ) -> Decoded:
         parts: list[str] = []
         starts: list[int] = []
         origins: list[int] = []
         size = 0
         last = 0
-        for m in _ENTITY.finditer(source):
+        for m in references.finditer(source):
             plain = source[last : m.start()]
-            char = html.unescape(m.group())
+            char = decode(m.group())
             if char == m.group():
                 continue
             parts.append(plain)

@@ -27,7 +27,7 @@ from ..core import gitdates
 from ..core.model import Finding, text_of
 from ..core.statuses import ReviewStatus
 from ..rules import Rule, table
-from .redact import redaction_counts
+from .redact import detector_for, redact_text, redaction_counts
 
 RULES: tuple[Rule, ...] = table(
     """
@@ -243,14 +243,20 @@ def documents(evidence: Evidence, commit: str) -> list[dict[str, Any]]:
     """Every published evidence document and data file, with its source hash and schema."""
     tree = evidence.tree
     statuses = evidence.statuses
+    publish = evidence.settings.publish
+    detector = detector_for(publish) if publish.audit else None
     result = []
     for src_uri, doc in sorted(tree.documents.items()):
         if not evidence.publication.publishes(src_uri):
             continue
+        owner = text_of(doc.field("owner"))
+        if owner is not None and detector is not None:
+            # The manifest is published with the site: its owner is redacted as the page's.
+            owner = redact_text(owner, detector)
         result.append(
             _document(evidence, src_uri, doc.path, doc.doc_type, commit)
             | {
-                "owner": text_of(doc.field("owner")),
+                "owner": owner,
                 "last_reviewed": text_of(doc.field("last_reviewed")),
                 "review_status": _status(statuses.get(src_uri)),
             }
