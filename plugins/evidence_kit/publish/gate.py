@@ -3,9 +3,10 @@
 It trusts nothing the build did. Every file is read as raw text, HTML and XML also as text
 with entities unescaped and tags joined (syntax highlighting splits a secret across
 `<span>`s) and as attribute values, JSON as its decoded strings, `.gz` files gunzipped.
-Scripts, styles and binary files get the precise rules only. A finding names the file,
-line, rule and a fingerprint of the value, never the value. A site without the plugin's
-manifest fails: it was built by something that skipped the sanitizer.
+Scripts, styles and binary files get the precise rules only; the text a viewer shows of a
+PDF or a PNG (`embedded`) gets every rule. A finding names the file, line, rule and a
+fingerprint of the value, never the value. A site without the plugin's manifest fails: it
+was built by something that skipped the sanitizer.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
 from ..rules import Rule, table
-from . import fastscan, jsonstream, manifest
+from . import embedded, fastscan, jsonstream, manifest
 from .detectors import Detector, Match
 from .fastscan import Seen
 from .prescan import Sharing
@@ -282,7 +283,14 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
     # a character, unless a mark says the file is UTF-16 or UTF-32 text.
     codec = fastscan.encoding(data[:4])
     text = data.decode("latin-1") if codec == "utf-8" else data.decode(codec, errors="replace")
-    return _unique(_raw(text, rules.all, precise=True))
+    hits = list(_raw(text, rules.all, precise=True))
+    # What a viewer shows of it (a PDF's pages, a PNG's text chunks) is text: every rule.
+    try:
+        for where, shown in embedded.texts(name, data, MAX_GUNZIPPED):
+            hits.extend(_hits(rules.all.find(shown), _Lines(shown), field=where))
+    except embedded.Unreadable as exc:
+        raise Unread(*exc.args) from exc
+    return _unique(hits)
 
 
 def _read(path: Path) -> str:
