@@ -396,6 +396,12 @@ GATE_CASES = [
     ("code.html", "<pre><code>title: &lt;&lt;Summary&gt;&gt;</code></pre>"),
     ("table.html", "<table><tr><td>555</td><td>0100</td></tr></table>"),
     ("font.html", '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'),
+    # A browser shows the text on either side of a comment, an unknown or a custom element
+    # as one.
+    ("comment-split.html", "<p>key AKIAQ3EG<!-- -->CANARY7X4K2Z</p>"),
+    ("font-split.html", "<p>key AKIAQ3EG<font>CANARY7X4K2Z</font></p>"),
+    ("custom-split.html", "<p>key AKIAQ3EG<x-k>CANARY7X4K2Z</x-k></p>"),
+    ("unknown-split.html", "<p>x</p>\n<p>key AKIAQ3EG<TT>CANARY7X4K2Z</TT></p>"),
 ]
 
 
@@ -425,7 +431,7 @@ _ATTRIBUTES = st.lists(
 _TAGS = [
     *("a", "span", "em", "code", "SPAN", "sPan", "b", "p", "div", "td", "tr", "img", "h2"),
     *("pre", "meta", "link", "script", "style", "textarea", "select", "template", "body"),
-    *("svg", "tEmplate", "iMg"),
+    *("svg", "tEmplate", "iMg", "font", "x-k", "TT"),
 ]
 _MARKUP = st.lists(
     st.one_of(

@@ -26,9 +26,9 @@ import io
 import itertools
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -39,13 +39,23 @@ if TYPE_CHECKING:
 
 # Elements whose text runs on with its neighbours' (a highlighted token is split into
 # spans); any other tag ends a run of text, so table cells do not join into one number.
-INLINE = frozenset(
+BREAKS = frozenset(
     {
-        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
-        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
-        *("time", "u", "var", "wbr"),
+        *("address", "article", "aside", "blockquote", "body", "br", "button", "canvas"),
+        *("caption", "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div"),
+        *("dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer", "form", "frame"),
+        *("frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr"),
+        *("html", "iframe", "img", "input", "legend", "li", "link", "main", "math", "menu"),
+        *("meta", "nav", "noembed", "noframes", "noscript", "object", "ol", "optgroup"),
+        *("option", "p", "plaintext", "pre", "script", "search", "section", "select"),
+        *("source", "style", "summary", "svg", "table", "tbody", "td", "template"),
+        *("textarea", "tfoot", "th", "thead", "title", "tr", "ul", "video", "audio", "xmp"),
     }
 )
+"""The tags that end a run of text: blocks, table parts, line breaks, embedded content and
+the elements whose content is not shown as text. Any other tag, an unknown or a custom
+element (`<x-k>`, `<font>`) included, is inline in a browser: the text on either side of
+it is shown, and copied, as one."""
 # What follows a tag's name up to its end, as written: anything but `<` and `>` outside
 # quotes, so a tag ends at its first `>` outside quotes, and a run of unclosed tags is read
 # in linear time (`[^>]*` would read to the end of the text from each of them).
@@ -59,12 +69,29 @@ def _cased(source: str, flags: int = 0) -> tuple[re.Pattern[str], re.Pattern[str
     return re.compile(source, flags), re.compile(source, flags | re.IGNORECASE)
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching any of `words`, as a tree of their letters: `re` tries a list of
+    alternatives one by one at every position, twice as slow here as one letter at a time."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> str:
+        ways = [re.escape(c) + branches(rest) for c, rest in sorted(node.items()) if c]
+        if not ways:
+            return ""
+        way = ways[0] if len(ways) == 1 else "(?:" + "|".join(ways) + ")"
+        return f"(?:{way})?" if "" in node else way
+
+    return branches(tree)
+
+
+# Any tag but those in BREAKS.
 _INLINE_TAG = _cased(
-    r"</?(?:"
-    + "|".join(sorted(INLINE, key=len, reverse=True))
-    + r")(?=[\s/>])"
-    + WRITTEN_ATTRIBUTES
-    + ">"
+    r"</?(?!" + _trie(BREAKS) + r"[\s/>])[A-Za-z][^\s/>]*" + WRITTEN_ATTRIBUTES + ">"
 )
 _UPPER_CASE_TAG = re.compile(r"</?[a-z0-9]*[A-Z]")
 # A tag not written as a builder writes one: a quote that does not open a value, a `<` or
@@ -409,6 +436,8 @@ def markup_texts(html: str) -> list[str] | None:
     # does not make a tag of the text that follows (`<<a>b`; only `<` can come before
     # one and be no tag).
     written = _STRAY_ANGLE.sub("&lt;", html) if "<<" in html else html
+    # Comments were read above; the text on either side of one is shown as one.
+    written = _COMMENT.sub("", written) if "<!--" in written else written
     # Every other tag ends a run of text, as in the exact reading: a newline before each,
     # where a parser that ignores a stray end tag (`</div>` without its start on a page's
     # new lines) would join the text on either side. Not before a doctype or a processing

@@ -63,7 +63,7 @@ SHARED_FROM = 4_000_000
 # a print version of them (the gate reads it first: see `_shareable`).
 LARGE_FILE = 4_000_000
 
-_INLINE = fastscan.INLINE
+_BREAKS = fastscan.BREAKS
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
 STRUCTURE_ATTRIBUTES = fastscan.STRUCTURE_ATTRIBUTES
 
@@ -461,12 +461,12 @@ class _Markup:
                 break
             pos = start = token.end()
             if token.group(2) is None:
-                # A comment's text is read on its own; doctypes and processing
-                # instructions carry none.
+                # A comment's text is read on its own, and the text on either side runs
+                # on, as a browser shows it; doctypes and processing instructions carry none.
                 if token.group().startswith("<!--"):
-                    self._flush()
-                    self._data(token.start() + 4, token.group()[4:].removesuffix("-->"))
-                    self._flush()
+                    comment = token.group()[4:].removesuffix("-->")
+                    line, column = self._lines.at(token.start() + 4)
+                    self.runs.append(_Run([(line, column, comment, self._code > 0)]))
                 continue
             tag = token.group(2).lower()
             if token.group(1):
@@ -490,13 +490,13 @@ class _Markup:
         values = fastscan.tag_attributes(attributes)
         for name in values:
             self.attrs.append((line, column, tag, name, values))
-        if tag not in _INLINE:
+        if tag in _BREAKS:
             self._flush()
 
     def _end(self, tag: str) -> None:
         if tag in _CODE:
             self._code = max(0, self._code - 1)
-        if tag not in _INLINE:
+        if tag in _BREAKS:
             self._flush()
 
     def _data(self, offset: int, data: str) -> None:
