@@ -1170,10 +1170,12 @@ class Detector:
         _ = self._candidates
 
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
-        """Every sensitive value in `text`, without overlaps, in order; also those that a
-        link's percent escapes spell (`jane.doe%40...`, `ghp%5F...`), at their escaped span."""
+        """Every sensitive value in `text`, without overlaps, in order; also those that
+        show once a link's percent escapes are decoded (`jane.doe%40...`, `ghp%5F...`) or
+        invisible characters dropped (a zero-width space inside a token), at their span as
+        written."""
         found = self._find_as_written(text, precise_only)
-        unescaped = Decoded.percent_escapes(text)
+        unescaped = Decoded.as_copied(text)
         if unescaped is None:
             return found
         taken = [(m.start, m.end) for m in found]
@@ -1303,11 +1305,18 @@ def _key_end(text: str, header_end: int, ends: list[int]) -> int:
 # ---------------------------------------------------------------- text with entities
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# The escapes of letters, digits and `@ . _ - + ~ / : =`: what tokens, addresses, hosts
-# and assignments are spelled with.
-_VALUE_ESCAPE = re.compile(
+# The escapes of letters, digits and `@ . _ - + ~ / : =` (what tokens, addresses, hosts
+# and assignments are spelled with), and the characters a reader does not see or copy
+# into a value: soft hyphen, zero-width space and joiners, word joiner, byte order mark.
+_UNSEEN = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_HIDING = re.compile(
     r"%(?:3[0-9AaDd]|4[0-9A-Fa-f]|5[0-9AaFf]|6[1-9A-Fa-f]|7[0-9AaEe]|2[BbDdEeFf])"
+    f"|[{_UNSEEN}]"
 )
+
+
+def _shown(hiding: str) -> str:
+    return chr(int(hiding[1:], 16)) if hiding.startswith("%") else ""
 
 
 @dataclass(frozen=True)
@@ -1327,14 +1336,18 @@ class Decoded:
         return cls._decoded(source, _ENTITY, html.unescape)
 
     @classmethod
-    def percent_escapes(cls, source: str) -> Decoded | None:
-        """`source` with the percent escapes of characters a value is made of decoded
-        (`%40` is `@`, `%5F` is `_`); None when it has none. A browser or a mail client
-        decodes them in a link, so they hide nothing; a space (`%20`) or a separator
-        (`%26`) stays as written, where it keeps values apart."""
-        if "%" not in source or _VALUE_ESCAPE.search(source) is None:
+    def as_copied(cls, source: str) -> Decoded | None:
+        """`source` as a reader copies a value out of it: the percent escapes of the
+        characters values are made of decoded (`%40` is `@`, `%5F` is `_`), as a browser
+        or a mail client decodes a link, and invisible characters dropped; None when it has
+        neither. A space (`%20`) or a separator (`%26`) stays as written, where it keeps
+        values apart."""
+        # Ten times quicker than searching for `_HIDING` in a text that has none.
+        if "%" not in source and (source.isascii() or not any(map(source.__contains__, _UNSEEN))):
             return None
-        return cls._decoded(source, _VALUE_ESCAPE, lambda escape: chr(int(escape[1:], 16)))
+        if _HIDING.search(source) is None:
+            return None
+        return cls._decoded(source, _HIDING, _shown)
 
     @classmethod
     def _decoded(

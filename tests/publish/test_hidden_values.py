@@ -1,9 +1,12 @@
-"""Values spelled with a link's percent escapes: a browser or mail client decodes them, so
-redaction and the gate read them decoded too."""
+"""Values hidden from a pattern but not from a reader: spelled with a link's percent
+escapes (a browser or mail client decodes them) or with an invisible character inside
+(copied, it is gone). Redaction and the gate read them as a reader copies them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from conftest import build, make_project
 from evidence_kit.publish.detectors import Decoded, Detector, fingerprint, note_for, redact
@@ -43,10 +46,26 @@ def test_what_is_found_as_written_is_not_found_again_in_part() -> None:
 
 
 def test_spaces_and_separators_stay_escaped() -> None:
-    assert Decoded.percent_escapes("99.9% of the time, a%20b%26c") is None
-    decoded = Decoded.percent_escapes("a%20b%40c%26d")
+    assert Decoded.as_copied("99.9% of the time, a%20b%26c") is None
+    decoded = Decoded.as_copied("a%20b%40c%26d")
     assert decoded is not None
     assert decoded.text == "a%20b@c%26d"
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u00ad", "\u200d", "\u2060", "\ufeff"])
+def test_a_token_with_an_invisible_character_inside_is_found_whole(hidden: str) -> None:
+    text = f"token {GITHUB[:20]}{hidden}{GITHUB[20:]} here"
+    assert found(text) == [("github-token", 6, 6 + len(GITHUB) + 1, GITHUB)]
+    redacted, _ = redact(text, DETECTOR, note_for)
+    assert redacted == "token ⟦redacted-secret⟧ here"
+
+
+def test_a_soft_hyphen_written_as_an_entity_is_dropped_too() -> None:
+    text = f"<p>{GITHUB[:20]}&shy;{GITHUB[20:]}</p>"
+    redacted, _ = redact(text, DETECTOR, note_for)
+    assert redacted == "<p>⟦redacted-secret⟧</p>"
+    hits = scan_file("page.html", text.encode(), Detectors(DETECTOR, Detector(())))
+    assert [(hit.rule, hit.fingerprint) for hit in hits] == [("github-token", fingerprint(GITHUB))]
 
 
 def test_redaction_replaces_the_escaped_value_whole() -> None:
