@@ -464,11 +464,34 @@ def _secret(id: str, description: str, pattern: str, **options: Any) -> Rule:
     return _rule(id, "secret", description, pattern, **options)
 
 
+# What may end right before a token in an encoded text: a percent escape (`?code%3Dghp_`
+# in a query string), a JSON or log escape (`\nghp_`, `\u0026ghp_`). Its last character
+# is a letter or digit, which a token-start look-behind alone would take for the token's.
+_ESCAPES = (r"%[0-9A-Fa-f]{2}", r"\\[ntr]", r"\\u[0-9A-Fa-f]{4}")
+_ESCAPE_END = re.compile(f"(?:{'|'.join(_ESCAPES)})$")
+
+
+def _token_start(not_after: str, start: str) -> str:
+    """A look-behind at a token's first characters (`start`, a regex of fixed width): no
+    character of `not_after` (a class) before them, or an escape."""
+    escaped = "".join(f"|(?<={escape}{start})" for escape in _ESCAPES)
+    return f"(?:(?<!{not_after}{start}){escaped})"
+
+
+# A token-start look-behind of a hand-written pattern: `(?<![class]start)`.
+_START_LOOKBEHIND = re.compile(r"\(\?<!(\[[^\]]*\])((?:\\.|\[[^\]]*\]|[^\\()\[])+)\)")
+
+
+def _escapable(pattern: str) -> str:
+    """`pattern` with each token-start look-behind also accepting an escape before it."""
+    return _START_LOOKBEHIND.sub(lambda m: _token_start(m[1], m[2]), pattern)
+
+
 def _token(prefix: str, body: str, *, chars: str = "A-Za-z0-9_-") -> str:
     """A token that starts with a literal `prefix` where no token character precedes it
     and ends where none follows: `re` skips to the prefix, the look-behind checks once."""
     literal = re.escape(prefix)
-    return f"{literal}(?<![A-Za-z0-9_]{literal}){body}(?![{chars}])"
+    return f"{literal}{_token_start('[A-Za-z0-9_]', literal)}{body}(?![{chars}])"
 
 
 def _near(keyword: str, value: str, reach: int = 40) -> str:
@@ -664,6 +687,8 @@ def _rules(
         if "near" in options:
             keyword, value = re.split(r" {2,}", pattern)
             pattern, group = _near(keyword, value), 1
+        elif kind == "secret":
+            pattern = _escapable(pattern)
         rules.append(
             _rule(
                 rule_id,
@@ -1200,7 +1225,9 @@ class Detector:
             for m in shared:
                 start, end = m.span(rule.group)
                 if rule.left is not None:
-                    start = _extend_left(text, start, rule.left, rule.left_max)
+                    start = _extend_left(
+                        text, start, rule.left, rule.left_max, escaped=rule.kind == "secret"
+                    )
                     if start < 0:
                         continue
                 if rule.id == "private-key":
@@ -1254,13 +1281,18 @@ def _search(rule: Rule, text: str) -> Iterator[re.Match[str]]:
         pos = max(m.start(rule.group), m.start() + 1)
 
 
-def _extend_left(text: str, start: int, chars: frozenset[str], most: int) -> int:
+def _extend_left(
+    text: str, start: int, chars: frozenset[str], most: int, *, escaped: bool = False
+) -> int:
     """The start of a value whose pattern matched at `start`; -1 if nothing or too much
-    precedes it."""
+    precedes it (`escaped`: unless what precedes is an escape, see `_ESCAPES`)."""
     index = start
     while index > 0 and start - index < most and text[index - 1] in chars:
         index -= 1
-    if index == start or (index > 0 and text[index - 1] in chars):
+    if index == start:
+        return -1
+    joined = index > 0 and text[index - 1] in chars
+    if joined and (not escaped or _ESCAPE_END.search(text, max(0, index - 6), index) is None):
         return -1
     return index
 
