@@ -203,7 +203,8 @@ def _not_stopword(value: str) -> bool:
 _REFERENCE = re.compile(
     r"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:[(\[].*)?|[(\[].*)"
 )
-_SLUG = re.compile(r"[a-z]+(?:[_./+-][a-z0-9]+)*|[A-Z]+(?:[_./+-][A-Z0-9]+)*")
+# A year's quarter or half (`tok_2026Q1_rotation`) is a date in a slug, not randomness.
+_SLUG = re.compile(r"[a-z]+(?:[_./+-](?:[a-z0-9]+|[0-9]{4}[QH][1-4]))*|[A-Z]+(?:[_./+-][A-Z0-9]+)*")
 _LOWER_RUN = re.compile(r"[a-z]{3,}")
 
 
@@ -242,7 +243,15 @@ _CLASSES = (
 _ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
+# A key's fingerprint (`SHA256:uNiVzt...` from ssh-keygen) names a public key; a cache key
+# of CI (`npm-Linux-<hash of the lock file>`) names a cache. Neither is a secret.
+_FINGERPRINT = re.compile(r"(?:SHA(?:1|256|384|512)|MD5):")
+_CACHE_KEY = re.compile(r"(?:[A-Za-z0-9.]+-){0,4}(?:Linux|Windows|macOS)-[A-Za-z0-9._-]{8,200}")
+
+
 def _high_entropy(value: str) -> bool:
+    if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value):
+        return False
     chars = set(value)
     classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
     return (
@@ -512,22 +521,41 @@ _LEFT_CHARS = {
     "local-part": _LOCAL_PART,
 }
 
+# Names that hold a secret's word but name something public: a public key, a sort,
+# cache or idempotency key, a checksum (Helm's `checksum/secret`); and, at their end, an
+# identifier, a fingerprint or a hash (`kms_key_id`, `KeyId`, `signing_key_fingerprint`).
+_PUBLIC_PREFIXES = ("public", "sort", "idempotency", "cache", "checksum", "partition")
+_ID_SUFFIXES = ("id", "ids", "arn")
+_PUBLIC_SUFFIXES = ("name", "fingerprint", "checksum", "hash", "digest")
+_NOT_AFTER_PREFIX = "".join(
+    f"(?<!(?i:{word}).)(?<!(?i:{word})[_./-].)" for word in _PUBLIC_PREFIXES
+)
+_NOT_BEFORE_SUFFIX = "".join(
+    f"(?<![_.-](?i:{word}))(?<![a-z]{word.capitalize()})(?<![a-z]{word.upper()})"
+    for word in _ID_SUFFIXES
+) + "".join(f"(?<!(?i:{word}))" for word in _PUBLIC_SUFFIXES)
+# An ARN's service or resource type (`arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`):
+# the word right after a `:` and right before the next one, no space after it.
+_NOT_ARN_PART = r"(?:(?<!:.)|(?![A-Za-z0-9_.-]{0,40}:[^\s:]))"
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
 # One character class first, so that `re` skips quickly to where a keyword can start.
 _KEYWORD = (
-    r"[PpSsTtCcAaKk](?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
+    rf"[PpSsTtCcAaKk]{_NOT_AFTER_PREFIX}{_NOT_ARN_PART}"
+    r"(?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
     r"|(?<=[Tt])(?i:oken)|(?<=[Cc])(?i:redentials?)|(?<=[Aa])(?i:pi[_.-]?key)"
     r"|(?<=k)(?<![A-Za-z].)ey|(?<=K)(?:ey|EY))"
 )
 # How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->`, JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
-# `key="ApiToken" value=`; then an optional opening quote.
+# `key="ApiToken" value=`; then an optional opening quote. Markdown may close a code span
+# or bold around the name and open one around the value (`` `api_token`: `...` ``,
+# `**token**: `): the gate reads the page's text without them, so redaction must too.
 _ASSIGN = (
-    r"(?:[\"'\]]?[ \t]{0,3}(?:=>|->|::=|[:?+]?=|:|,)[ \t]{0,3}"
+    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|->|::=|[:?+]?=|:|,)[ \t]{0,3}"
     r"|[\"'][ \t]{1,3}value[ \t]{0,3}=[ \t]{0,3}"
     r"|>)"
-    r"[\"'`]?"
+    r"(?:[\"'`]|\*\*)?"
 )
 # A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it.
 _VALUE = r"([^\s\"'`<>,;|\\]{8,200})"
@@ -881,7 +909,7 @@ SECRET_RULES: tuple[Rule, ...] = (
     _secret("private-key", "a private key", BEGIN_PRIVATE_KEY.pattern, hints=("private key",)),
     *_rules(_SECRETS, "secret", prefixed=_PREFIXED, suffixed=_SUFFIXED),
     _after_keyword(
-        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_ASSIGN}{_VALUE}",
+        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_NOT_BEFORE_SUFFIX}{_ASSIGN}{_VALUE}",
         ("pass", "pwd", "secret", "token", "credential", "api", "key"),
     ),
     # A command-line flag: `--api-token VALUE`.
