@@ -243,9 +243,10 @@ _CLASSES = (
 _ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
-# A key's fingerprint (`SHA256:uNiVzt...` from ssh-keygen) names a public key; a cache key
-# of CI (`npm-Linux-<hash of the lock file>`) names a cache. Neither is a secret.
-_FINGERPRINT = re.compile(r"(?:SHA(?:1|256|384|512)|MD5):")
+# A key's fingerprint (`SHA256:uNiVzt...` from ssh-keygen) names a public key, an ARN
+# names a resource (a secret's too), a cache key of CI (`npm-Linux-<hash of the lock
+# file>`) names a cache. None is a secret.
+_FINGERPRINT = re.compile(r"(?:SHA(?:1|256|384|512)|MD5):|arn:aws[a-z-]{0,12}:")
 _CACHE_KEY = re.compile(r"(?:[A-Za-z0-9.]+-){0,4}(?:Linux|Windows|macOS)-[A-Za-z0-9._-]{8,200}")
 
 
@@ -503,10 +504,21 @@ def _token(prefix: str, body: str, *, chars: str = "A-Za-z0-9_-") -> str:
     return f"{literal}{_token_start('[A-Za-z0-9_]', literal)}{body}(?![{chars}])"
 
 
+# What else a value after a product's name may be named (`herokuapp.com request_id=`,
+# `Datadog trace 4bf9...`): an id of that thing, not the product's key.
+_OTHER_NAMES = ("request", "trace", "span", "correlation")
+
+
 def _near(keyword: str, value: str, reach: int = 40) -> str:
     """A value within `reach` characters after a product's name (case-insensitive), which
-    is what tells an otherwise plain hex string or UUID apart as that product's key."""
-    return f"(?i:{keyword})[^\n]{{0,{reach}}}?(?<![A-Za-z0-9_+/.-])({value})(?![A-Za-z0-9_+/-])"
+    is what tells an otherwise plain hex string or UUID apart as that product's key.
+
+    The characters between cross no line, tag or backslash: the gate reads a page's raw
+    HTML and its search index as written, where `</li><li>` or `\\n` is what ends a list
+    item, and a name in one item must not reach a value in the next. Nor do they hold
+    another name of the value (`_OTHER_NAMES`). A value right after `/` is a URL's path."""
+    gap = f"(?:(?!(?i:{'|'.join(_OTHER_NAMES)}))[^\n<\\\\]){{0,{reach}}}?"
+    return f"(?i:{keyword}){gap}(?<![A-Za-z0-9_+/.-])({value})(?![A-Za-z0-9_+/-])"
 
 
 _AZURE_CHARS = frozenset(string.ascii_letters + string.digits + "_~.-")
@@ -855,12 +867,9 @@ _SECRETS = r"""
     pagerduty-key  near_key  pagerduty  near  anchored
         a PagerDuty key
         pagerduty  [a-f0-9]{32}|[A-Za-z0-9_+-]{20}
-    # Not a `near` rule: `_`, `+`, `/` and `.` may touch this value, as they may not there.
-    opsgenie-key  real_token  opsgenie  anchored  group=1
+    opsgenie-key  real_token  opsgenie  near  anchored
         an Opsgenie key
-        (?i:opsgenie)[^\n]{0,40}?(?<![A-Za-z0-9-])
-        ([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})
-        (?![A-Za-z0-9-])
+        opsgenie  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
     # In a text holding a Secret manifest, a base64 value under its keys.
     kubernetes-secret  base64_secret  kind: secret  group=1
         a value of a Kubernetes Secret
