@@ -57,6 +57,9 @@ class Rule:
     anchors: tuple[str, ...] = ()
     """Words (lower case) one of which every match starts with: the keyword automaton's
     hits are where the pattern is tried, instead of a search through the whole text."""
+    within: re.Pattern[str] | None = None
+    """What the document holding a value must also hold (a YAML document, between `---`
+    lines, code fences or `<pre>` tags), for a value that only its document makes one."""
 
 
 @dataclass(frozen=True)
@@ -452,6 +455,7 @@ def _rule(
     left: frozenset[str] | None = None,
     left_max: int = 0,
     anchors: Iterable[str] = (),
+    within: re.Pattern[str] | None = None,
 ) -> Rule:
     anchors = tuple(anchors)
     return Rule(
@@ -466,6 +470,7 @@ def _rule(
         left,
         left_max,
         anchors,
+        within,
     )
 
 
@@ -693,7 +698,14 @@ _VALIDATORS: dict[str, Validator] = {
         *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
     )
 }
-_OPTIONS = frozenset(("near", "anchored", "group", "left", "left_max", "kind"))
+_OPTIONS = frozenset(("near", "anchored", "group", "left", "left_max", "kind", "within"))
+# What a value's document must hold, by the name a table's `within=` option gives.
+_DOCUMENTS = {
+    "secret-manifest": re.compile(r"(?<![A-Za-z0-9_])kind:[ \t]{1,4}[\"']?Secret(?![A-Za-z0-9_])"),
+}
+# Where a document ends: a YAML separator, a code fence, a `<pre>` block of a page, a NUL
+# (the gate joins the texts of a page, a code block one of them, with one).
+_DOCUMENT_BREAK = re.compile(r"(?m)^[ \t]{0,12}(?:---|\.\.\.|```|~~~)|<pre[\s>]|</pre>|\x00")
 
 
 def _rules(
@@ -742,6 +754,7 @@ def _rules(
                 left=_LEFT_CHARS[options["left"]] if "left" in options else None,
                 left_max=int(options.get("left_max", "0")),
                 anchors=words if "anchored" in options else (),
+                within=_DOCUMENTS[options["within"]] if "within" in options else None,
             )
         )
     return tuple(rules)
@@ -753,10 +766,10 @@ def _rules(
 # and options, two or more spaces apart (a head that ends with a comma goes on on the next
 # line); what it is, indented below; then the pattern, on as many lines as it takes, joined
 # without their indents. Options: `group=N`, `left=NAME` (in `_LEFT_CHARS`), `left_max=N`
-# and `kind=KIND` set the `Rule` fields; `anchored`: the hints are also the anchors;
-# `near`: the pattern is a product's name and its key's value, two spaces apart (see
-# `_near`). A line `*name` stands for a group of rules declared elsewhere; `# ` starts a
-# comment line.
+# and `kind=KIND` set the `Rule` fields, `within=NAME` its `within` (in `_DOCUMENTS`);
+# `anchored`: the hints are also the anchors; `near`: the pattern is a product's name and
+# its key's value, two spaces apart (see `_near`). A line `*name` stands for a group of
+# rules declared elsewhere; `# ` starts a comment line.
 _SECRETS = r"""
     aws-access-key  not_aws_example  akia,asia,abia,acca,a3t
         an AWS access key id
@@ -870,8 +883,9 @@ _SECRETS = r"""
     opsgenie-key  real_token  opsgenie  near  anchored
         an Opsgenie key
         opsgenie  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
-    # In a text holding a Secret manifest, a base64 value under its keys.
-    kubernetes-secret  base64_secret  kind: secret  group=1
+    # In a YAML document holding `kind: Secret`, a base64 value under its keys: a page
+    # that mentions a Secret may show a kubeconfig or a ConfigMap in another.
+    kubernetes-secret  base64_secret  kind: secret  group=1  within=secret-manifest
         a value of a Kubernetes Secret
         (?m)^[ \t]{1,12}[A-Za-z0-9_.-]{1,100}:[ \t]{1,4}[\"']?([A-Za-z0-9+/]{12,4000}={0,2})
         [\"']?[ \t]*$
@@ -1241,6 +1255,8 @@ class Detector:
         aligned = False
         key_ends: list[int] | None = None
         key_reach = -1
+        documents: list[int] | None = None
+        holds: dict[tuple[re.Pattern[str], int], bool] = {}
         found: list[tuple[int, int, int, Match]] = []
         verdicts: dict[tuple[int, str], bool] = {}
         searched: dict[re.Pattern[str], list[re.Match[str]]] = {}
@@ -1266,6 +1282,16 @@ class Detector:
                         text, start, rule.left, rule.left_max, escaped=rule.kind == "secret"
                     )
                     if start < 0:
+                        continue
+                if rule.within is not None:
+                    if documents is None:
+                        documents = _documents(text)
+                    at = bisect.bisect_right(documents, start) - 1
+                    held = holds.get((rule.within, at))
+                    if held is None:
+                        found_in = rule.within.search(text, documents[at], documents[at + 1])
+                        held = holds[rule.within, at] = found_in is not None
+                    if not held:
                         continue
                 if rule.id == "private-key":
                     if start < key_reach:
@@ -1332,6 +1358,11 @@ def _extend_left(
     if joined and (not escaped or _ESCAPE_END.search(text, max(0, index - 6), index) is None):
         return -1
     return index
+
+
+def _documents(text: str) -> list[int]:
+    """Where the documents of `text` start, and its end (see `_DOCUMENT_BREAK`)."""
+    return [0, *(m.start() for m in _DOCUMENT_BREAK.finditer(text)), len(text)]
 
 
 def _key_ends(text: str) -> list[int]:
