@@ -695,6 +695,7 @@ _VALIDATORS: dict[str, Validator] = {
     for valid in (
         *(_real_token, _real_webhook, _near_key, _not_aws_example, _base64_secret),
         *(_basic_credentials, _user_password, _azure_client_secret, _newrelic_license),
+        _real_password,
         *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
     )
 }
@@ -848,6 +849,11 @@ _SECRETS = r"""
     azure-secret  azure_client_secret  q~  left=azure  left_max=4
         an Azure storage, service bus or client secret
         Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])
+    # A shared access signature's `sig=`, last in its query, `sv=` (a date) always before.
+    azure-secret  real_token  sv=  anchored  group=1
+        an Azure storage, service bus or client secret
+        sv=(?<![A-Za-z0-9_]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s\"'<>`]{0,1000}?[?&;]sig=
+        ([A-Za-z0-9%+/=]{20,200})(?![A-Za-z0-9%+/=])
     heroku-key  near_key  heroku  near  anchored
         a Heroku API key
         heroku  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
@@ -894,6 +900,24 @@ _SECRETS = r"""
         secret_(?<![A-Za-z0-9_]secret_)[A-Za-z0-9]{43}(?![A-Za-z0-9_-])
         |ntn_(?<![A-Za-z0-9_]ntn_)[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_-])
     *suffixed
+    # A password given on a command line. mysql takes it attached (`-pSECRET`; `-p NAME`
+    # prompts for it and opens database NAME), docker, sshpass and redis-cli after a space.
+    cli-password  real_password  mysql,mariadb  anchored  group=1
+        a password on a command line
+        (?i:mysql|mariadb)[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-p|--password=)[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  docker  anchored  group=1
+        a password on a command line
+        (?i:docker)[ \t]{1,3}login[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-p|--password)
+        (?:[ \t]{1,3}|=)[\"']?([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  sshpass  anchored  group=1
+        a password on a command line
+        (?i:sshpass)[^\n<\\]{0,100}?(?<![A-Za-z0-9_-])-p[ \t]{0,3}[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  redis-cli  anchored  group=1
+        a password on a command line
+        (?i:redis-cli)[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-a|--pass)[ \t]{1,3}[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
     url-credentials  user_password  -  group=1
         credentials in a URL
         ://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])
