@@ -540,29 +540,35 @@ _LEFT_CHARS = {
 
 # Names that hold a secret's word but name something public: a public key, a sort,
 # cache or idempotency key, a checksum (Helm's `checksum/secret`); and, at their end, an
-# identifier, a fingerprint or a hash (`kms_key_id`, `KeyId`, `signing_key_fingerprint`).
+# identifier, a fingerprint or a hash (`kms_key_id`, `KeyId`, `signing_key_fingerprint`),
+# checked once where the name ends.
 _PUBLIC_PREFIXES = ("public", "sort", "idempotency", "cache", "checksum", "partition")
 _ID_SUFFIXES = ("id", "ids", "arn")
 _PUBLIC_SUFFIXES = ("name", "fingerprint", "checksum", "hash", "digest")
 _NOT_AFTER_PREFIX = "".join(
     f"(?<!(?i:{word}).)(?<!(?i:{word})[_./-].)" for word in _PUBLIC_PREFIXES
 )
-_NOT_BEFORE_SUFFIX = "".join(
-    f"(?<![_.-](?i:{word}))(?<![a-z]{word.capitalize()})(?<![a-z]{word.upper()})"
-    for word in _ID_SUFFIXES
-) + "".join(f"(?<!(?i:{word}))" for word in _PUBLIC_SUFFIXES)
+_NOT_BEFORE_SUFFIX = (
+    "(?![A-Za-z0-9_.-])"
+    + "".join(
+        f"(?<![_.-](?i:{word}))(?<![a-z]{word.capitalize()})(?<![a-z]{word.upper()})"
+        for word in _ID_SUFFIXES
+    )
+    + "".join(f"(?<!(?i:{word}))" for word in _PUBLIC_SUFFIXES)
+)
 # An ARN's service or resource type (`arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`):
 # the word right after a `:` and right before the next one, no space after it.
 _NOT_ARN_PART = r"(?:(?<!:.)|(?![A-Za-z0-9_.-]{0,40}:[^\s:]))"
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
 # One character class first, so that `re` skips quickly to where a keyword can start.
-_KEYWORD = (
-    rf"[PpSsTtCcAaKk]{_NOT_AFTER_PREFIX}{_NOT_ARN_PART}"
+# The words are looked for before the names around them, which only a keyword's start pays.
+_KEYWORD_REST = (
     r"(?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
     r"|(?<=[Tt])(?i:oken)|(?<=[Cc])(?i:redentials?)|(?<=[Aa])(?i:pi[_.-]?key)"
     r"|(?<=k)(?<![A-Za-z].)ey|(?<=K)(?:ey|EY))"
 )
+_KEYWORD = rf"[PpSsTtCcAaKk](?={_KEYWORD_REST}){_NOT_AFTER_PREFIX}{_NOT_ARN_PART}{_KEYWORD_REST}"
 # How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->`, JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
 # `key="ApiToken" value=`; then an optional opening quote. Markdown may close a code span
@@ -849,8 +855,9 @@ _SECRETS = r"""
     azure-secret  azure_client_secret  q~  left=azure  left_max=4
         an Azure storage, service bus or client secret
         Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])
-    # A shared access signature's `sig=`, last in its query, `sv=` (a date) always before.
-    azure-secret  real_token  sv=  anchored  group=1
+    # A shared access signature's `sig=` in a storage URL: last in its query, `sv=` (a
+    # date) always before it.
+    azure-secret  real_token  windows.net  group=1
         an Azure storage, service bus or client secret
         sv=(?<![A-Za-z0-9_]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s\"'<>`]{0,1000}?[?&;]sig=
         ([A-Za-z0-9%+/=]{20,200})(?![A-Za-z0-9%+/=])
