@@ -57,6 +57,9 @@ class Rule:
     anchors: tuple[str, ...] = ()
     """Words (lower case) one of which every match starts with: the keyword automaton's
     hits are where the pattern is tried, instead of a search through the whole text."""
+    within: re.Pattern[str] | None = None
+    """What the document holding a value must also hold (a YAML document, between `---`
+    lines, code fences or `<pre>` tags), for a value that only its document makes one."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,8 @@ def _not_stopword(value: str) -> bool:
 _REFERENCE = re.compile(
     r"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:[(\[].*)?|[(\[].*)"
 )
-_SLUG = re.compile(r"[a-z]+(?:[_./+-][a-z0-9]+)*|[A-Z]+(?:[_./+-][A-Z0-9]+)*")
+# A year's quarter or half (`tok_2026Q1_rotation`) is a date in a slug, not randomness.
+_SLUG = re.compile(r"[a-z]+(?:[_./+-](?:[a-z0-9]+|[0-9]{4}[QH][1-4]))*|[A-Z]+(?:[_./+-][A-Z0-9]+)*")
 _LOWER_RUN = re.compile(r"[a-z]{3,}")
 
 
@@ -242,7 +246,16 @@ _CLASSES = (
 _ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
+# A key's fingerprint (`SHA256:uNiVzt...` from ssh-keygen) names a public key, an ARN
+# names a resource (a secret's too), a cache key of CI (`npm-Linux-<hash of the lock
+# file>`) names a cache. None is a secret.
+_FINGERPRINT = re.compile(r"(?:SHA(?:1|256|384|512)|MD5):|arn:aws[a-z-]{0,12}:")
+_CACHE_KEY = re.compile(r"(?:[A-Za-z0-9.]+-){0,4}(?:Linux|Windows|macOS)-[A-Za-z0-9._-]{8,200}")
+
+
 def _high_entropy(value: str) -> bool:
+    if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value):
+        return False
     chars = set(value)
     classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
     return (
@@ -442,6 +455,7 @@ def _rule(
     left: frozenset[str] | None = None,
     left_max: int = 0,
     anchors: Iterable[str] = (),
+    within: re.Pattern[str] | None = None,
 ) -> Rule:
     anchors = tuple(anchors)
     return Rule(
@@ -456,6 +470,7 @@ def _rule(
         left,
         left_max,
         anchors,
+        within,
     )
 
 
@@ -464,17 +479,51 @@ def _secret(id: str, description: str, pattern: str, **options: Any) -> Rule:
     return _rule(id, "secret", description, pattern, **options)
 
 
+# What may end right before a token in an encoded text: a percent escape (`?code%3Dghp_`
+# in a query string), a JSON or log escape (`\nghp_`, `\u0026ghp_`). Its last character
+# is a letter or digit, which a token-start look-behind alone would take for the token's.
+_ESCAPES = (r"%[0-9A-Fa-f]{2}", r"\\[ntr]", r"\\u[0-9A-Fa-f]{4}")
+_ESCAPE_END = re.compile(f"(?:{'|'.join(_ESCAPES)})$")
+
+
+def _token_start(not_after: str, start: str) -> str:
+    """A look-behind at a token's first characters (`start`, a regex of fixed width): no
+    character of `not_after` (a class) before them, or an escape."""
+    escaped = "".join(f"|(?<={escape}{start})" for escape in _ESCAPES)
+    return f"(?:(?<!{not_after}{start}){escaped})"
+
+
+# A token-start look-behind of a hand-written pattern: `(?<![class]start)`.
+_START_LOOKBEHIND = re.compile(r"\(\?<!(\[[^\]]*\])((?:\\.|\[[^\]]*\]|[^\\()\[])+)\)")
+
+
+def _escapable(pattern: str) -> str:
+    """`pattern` with each token-start look-behind also accepting an escape before it."""
+    return _START_LOOKBEHIND.sub(lambda m: _token_start(m[1], m[2]), pattern)
+
+
 def _token(prefix: str, body: str, *, chars: str = "A-Za-z0-9_-") -> str:
     """A token that starts with a literal `prefix` where no token character precedes it
     and ends where none follows: `re` skips to the prefix, the look-behind checks once."""
     literal = re.escape(prefix)
-    return f"{literal}(?<![A-Za-z0-9_]{literal}){body}(?![{chars}])"
+    return f"{literal}{_token_start('[A-Za-z0-9_]', literal)}{body}(?![{chars}])"
+
+
+# What else a value after a product's name may be named (`herokuapp.com request_id=`,
+# `Datadog trace 4bf9...`): an id of that thing, not the product's key.
+_OTHER_NAMES = ("request", "trace", "span", "correlation")
 
 
 def _near(keyword: str, value: str, reach: int = 40) -> str:
     """A value within `reach` characters after a product's name (case-insensitive), which
-    is what tells an otherwise plain hex string or UUID apart as that product's key."""
-    return f"(?i:{keyword})[^\n]{{0,{reach}}}?(?<![A-Za-z0-9_+/.-])({value})(?![A-Za-z0-9_+/-])"
+    is what tells an otherwise plain hex string or UUID apart as that product's key.
+
+    The characters between cross no line, tag or backslash: the gate reads a page's raw
+    HTML and its search index as written, where `</li><li>` or `\\n` is what ends a list
+    item, and a name in one item must not reach a value in the next. Nor do they hold
+    another name of the value (`_OTHER_NAMES`). A value right after `/` is a URL's path."""
+    gap = f"(?:(?!(?i:{'|'.join(_OTHER_NAMES)}))[^\n<\\\\]){{0,{reach}}}?"
+    return f"(?i:{keyword}){gap}(?<![A-Za-z0-9_+/.-])({value})(?![A-Za-z0-9_+/-])"
 
 
 _AZURE_CHARS = frozenset(string.ascii_letters + string.digits + "_~.-")
@@ -489,22 +538,47 @@ _LEFT_CHARS = {
     "local-part": _LOCAL_PART,
 }
 
+# Names that hold a secret's word but name something public: a public key, a sort,
+# cache or idempotency key, a checksum (Helm's `checksum/secret`); and, at their end, an
+# identifier, a fingerprint or a hash (`kms_key_id`, `KeyId`, `signing_key_fingerprint`),
+# checked once where the name ends.
+_PUBLIC_PREFIXES = ("public", "sort", "idempotency", "cache", "checksum", "partition")
+_ID_SUFFIXES = ("id", "ids", "arn")
+_PUBLIC_SUFFIXES = ("name", "fingerprint", "checksum", "hash", "digest")
+_NOT_AFTER_PREFIX = "".join(
+    f"(?<!(?i:{word}).)(?<!(?i:{word})[_./-].)" for word in _PUBLIC_PREFIXES
+)
+_NOT_BEFORE_SUFFIX = (
+    "(?![A-Za-z0-9_.-])"
+    + "".join(
+        f"(?<![_.-](?i:{word}))(?<![a-z]{word.capitalize()})(?<![a-z]{word.upper()})"
+        for word in _ID_SUFFIXES
+    )
+    + "".join(f"(?<!(?i:{word}))" for word in _PUBLIC_SUFFIXES)
+)
+# An ARN's service or resource type (`arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`):
+# the word right after a `:` and right before the next one, no space after it.
+_NOT_ARN_PART = r"(?:(?<!:.)|(?![A-Za-z0-9_.-]{0,40}:[^\s:]))"
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
 # One character class first, so that `re` skips quickly to where a keyword can start.
-_KEYWORD = (
-    r"[PpSsTtCcAaKk](?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
+# The words are looked for before the names around them, which only a keyword's start pays.
+_KEYWORD_REST = (
+    r"(?:(?<=[Pp])(?i:ass(?:word|wd|phrase)?|wd)|(?<=[Ss])(?i:ecret)"
     r"|(?<=[Tt])(?i:oken)|(?<=[Cc])(?i:redentials?)|(?<=[Aa])(?i:pi[_.-]?key)"
     r"|(?<=k)(?<![A-Za-z].)ey|(?<=K)(?:ey|EY))"
 )
+_KEYWORD = rf"[PpSsTtCcAaKk](?={_KEYWORD_REST}){_NOT_AFTER_PREFIX}{_NOT_ARN_PART}{_KEYWORD_REST}"
 # How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->`, JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
-# `key="ApiToken" value=`; then an optional opening quote.
+# `key="ApiToken" value=`; then an optional opening quote. Markdown may close a code span
+# or bold around the name and open one around the value (`` `api_token`: `...` ``,
+# `**token**: `): the gate reads the page's text without them, so redaction must too.
 _ASSIGN = (
-    r"(?:[\"'\]]?[ \t]{0,3}(?:=>|->|::=|[:?+]?=|:|,)[ \t]{0,3}"
+    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|->|::=|[:?+]?=|:|,)[ \t]{0,3}"
     r"|[\"'][ \t]{1,3}value[ \t]{0,3}=[ \t]{0,3}"
     r"|>)"
-    r"[\"'`]?"
+    r"(?:[\"'`]|\*\*)?"
 )
 # A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it.
 _VALUE = r"([^\s\"'`<>,;|\\]{8,200})"
@@ -627,10 +701,18 @@ _VALIDATORS: dict[str, Validator] = {
     for valid in (
         *(_real_token, _real_webhook, _near_key, _not_aws_example, _base64_secret),
         *(_basic_credentials, _user_password, _azure_client_secret, _newrelic_license),
+        _real_password,
         *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
     )
 }
-_OPTIONS = frozenset(("near", "anchored", "group", "left", "left_max", "kind"))
+_OPTIONS = frozenset(("near", "anchored", "group", "left", "left_max", "kind", "within"))
+# What a value's document must hold, by the name a table's `within=` option gives.
+_DOCUMENTS = {
+    "secret-manifest": re.compile(r"(?<![A-Za-z0-9_])kind:[ \t]{1,4}[\"']?Secret(?![A-Za-z0-9_])"),
+}
+# Where a document ends: a YAML separator, a code fence, a `<pre>` block of a page, a NUL
+# (the gate joins the texts of a page, a code block one of them, with one).
+_DOCUMENT_BREAK = re.compile(r"(?m)^[ \t]{0,12}(?:---|\.\.\.|```|~~~)|<pre[\s>]|</pre>|\x00")
 
 
 def _rules(
@@ -664,6 +746,8 @@ def _rules(
         if "near" in options:
             keyword, value = re.split(r" {2,}", pattern)
             pattern, group = _near(keyword, value), 1
+        elif kind == "secret":
+            pattern = _escapable(pattern)
         rules.append(
             _rule(
                 rule_id,
@@ -677,6 +761,7 @@ def _rules(
                 left=_LEFT_CHARS[options["left"]] if "left" in options else None,
                 left_max=int(options.get("left_max", "0")),
                 anchors=words if "anchored" in options else (),
+                within=_DOCUMENTS[options["within"]] if "within" in options else None,
             )
         )
     return tuple(rules)
@@ -688,10 +773,10 @@ def _rules(
 # and options, two or more spaces apart (a head that ends with a comma goes on on the next
 # line); what it is, indented below; then the pattern, on as many lines as it takes, joined
 # without their indents. Options: `group=N`, `left=NAME` (in `_LEFT_CHARS`), `left_max=N`
-# and `kind=KIND` set the `Rule` fields; `anchored`: the hints are also the anchors;
-# `near`: the pattern is a product's name and its key's value, two spaces apart (see
-# `_near`). A line `*name` stands for a group of rules declared elsewhere; `# ` starts a
-# comment line.
+# and `kind=KIND` set the `Rule` fields, `within=NAME` its `within` (in `_DOCUMENTS`);
+# `anchored`: the hints are also the anchors; `near`: the pattern is a product's name and
+# its key's value, two spaces apart (see `_near`). A line `*name` stands for a group of
+# rules declared elsewhere; `# ` starts a comment line.
 _SECRETS = r"""
     aws-access-key  not_aws_example  akia,asia,abia,acca,a3t
         an AWS access key id
@@ -770,6 +855,12 @@ _SECRETS = r"""
     azure-secret  azure_client_secret  q~  left=azure  left_max=4
         an Azure storage, service bus or client secret
         Q~(?<=[0-9]Q~)[A-Za-z0-9_~.-]{30,33}[A-Za-z0-9_~-](?![A-Za-z0-9_~-])
+    # A shared access signature's `sig=` in a storage URL: last in its query, `sv=` (a
+    # date) always before it.
+    azure-secret  real_token  windows.net  group=1
+        an Azure storage, service bus or client secret
+        sv=(?<![A-Za-z0-9_]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s\"'<>`]{0,1000}?[?&;]sig=
+        ([A-Za-z0-9%+/=]{20,200})(?![A-Za-z0-9%+/=])
     heroku-key  near_key  heroku  near  anchored
         a Heroku API key
         heroku  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
@@ -802,14 +893,12 @@ _SECRETS = r"""
     pagerduty-key  near_key  pagerduty  near  anchored
         a PagerDuty key
         pagerduty  [a-f0-9]{32}|[A-Za-z0-9_+-]{20}
-    # Not a `near` rule: `_`, `+`, `/` and `.` may touch this value, as they may not there.
-    opsgenie-key  real_token  opsgenie  anchored  group=1
+    opsgenie-key  real_token  opsgenie  near  anchored
         an Opsgenie key
-        (?i:opsgenie)[^\n]{0,40}?(?<![A-Za-z0-9-])
-        ([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})
-        (?![A-Za-z0-9-])
-    # In a text holding a Secret manifest, a base64 value under its keys.
-    kubernetes-secret  base64_secret  kind: secret  group=1
+        opsgenie  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
+    # In a YAML document holding `kind: Secret`, a base64 value under its keys: a page
+    # that mentions a Secret may show a kubeconfig or a ConfigMap in another.
+    kubernetes-secret  base64_secret  kind: secret  group=1  within=secret-manifest
         a value of a Kubernetes Secret
         (?m)^[ \t]{1,12}[A-Za-z0-9_.-]{1,100}:[ \t]{1,4}[\"']?([A-Za-z0-9+/]{12,4000}={0,2})
         [\"']?[ \t]*$
@@ -818,6 +907,24 @@ _SECRETS = r"""
         secret_(?<![A-Za-z0-9_]secret_)[A-Za-z0-9]{43}(?![A-Za-z0-9_-])
         |ntn_(?<![A-Za-z0-9_]ntn_)[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_-])
     *suffixed
+    # A password given on a command line. mysql takes it attached (`-pSECRET`; `-p NAME`
+    # prompts for it and opens database NAME), docker, sshpass and redis-cli after a space.
+    cli-password  real_password  mysql,mariadb  anchored  group=1
+        a password on a command line
+        (?i:mysql|mariadb)[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-p|--password=)[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  docker  anchored  group=1
+        a password on a command line
+        (?i:docker)[ \t]{1,3}login[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-p|--password)
+        (?:[ \t]{1,3}|=)[\"']?([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  sshpass  anchored  group=1
+        a password on a command line
+        (?i:sshpass)[^\n<\\]{0,100}?(?<![A-Za-z0-9_-])-p[ \t]{0,3}[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
+    cli-password  real_password  redis-cli  anchored  group=1
+        a password on a command line
+        (?i:redis-cli)[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-a|--pass)[ \t]{1,3}[\"']?
+        ([^\s\"'`<>\\;|&]{4,128})
     url-credentials  user_password  -  group=1
         credentials in a URL
         ://(?<=[A-Za-z0-9]://)([^\s/?#@:\"'<>]{1,128}:[^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])
@@ -856,7 +963,7 @@ SECRET_RULES: tuple[Rule, ...] = (
     _secret("private-key", "a private key", BEGIN_PRIVATE_KEY.pattern, hints=("private key",)),
     *_rules(_SECRETS, "secret", prefixed=_PREFIXED, suffixed=_SUFFIXED),
     _after_keyword(
-        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_ASSIGN}{_VALUE}",
+        rf"{_KEYWORD}[A-Za-z0-9_.-]{{0,30}}{_NOT_BEFORE_SUFFIX}{_ASSIGN}{_VALUE}",
         ("pass", "pwd", "secret", "token", "credential", "api", "key"),
     ),
     # A command-line flag: `--api-token VALUE`.
@@ -1197,6 +1304,8 @@ class Detector:
         aligned = False
         key_ends: list[int] | None = None
         key_reach = -1
+        documents: list[int] | None = None
+        holds: dict[tuple[re.Pattern[str], int], bool] = {}
         found: list[tuple[int, int, int, Match]] = []
         verdicts: dict[tuple[int, str], bool] = {}
         searched: dict[re.Pattern[str], list[re.Match[str]]] = {}
@@ -1218,8 +1327,20 @@ class Detector:
             for m in shared:
                 start, end = m.span(rule.group)
                 if rule.left is not None:
-                    start = _extend_left(text, start, rule.left, rule.left_max)
+                    start = _extend_left(
+                        text, start, rule.left, rule.left_max, escaped=rule.kind == "secret"
+                    )
                     if start < 0:
+                        continue
+                if rule.within is not None:
+                    if documents is None:
+                        documents = _documents(text)
+                    at = bisect.bisect_right(documents, start) - 1
+                    held = holds.get((rule.within, at))
+                    if held is None:
+                        found_in = rule.within.search(text, documents[at], documents[at + 1])
+                        held = holds[rule.within, at] = found_in is not None
+                    if not held:
                         continue
                 if rule.id == "private-key":
                     if start < key_reach:
@@ -1272,15 +1393,25 @@ def _search(rule: Rule, text: str) -> Iterator[re.Match[str]]:
         pos = max(m.start(rule.group), m.start() + 1)
 
 
-def _extend_left(text: str, start: int, chars: frozenset[str], most: int) -> int:
+def _extend_left(
+    text: str, start: int, chars: frozenset[str], most: int, *, escaped: bool = False
+) -> int:
     """The start of a value whose pattern matched at `start`; -1 if nothing or too much
-    precedes it."""
+    precedes it (`escaped`: unless what precedes is an escape, see `_ESCAPES`)."""
     index = start
     while index > 0 and start - index < most and text[index - 1] in chars:
         index -= 1
-    if index == start or (index > 0 and text[index - 1] in chars):
+    if index == start:
+        return -1
+    joined = index > 0 and text[index - 1] in chars
+    if joined and (not escaped or _ESCAPE_END.search(text, max(0, index - 6), index) is None):
         return -1
     return index
+
+
+def _documents(text: str) -> list[int]:
+    """Where the documents of `text` start, and its end (see `_DOCUMENT_BREAK`)."""
+    return [0, *(m.start() for m in _DOCUMENT_BREAK.finditer(text)), len(text)]
 
 
 def _key_ends(text: str) -> list[int]:
