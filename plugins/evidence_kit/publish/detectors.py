@@ -1001,8 +1001,89 @@ _LEADING_LOOKBEHIND = re.compile(
     r"(?P<lead>\\.|\[[^\]]*\]|[^\\(\[?*+{|.^$])(?P<rest>[^\\(\[?*+{|.^$]*)"
     r"\(\?<!(?P<cls>\[[^\]]*\])(?P<tail>[^()]*)\)"
 )
-# A bounded repeat of a class that can match a non-ASCII character: hyperscan counts bytes.
-_WIDE_REPEAT = re.compile(r"(?P<atom>\[\^(?:\\.|[^\]\\])*\]|(?<!\\)\.)\{(?P<least>[0-9]+),[0-9]+\}")
+# `re` reads a pattern in Unicode, hyperscan (no UTF-8 mode: a text may hold lone
+# surrogates) in bytes. To `re`, `\s` is also U+00A0, U+202F and the ideographic space,
+# `\w` and `\d` are any script's letters and digits, and in any case `k` is also the Kelvin
+# sign, `s` the long s and `i` the dotted and dotless I; one character may be four bytes.
+_TOKEN = re.compile(
+    r"\[\^?\]?(?:\\.|[^\]\\])*\]"
+    r"|\\u[0-9a-fA-F]{4}|\\.|\((?:\?(?:[aiLmsux-]*[:)]|<?[=!]|P<\w+>))?|."
+)
+_REPEAT = re.compile(r"(?:\{(?P<least>[0-9]+)(?:,[0-9]*)?\}|(?P<op>[?*+]))(?P<lazy>\??)")
+_UNICODE_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}")
+_ESCAPE = re.compile(r"\\.")
+_FOLDED = frozenset("iksIKS")
+# Any byte of a character outside ASCII; and the separators `re` counts as `\s` and
+# hyperscan does not.
+_HIGH = r"\x80-\xff"
+_SPACES = r"\x1c-\x1f"
+
+
+def _as_bytes(atom: str, caseless: bool) -> tuple[str, bool]:
+    """One atom of a pattern as hyperscan reads bytes (matching at least what `re` matches),
+    and whether it may need several bytes where `re` takes one character."""
+    if atom.startswith("[^"):
+        return _UNICODE_ESCAPE.sub("", atom), True
+    if atom.startswith("["):
+        body = atom[1:-1]
+        plain = "".join(c for c in _UNICODE_ESCAPE.sub("", body) if c.isascii())
+        letters = _ESCAPE.sub("", body)
+        folded = caseless and (
+            any(c in _FOLDED for c in letters) or re.search("[A-Za-z]-[A-Za-z]", letters)
+        )
+        if plain == body and not folded and not re.search(r"\\[swd]", body):
+            return atom, False
+        spaces = _SPACES if r"\s" in body else ""
+        return f"[{_HIGH}{spaces}{plain}]", True
+    if atom in (".", r"\S", r"\W", r"\D"):
+        return atom, True
+    if atom in (r"\s", r"\w", r"\d"):
+        spaces = _SPACES if atom == r"\s" else ""
+        return f"[{_HIGH}{spaces}{atom}]", True
+    if _UNICODE_ESCAPE.fullmatch(atom) or not atom.isascii():
+        return f"[{_HIGH}]", True
+    if caseless and atom in _FOLDED:
+        return f"[{_HIGH}{atom}]", True
+    return atom, False
+
+
+def _in_bytes(pattern: str) -> str:
+    """`pattern` as hyperscan reads bytes: every atom that `re` reads in Unicode widened to
+    the bytes it may take, its repeat left open."""
+    out: list[str] = []
+    outer: list[bool] = []  # whether the enclosing groups are case-blind
+    caseless = False
+    pos = 0
+    while pos < len(pattern):
+        token = _TOKEN.match(pattern, pos)
+        if token is None:  # pragma: no cover - `.` matches any character but a newline
+            out.append(pattern[pos])
+            pos += 1
+            continue
+        atom = token.group()
+        pos = token.end()
+        if atom.startswith("(") or atom == ")":
+            if atom == ")":
+                caseless = outer.pop() if outer else False
+            else:
+                flags = atom[2:-1] if atom[:2] == "(?" and atom[-1] in ":)" else ""
+                on, _, off = flags.partition("-")
+                if not atom.endswith(")"):
+                    outer.append(caseless)
+                caseless = ("i" in on or caseless) and "i" not in off
+            out.append(atom)
+            continue
+        written, wide = _as_bytes(atom, caseless)
+        repeat = _REPEAT.match(pattern, pos)
+        if wide and repeat is not None:
+            pos = repeat.end()
+            least, op = repeat.group("least", "op")
+            written += f"{{{least},}}" if least is not None else "*" if op in "?*" else "+"
+            written += repeat.group("lazy")
+        elif wide:
+            written += "+"
+        out.append(written)
+    return "".join(out)
 
 
 def prefilter_form(pattern: str) -> str:
@@ -1011,8 +1092,10 @@ def prefilter_form(pattern: str) -> str:
 
     Hyperscan's prefilter mode drops look-arounds, and a dropped leading look-behind lets a
     number match inside every date; it is written as what it means (`(?:^|[^...])X`).
-    A bounded repeat of a negated class or `.` counts bytes there, characters here, so it
-    is left open above. Other look-arounds are left to the prefilter mode, which widens.
+    An atom `re` reads in Unicode (a negated class, `.`, `\\s`, `\\w`, a non-ASCII
+    character, a letter read in any case) may take several bytes here: it is widened to
+    them and its repeat left open. Other look-arounds are left to the prefilter mode,
+    which widens.
     """
     leading = _LEADING_LOOKBEHIND.match(pattern)
     if leading is not None:
@@ -1020,7 +1103,7 @@ def prefilter_form(pattern: str) -> str:
         if (tail == "." and not rest) or tail == lead + rest:
             negated = "[" + cls[2:] if cls.startswith("[^") else "[^" + cls[1:]
             pattern = f"(?:^|{negated}){lead}{rest}{pattern[leading.end() :]}"
-    return _WIDE_REPEAT.sub(lambda m: f"{m.group('atom')}{{{m.group('least')},}}", pattern)
+    return _in_bytes(pattern)
 
 
 def loose(rule: Rule) -> bool:
