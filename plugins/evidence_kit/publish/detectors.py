@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import datetime
 import functools
 import hashlib
 import html
@@ -349,11 +350,37 @@ def iban(value: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
+# A day, month and year (either order) that a time follows reads as a trunk-0 number.
+_DATE = re.compile(r"([0-9]{2})([/.-])([0-9]{2})\2((?:19|20)[0-9]{2})")
+
+
+def _date(value: str) -> bool:
+    written = _DATE.match(value)
+    if written is None:
+        return False
+    first, _, second, year = written.groups()
+    for day, month in ((first, second), (second, first)):
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _fictional(digits: str) -> bool:
+    """A North American number of 555-0100 to 555-0199, which NANPA keeps for fiction."""
+    national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    return len(national) == 10 and national[3:8] == "55501"
+
+
 def _phone(value: str) -> bool:
     digits = _digits(value)
+    if _fictional(digits):
+        return False
     if value.startswith("+"):
         return 8 <= len(digits) <= 15
-    return 9 <= len(digits) <= 12 and len(set(digits)) > 2
+    return 9 <= len(digits) <= 12 and len(set(digits)) > 2 and not _date(value)
 
 
 # Reserved for documentation (RFC 2606, RFC 6761): no person is reached there.
@@ -883,12 +910,18 @@ _PERSONAL = r"""
     email  personal_email  @  left=local-part  left_max=64
         an email address
         @(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])
+    # `tel:+44...` in a link; groups apart by up to three spaces (no-break, narrow and thin
+    # ones too) or by a line break where markdown wraps.
     phone  phone  +
         a phone number
-        \+(?<![\w+.:/-].)[1-9](?:[ .()-]{0,2}[0-9]){6,14}(?![\w-]|\.[0-9])
+        \+(?<![\w+./-].)(?<!(?<![Tt][Ee][Ll]):.)[1-9]
+        (?:(?:[ .()\u00a0\u2007\u2009\u202f-]{0,3}|[ \t]{0,2}\n[ \t]{0,8})[0-9]){6,14}
+        (?![\w-]|\.[0-9])
+    # Spaces alone do not make a North American number: `250 500 1000 ms` is not one.
     phone  phone  -
         a phone number
-        [2-9](?<![\w+.:/-].)[0-9]{2}[ .-][2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
+        [2-9](?<![\w+.:/-].)[0-9]{2}(?:[.-][2-9][0-9]{2}[ .-]|[ ][2-9][0-9]{2}[.-])[0-9]{4}
+        (?![\w-]|\.[0-9])
     phone  phone  (
         a phone number
         \((?<![\w+.:/-].)[2-9][0-9]{2}\)[ .-]?[2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
