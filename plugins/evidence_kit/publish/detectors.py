@@ -389,9 +389,27 @@ _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 _EXAMPLE_LOCAL_PARTS = frozenset(("example", "user", "someone", "username", "name", "you"))
 
 
+# Default logins of Git hosts' SSH and of cloud images (`git@github.com:org/repo.git`,
+# `ssh ec2-user@bastion...`): accounts on a host, not people's mailboxes. `admin` and
+# `deploy` stay out: companies use them as real mailboxes.
+_SYSTEM_ACCOUNTS = frozenset(
+    ("git", "ec2-user", "ubuntu", "centos", "debian", "fedora", "root", "postgres", "azureuser")
+)
+# What follows `@` in names that are no addresses: systemd template units
+# (`getty@tty1.service`) and image variants (`dashboard@2x.png`).
+_NOT_TLDS = frozenset(
+    (
+        *("service", "socket", "target", "timer", "mount", "automount", "swap", "path"),
+        *("slice", "scope", "device"),
+        *("png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "pdf"),
+    )
+)
+
+
 def _personal_email(value: str) -> bool:
     local, _, domain = value.lower().rpartition("@")
-    if domain.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in _RESERVED_TLDS or tld in _NOT_TLDS or local in _SYSTEM_ACCOUNTS:
         return False
     if any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
         return False
@@ -1317,6 +1335,8 @@ class Detector:
                 start, end = m.span(rule.group)
                 if rule.left is not None:
                     start = _extend_left(text, start, rule.left, rule.left_max)
+                    if rule.left is _LOCAL_PART and start > 0:
+                        start = _past_escape(text, start, m.start(rule.group))
                     if start < 0:
                         continue
                 if rule.id == "private-key":
@@ -1379,6 +1399,21 @@ def _extend_left(text: str, start: int, chars: frozenset[str], most: int) -> int
     if index == start or (index > 0 and text[index - 1] in chars):
         return -1
     return index
+
+
+_JSON_ESCAPE = re.compile(r"u[0-9a-fA-F]{4}|[bfnrt]")
+
+
+def _past_escape(text: str, start: int, at: int) -> int:
+    """Where a local part that starts right after a backslash begins once the JSON escape
+    there (`\\u27e7`, `\\n`) is set aside: JSON read as written holds `\\u27e7@host` where
+    a redaction mark ended before a host; -1 if nothing is left before the `@` at `at`."""
+    if text[start - 1] != "\\":
+        return start
+    escape = _JSON_ESCAPE.match(text, start, at)
+    if escape is None:
+        return start
+    return escape.end() if escape.end() < at else -1
 
 
 def _key_ends(text: str) -> list[int]:
