@@ -416,18 +416,24 @@ def _personal_email(value: str) -> bool:
     return local not in _EXAMPLE_LOCAL_PARTS and "example" not in local
 
 
-# Unspecified, broadcast, loopback and the documentation ranges of RFC 5737.
-_HARMLESS = ("0.0.0.0/32", "255.255.255.255/32", "127.0.0.0/8", "192.0.2.0/24")
+# No host of anyone's: "this network", loopback, the documentation ranges of RFC 5737,
+# link-local (every cloud's metadata address 169.254.169.254), and from 224 up multicast,
+# reserved, broadcast and netmasks (`255.255.255.0`).
+_HARMLESS = ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3", "192.0.2.0/24")
 _HARMLESS_NETWORKS = tuple(
     ipaddress.ip_network(n) for n in (*_HARMLESS, "198.51.100.0/24", "203.0.113.0/24")
 )
 _PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
 
 
 def _address(value: str) -> ipaddress.IPv4Address | None:
+    """The address `value` names, unless it is harmless or a network (`10.0.0.0`, and
+    `122.0.0.0`, a browser's version)."""
+    if value.endswith(".0.0.0"):
+        return None
     try:
         address = ipaddress.IPv4Address(value)
     except ValueError:
@@ -949,12 +955,23 @@ _PERSONAL = r"""
     phone  phone  (
         a phone number
         \((?<![\w+.:/-].)0[1-9][0-9]{0,4}\)(?:[ /.-]?[0-9]{2,4}){2,4}(?![\w-]|\.[0-9])
+    # Four-part numbers that are no hosts: a version after a `/` that is not `//`
+    # (`Chrome/122.0.0.0`) or after `version`; a control or requirement id after its
+    # catalogue (`PCI DSS 10.2.1.2`, `CIS 1.1.1.1`, `PCI:10.2.1.2` in the controls matrix).
     ip-address  public_ip  .
         a public IP address
-        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        [0-9](?<![\w.].)(?<![^/]/.)
+        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
+        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
+        (?<!(?i:requirement) .)
+        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
     private-ip  private_ip  .  kind=ip-address
         a private-range IP address
-        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        [0-9](?<![\w.].)(?<![^/]/.)
+        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
+        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
+        (?<!(?i:requirement) .)
+        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
 """
 PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL, precise=False)
 
