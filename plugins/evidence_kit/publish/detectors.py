@@ -1204,8 +1204,9 @@ class Candidates:
     prefilter mode, which never reports fewer texts than the pattern matches. A rule it
     does not name is not searched at all.
 
-    Words and loose patterns are read with ASCII case folding: the few Unicode case pairs
-    `re` also folds (long s, Kelvin sign) are not letters of a keyword here.
+    Words are read with ASCII case folding: the few Unicode case pairs `re` also folds
+    (long s, Kelvin sign) are not letters of a keyword here. Loose patterns are read as
+    `re` reads them, Unicode spaces and case folding included (`prefilter_form`).
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
