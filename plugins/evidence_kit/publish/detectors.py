@@ -1091,7 +1091,8 @@ _LEADING_LOOKBEHIND = re.compile(
 # sign, `s` the long s and `i` the dotted and dotless I; one character may be four bytes.
 _TOKEN = re.compile(
     r"\[\^?\]?(?:\\.|[^\]\\])*\]"
-    r"|\\u[0-9a-fA-F]{4}|\\.|\((?:\?(?:[aiLmsux-]*[:)]|<?[=!]|P<\w+>))?|."
+    r"|\\u[0-9a-fA-F]{4}|\\.|\((?:\?(?:[aiLmsux-]*[:)]|<?[=!]|P<\w+>))?|.",
+    re.DOTALL,
 )
 _REPEAT = re.compile(r"(?:\{(?P<least>[0-9]+)(?:,[0-9]*)?\}|(?P<op>[?*+]))(?P<lazy>\??)")
 _UNICODE_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}")
@@ -1115,7 +1116,7 @@ def _as_bytes(atom: str, caseless: bool) -> tuple[str, bool]:
         folded = caseless and (
             any(c in _FOLDED for c in letters) or re.search("[A-Za-z]-[A-Za-z]", letters)
         )
-        if plain == body and not folded and not re.search(r"\\[swd]", body):
+        if plain == body and not folded and not re.search(r"\\[swdSWD]", body):
             return atom, False
         spaces = _SPACES if r"\s" in body else ""
         return f"[{_HIGH}{spaces}{plain}]", True
@@ -1140,10 +1141,7 @@ def _in_bytes(pattern: str) -> str:
     pos = 0
     while pos < len(pattern):
         token = _TOKEN.match(pattern, pos)
-        if token is None:  # pragma: no cover - `.` matches any character but a newline
-            out.append(pattern[pos])
-            pos += 1
-            continue
+        assert token is not None  # its last branch matches any character
         atom = token.group()
         pos = token.end()
         if atom.startswith("(") or atom == ")":
