@@ -85,13 +85,23 @@ def test_a_date_and_time_names_no_number_rule() -> None:
 
 
 def test_the_prefilter_form_writes_a_leading_look_behind_as_what_it_means() -> None:
-    assert prefilter_form(r"0(?<![\w+.:/-].)[1-9][0-9]{0,4}") == r"(?:^|[^\w+.:/-])0[1-9][0-9]{0,4}"
+    # A negated class may match each byte of a character: it takes one or more.
     assert (
-        prefilter_form(r"AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}") == r"(?:^|[^A-Za-z0-9])AC[0-9a-f]{32}"
+        prefilter_form(r"0(?<![\w+.:/-].)[1-9][0-9]{0,4}") == r"(?:^|[^\w+.:/-]+)0[1-9][0-9]{0,4}"
+    )
+    assert (
+        prefilter_form(r"AC(?<![A-Za-z0-9]AC)[0-9a-f]{32}") == r"(?:^|[^A-Za-z0-9]+)AC[0-9a-f]{32}"
     )
     # Hyperscan counts a bounded repeat in bytes: a repeat of a negated class is left open.
     assert prefilter_form(r"://([^\s/?#@:]{1,128}):") == r"://([^\s/?#@:]{1,}):"
     assert prefilter_form(r"[0-9]{1,3}") == r"[0-9]{1,3}"
+
+
+def test_the_prefilter_form_reads_unicode_classes_as_the_bytes_they_may_take() -> None:
+    assert prefilter_form(r"a[\s_-]{1,5}b") == r"a[\x80-\xff\x1c-\x1f\s_-]{1,}b"
+    assert prefilter_form(r"[ \u00a0.-]{0,3}") == r"[\x80-\xff .-]{0,}"
+    assert prefilter_form(r"x(?i:desk)y") == r"x(?i:de[\x80-\xffs]+[\x80-\xffk]+)y"
+    assert prefilter_form(r"k(?i:a)k") == r"k(?i:a)k"
 
 
 def test_every_rule_is_in_the_pattern_set() -> None:
@@ -121,3 +131,57 @@ def test_a_batched_search_names_every_text_with_a_match(texts: list[str], batch:
         patch.setattr(findings, "_BATCH", batch)
         touched = findings._touched(DETECTOR, texts)
     assert {i for i, text in enumerate(texts) if DETECTOR.find(text)} <= touched
+
+
+# Characters `re` reads as space, word or digit, or folds to an ASCII letter, that are
+# several bytes to hyperscan: the prefilter must read them as `re` does.
+UNICODE_PIECES = [
+    *("\u00a0", "\u202f", "\u2009", "\u2007", "\u3000", "\u2028", "\u0085", "\u1680"),
+    *("\u212a", "\u017f", "\u0130", "\u0131", "\u0663", "é", "Ä"),
+]
+SPACED = Detector.configure(deny_terms=["Globex Corporation", "Kessel Works", "Initech"])
+
+
+def test_a_deny_term_joined_by_a_unicode_space_names_the_deny_rule() -> None:
+    candidates = Candidates(SPACED.rules)
+    for space in ("\u00a0", "\u202f", "\u2009", "\u3000"):
+        text = f"The outage hit Globex{space}Corporation at noon."
+        assert SPACED.rules[0].pattern.search(text)
+        assert 0 in candidates.of(text), repr(space)
+        assert [m.rule.id for m in SPACED.find(text)] == ["deny-term"]
+
+
+def test_a_deny_term_folded_by_unicode_case_names_the_deny_rule() -> None:
+    # `re` folds the Kelvin sign to k and the long s to s.
+    candidates = Candidates(SPACED.rules)
+    for text in ("\u212aessel works", "Kes\u017fel Works", "In\u0131tech"):
+        if SPACED.rules[0].pattern.search(text):
+            assert 0 in candidates.of(text), repr(text)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *UNICODE_PIECES,
+                *("\x1c", " ", "_", "-", "0", "@", "Globex", "Corporation", "Kessel", "works"),
+                *("Ini", "tech", "ke", "sel", "Globex\u00a0Corporation"),
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_texts_with_unicode_spaces_and_letters_name_every_rule_that_matches(
+    parts: list[str],
+) -> None:
+    text = "".join(parts)
+    candidates = Candidates(SPACED.rules)
+    lowered = text.lower()
+    matching = {
+        i
+        for i, rule in enumerate(SPACED.rules)
+        if (loose(rule) or any(hint in lowered for hint in rule.hints))
+        and rule.pattern.search(text)
+    }
+    assert matching <= set(candidates.of(text))

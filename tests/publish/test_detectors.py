@@ -75,15 +75,15 @@ FINDS = [
     ("postgres://admin:s3cr3tP4ss@db.example.net/app", "url-credentials", "admin:s3cr3tP4ss"),
     ('password = "Xk9#mP2$vL8q"', "generic-secret", "Xk9#mP2$vL8q"),
     ("DB_PASSWORD_PROD: hT7!qZ2@wL9x", "generic-secret", "hT7!qZ2@wL9x"),
-    ("4111 1111 1111 1111", "card-number", "4111 1111 1111 1111"),
-    ("card 5500-0000-0000-0004.", "card-number", "5500-0000-0000-0004"),
+    ("4929 6131 8372 4400", "card-number", "4929 6131 8372 4400"),
+    ("card 5418-2937-6610-0248.", "card-number", "5418-2937-6610-0248"),
     ("DE89 3704 0044 0532 0130 00", "iban", "DE89 3704 0044 0532 0130 00"),
     ("GB82WEST12345698765432", "iban", "GB82WEST12345698765432"),
     ("Write to alice.smith+ops@corp-mail.com.", "email", "alice.smith+ops@corp-mail.com"),
-    ("Call +1 415 555 0100 now", "phone", "+1 415 555 0100"),
+    ("Call +1 415 555 2671 now", "phone", "+1 415 555 2671"),
     ("Call +442079460958", "phone", "+442079460958"),
-    ("Call (415) 555-0100", "phone", "(415) 555-0100"),
-    ("Call 415-555-0100", "phone", "415-555-0100"),
+    ("Call (415) 555-2671", "phone", "(415) 555-2671"),
+    ("Call 415-555-2671", "phone", "415-555-2671"),
     ("Ruf 030 1234 5678 an", "phone", "030 1234 5678"),
     ("Appelez 06 12 34 56 78", "phone", "06 12 34 56 78"),
     ("host 8.8.8.8 answered", "ip-address", "8.8.8.8"),
@@ -162,6 +162,13 @@ def test_redact_replaces_values_and_maps_entities_back() -> None:
         ("email", "alice&#95;x&#64;corp-mail.com"),
         ("aws-access-key", "AKIAQ3EGCANARY7X4K2Z"),
     ]
+
+
+def test_a_phone_number_spaced_with_no_break_space_entities_is_redacted() -> None:
+    out, _ = detectors.redact(
+        "Call +44&nbsp;20&nbsp;7946&nbsp;0123 now", DETECTOR, detectors.note_for
+    )
+    assert out == "Call \u27e6redacted-phone\u27e7 now"
 
 
 def test_decoded_text_maps_every_position_to_the_source() -> None:

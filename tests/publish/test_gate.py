@@ -513,11 +513,27 @@ def test_a_value_the_search_index_unwraps_is_found_there() -> None:
     # The page wraps the number over two lines (not a phone number as written); the search
     # index has the paragraph with spaces, where it is one.
     seen = gate.Seen()
-    page = "<p>call +1 415 555\n0100 now</p>"
+    page = "<p>call +1 415 555\n\n2671 now</p>"
     assert gate.scan_file("a.html", page.encode(), rules(), seen) == []
-    index = json.dumps({"docs": [{"text": "<p>call +1 415 555 0100 now</p>"}]})
+    index = json.dumps({"docs": [{"text": "<p>call +1 415 555 2671 now</p>"}]})
     hits = gate.scan_file("search/search_index.json", index.encode(), rules(), seen)
     assert [h.rule for h in hits] == ["phone"]
+
+
+def test_a_mark_before_an_at_sign_in_the_search_index_is_no_email() -> None:
+    # Material writes the mark's `⟧` as `\u27e7`: read raw, `u27e7@db.acmecorp.io`.
+    text = "postgres://\u27e6redacted-secret\u27e7@db.acmecorp.io/app"
+    index = json.dumps({"docs": [{"text": text}]})
+    assert "\\u27e7@" in index
+    assert gate.scan_file("search/search_index.json", index.encode(), rules(), Seen()) == []
+
+
+def test_an_email_after_an_escape_in_the_search_index_is_found() -> None:
+    index = json.dumps({"docs": [{"text": "on call:\nalice.smith@corp-mail.com"}]})
+    hits = gate.scan_file("search/search_index.json", index.encode(), rules(), Seen())
+    assert [h.rule for h in hits] == ["email"]
+    expected = detectors.fingerprint("alice.smith@corp-mail.com")
+    assert {h.fingerprint for h in hits} == {expected}
 
 
 def test_gate_findings_never_show_the_value(tmp_path: Path) -> None:

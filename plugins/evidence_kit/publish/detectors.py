@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import datetime
 import functools
 import hashlib
 import html
@@ -329,10 +330,26 @@ def luhn(number: str) -> bool:
 _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|3[068]|6(?:011|5|4[4-9]|2)|35")
 
 
+# Test cards printed in payment providers' documentation (Stripe, Braintree, Adyen,
+# PayPal): no one's account; a sandbox rejects any other number.
+_TEST_CARDS = frozenset(
+    (
+        *("4242424242424242", "4111111111111111", "4012888888881881", "4222222222222"),
+        *("4000056655665556", "4000000000000002", "4000000000009995", "4000002500003155"),
+        *("4000002760003184", "4000000000003220", "4000000000000077", "4000000000000341"),
+        *("5555555555554444", "5105105105105100", "5200828282828210", "2223003122003222"),
+        *("378282246310005", "371449635398431", "378734493671000", "6011111111111117"),
+        *("6011000990139424", "30569309025904", "38520000023237", "3566002020360505"),
+        *("3530111333300000", "6200000000000005", "36227206271667", "5500000000000004"),
+    )
+)
+
+
 def _card(value: str) -> bool:
     digits = _digits(value)
     return (
-        13 <= len(digits) <= 19
+        digits not in _TEST_CARDS
+        and 13 <= len(digits) <= 19
         and len(set(digits)) > 1
         and _CARD_PREFIX.match(digits) is not None
         and luhn(digits)
@@ -362,11 +379,37 @@ def iban(value: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
+# A day, month and year (either order) that a time follows reads as a trunk-0 number.
+_DATE = re.compile(r"([0-9]{2})([/.-])([0-9]{2})\2((?:19|20)[0-9]{2})")
+
+
+def _date(value: str) -> bool:
+    written = _DATE.match(value)
+    if written is None:
+        return False
+    first, _, second, year = written.groups()
+    for day, month in ((first, second), (second, first)):
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _fictional(digits: str) -> bool:
+    """A North American number of 555-0100 to 555-0199, which NANPA keeps for fiction."""
+    national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    return len(national) == 10 and national[3:8] == "55501"
+
+
 def _phone(value: str) -> bool:
     digits = _digits(value)
+    if _fictional(digits):
+        return False
     if value.startswith("+"):
         return 8 <= len(digits) <= 15
-    return 9 <= len(digits) <= 12 and len(set(digits)) > 2
+    return 9 <= len(digits) <= 12 and len(set(digits)) > 2 and not _date(value)
 
 
 # Reserved for documentation (RFC 2606, RFC 6761): no person is reached there.
@@ -375,27 +418,51 @@ _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 _EXAMPLE_LOCAL_PARTS = frozenset(("example", "user", "someone", "username", "name", "you"))
 
 
+# Default logins of Git hosts' SSH and of cloud images (`git@github.com:org/repo.git`,
+# `ssh ec2-user@bastion...`): accounts on a host, not people's mailboxes. `admin` and
+# `deploy` stay out: companies use them as real mailboxes.
+_SYSTEM_ACCOUNTS = frozenset(
+    ("git", "ec2-user", "ubuntu", "centos", "debian", "fedora", "root", "postgres", "azureuser")
+)
+# What follows `@` in names that are no addresses: systemd template units
+# (`getty@tty1.service`) and image variants (`dashboard@2x.png`).
+_NOT_TLDS = frozenset(
+    (
+        *("service", "socket", "target", "timer", "mount", "automount", "swap", "path"),
+        *("slice", "scope", "device"),
+        *("png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "pdf"),
+    )
+)
+
+
 def _personal_email(value: str) -> bool:
     local, _, domain = value.lower().rpartition("@")
-    if domain.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in _RESERVED_TLDS or tld in _NOT_TLDS or local in _SYSTEM_ACCOUNTS:
         return False
     if any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
         return False
     return local not in _EXAMPLE_LOCAL_PARTS and "example" not in local
 
 
-# Unspecified, broadcast, loopback and the documentation ranges of RFC 5737.
-_HARMLESS = ("0.0.0.0/32", "255.255.255.255/32", "127.0.0.0/8", "192.0.2.0/24")
+# No host of anyone's: "this network", loopback, the documentation ranges of RFC 5737,
+# link-local (every cloud's metadata address 169.254.169.254), and from 224 up multicast,
+# reserved, broadcast and netmasks (`255.255.255.0`).
+_HARMLESS = ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3", "192.0.2.0/24")
 _HARMLESS_NETWORKS = tuple(
     ipaddress.ip_network(n) for n in (*_HARMLESS, "198.51.100.0/24", "203.0.113.0/24")
 )
 _PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
 
 
 def _address(value: str) -> ipaddress.IPv4Address | None:
+    """The address `value` names, unless it is harmless or a network (`10.0.0.0`, and
+    `122.0.0.0`, a browser's version)."""
+    if value.endswith(".0.0.0"):
+        return None
     try:
         address = ipaddress.IPv4Address(value)
     except ValueError:
@@ -990,12 +1057,18 @@ _PERSONAL = r"""
     email  personal_email  @  left=local-part  left_max=64
         an email address
         @(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])
+    # `tel:+44...` in a link; groups apart by up to three spaces (no-break, narrow and thin
+    # ones too) or by a line break where markdown wraps.
     phone  phone  +
         a phone number
-        \+(?<![\w+.:/-].)[1-9](?:[ .()-]{0,2}[0-9]){6,14}(?![\w-]|\.[0-9])
+        \+(?<![\w+./-].)(?<!(?<![Tt][Ee][Ll]):.)[1-9]
+        (?:(?:[ .()\u00a0\u2007\u2009\u202f-]{0,3}|[ \t]{0,2}\n[ \t]{0,8})[0-9]){6,14}
+        (?![\w-]|\.[0-9])
+    # Spaces alone do not make a North American number: `250 500 1000 ms` is not one.
     phone  phone  -
         a phone number
-        [2-9](?<![\w+.:/-].)[0-9]{2}[ .-][2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
+        [2-9](?<![\w+.:/-].)[0-9]{2}(?:[.-][2-9][0-9]{2}[ .-]|[ ][2-9][0-9]{2}[.-])[0-9]{4}
+        (?![\w-]|\.[0-9])
     phone  phone  (
         a phone number
         \((?<![\w+.:/-].)[2-9][0-9]{2}\)[ .-]?[2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]|\.[0-9])
@@ -1005,12 +1078,23 @@ _PERSONAL = r"""
     phone  phone  (
         a phone number
         \((?<![\w+.:/-].)0[1-9][0-9]{0,4}\)(?:[ /.-]?[0-9]{2,4}){2,4}(?![\w-]|\.[0-9])
+    # Four-part numbers that are no hosts: a version after a `/` that is not `//`
+    # (`Chrome/122.0.0.0`) or after `version`; a control or requirement id after its
+    # catalogue (`PCI DSS 10.2.1.2`, `CIS 1.1.1.1`, `PCI:10.2.1.2` in the controls matrix).
     ip-address  public_ip  .
         a public IP address
-        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        [0-9](?<![\w.].)(?<![^/]/.)
+        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
+        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
+        (?<!(?i:requirement) .)
+        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
     private-ip  private_ip  .  kind=ip-address
         a private-range IP address
-        [0-9](?<![\w.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        [0-9](?<![\w.].)(?<![^/]/.)
+        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
+        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
+        (?<!(?i:requirement) .)
+        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
 """
 PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL, precise=False)
 
@@ -1108,8 +1192,87 @@ _LEADING_LOOKBEHIND = re.compile(
     r"(?P<lead>\\.|\[[^\]]*\]|[^\\(\[?*+{|.^$])(?P<rest>[^\\(\[?*+{|.^$]*)"
     r"\(\?<!(?P<cls>\[[^\]]*\])(?P<tail>[^()]*)\)"
 )
-# A bounded repeat of a class that can match a non-ASCII character: hyperscan counts bytes.
-_WIDE_REPEAT = re.compile(r"(?P<atom>\[\^(?:\\.|[^\]\\])*\]|(?<!\\)\.)\{(?P<least>[0-9]+),[0-9]+\}")
+# `re` reads a pattern in Unicode, hyperscan (no UTF-8 mode: a text may hold lone
+# surrogates) in bytes. To `re`, `\s` is also U+00A0, U+202F and the ideographic space,
+# `\w` and `\d` are any script's letters and digits, and in any case `k` is also the Kelvin
+# sign, `s` the long s and `i` the dotted and dotless I; one character may be four bytes.
+_TOKEN = re.compile(
+    r"\[\^?\]?(?:\\.|[^\]\\])*\]"
+    r"|\\u[0-9a-fA-F]{4}|\\.|\((?:\?(?:[aiLmsux-]*[:)]|<?[=!]|P<\w+>))?|.",
+    re.DOTALL,
+)
+_REPEAT = re.compile(r"(?:\{(?P<least>[0-9]+)(?:,[0-9]*)?\}|(?P<op>[?*+]))(?P<lazy>\??)")
+_UNICODE_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}")
+_ESCAPE = re.compile(r"\\.")
+_FOLDED = frozenset("iksIKS")
+# Any byte of a character outside ASCII; and the separators `re` counts as `\s` and
+# hyperscan does not.
+_HIGH = r"\x80-\xff"
+_SPACES = r"\x1c-\x1f"
+
+
+def _as_bytes(atom: str, caseless: bool) -> tuple[str, bool]:
+    """One atom of a pattern as hyperscan reads bytes (matching at least what `re` matches),
+    and whether it may need several bytes where `re` takes one character."""
+    if atom.startswith("[^"):
+        return _UNICODE_ESCAPE.sub("", atom), True
+    if atom.startswith("["):
+        body = atom[1:-1]
+        plain = "".join(c for c in _UNICODE_ESCAPE.sub("", body) if c.isascii())
+        letters = _ESCAPE.sub("", body)
+        folded = caseless and (
+            any(c in _FOLDED for c in letters) or re.search("[A-Za-z]-[A-Za-z]", letters)
+        )
+        if plain == body and not folded and not re.search(r"\\[swdSWD]", body):
+            return atom, False
+        spaces = _SPACES if r"\s" in body else ""
+        return f"[{_HIGH}{spaces}{plain}]", True
+    if atom in (".", r"\S", r"\W", r"\D"):
+        return atom, True
+    if atom in (r"\s", r"\w", r"\d"):
+        spaces = _SPACES if atom == r"\s" else ""
+        return f"[{_HIGH}{spaces}{atom}]", True
+    if _UNICODE_ESCAPE.fullmatch(atom) or not atom.isascii():
+        return f"[{_HIGH}]", True
+    if caseless and atom in _FOLDED:
+        return f"[{_HIGH}{atom}]", True
+    return atom, False
+
+
+def _in_bytes(pattern: str) -> str:
+    """`pattern` as hyperscan reads bytes: every atom that `re` reads in Unicode widened to
+    the bytes it may take, its repeat left open."""
+    out: list[str] = []
+    outer: list[bool] = []  # whether the enclosing groups are case-blind
+    caseless = False
+    pos = 0
+    while pos < len(pattern):
+        token = _TOKEN.match(pattern, pos)
+        assert token is not None  # its last branch matches any character
+        atom = token.group()
+        pos = token.end()
+        if atom.startswith("(") or atom == ")":
+            if atom == ")":
+                caseless = outer.pop() if outer else False
+            else:
+                flags = atom[2:-1] if atom[:2] == "(?" and atom[-1] in ":)" else ""
+                on, _, off = flags.partition("-")
+                if not atom.endswith(")"):
+                    outer.append(caseless)
+                caseless = ("i" in on or caseless) and "i" not in off
+            out.append(atom)
+            continue
+        written, wide = _as_bytes(atom, caseless)
+        repeat = _REPEAT.match(pattern, pos)
+        if wide and repeat is not None:
+            pos = repeat.end()
+            least, op = repeat.group("least", "op")
+            written += f"{{{least},}}" if least is not None else "*" if op in "?*" else "+"
+            written += repeat.group("lazy")
+        elif wide:
+            written += "+"
+        out.append(written)
+    return "".join(out)
 
 
 def prefilter_form(pattern: str) -> str:
@@ -1118,8 +1281,10 @@ def prefilter_form(pattern: str) -> str:
 
     Hyperscan's prefilter mode drops look-arounds, and a dropped leading look-behind lets a
     number match inside every date; it is written as what it means (`(?:^|[^...])X`).
-    A bounded repeat of a negated class or `.` counts bytes there, characters here, so it
-    is left open above. Other look-arounds are left to the prefilter mode, which widens.
+    An atom `re` reads in Unicode (a negated class, `.`, `\\s`, `\\w`, a non-ASCII
+    character, a letter read in any case) may take several bytes here: it is widened to
+    them and its repeat left open. Other look-arounds are left to the prefilter mode,
+    which widens.
     """
     leading = _LEADING_LOOKBEHIND.match(pattern)
     if leading is not None:
@@ -1127,7 +1292,7 @@ def prefilter_form(pattern: str) -> str:
         if (tail == "." and not rest) or tail == lead + rest:
             negated = "[" + cls[2:] if cls.startswith("[^") else "[^" + cls[1:]
             pattern = f"(?:^|{negated}){lead}{rest}{pattern[leading.end() :]}"
-    return _WIDE_REPEAT.sub(lambda m: f"{m.group('atom')}{{{m.group('least')},}}", pattern)
+    return _in_bytes(pattern)
 
 
 def loose(rule: Rule) -> bool:
@@ -1144,8 +1309,9 @@ class Candidates:
     prefilter mode, which never reports fewer texts than the pattern matches. A rule it
     does not name is not searched at all.
 
-    Words and loose patterns are read with ASCII case folding: the few Unicode case pairs
-    `re` also folds (long s, Kelvin sign) are not letters of a keyword here.
+    Words are read with ASCII case folding: the few Unicode case pairs `re` also folds
+    (long s, Kelvin sign) are not letters of a keyword here. Loose patterns are read as
+    `re` reads them, Unicode spaces and case folding included (`prefilter_form`).
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -1330,6 +1496,8 @@ class Detector:
                     start = _extend_left(
                         text, start, rule.left, rule.left_max, escaped=rule.kind == "secret"
                     )
+                    if rule.left is _LOCAL_PART and start > 0:
+                        start = _past_escape(text, start, m.start(rule.group))
                     if start < 0:
                         continue
                 if rule.within is not None:
@@ -1412,6 +1580,21 @@ def _extend_left(
 def _documents(text: str) -> list[int]:
     """Where the documents of `text` start, and its end (see `_DOCUMENT_BREAK`)."""
     return [0, *(m.start() for m in _DOCUMENT_BREAK.finditer(text)), len(text)]
+
+
+_JSON_ESCAPE = re.compile(r"u[0-9a-fA-F]{4}|[bfnrt]")
+
+
+def _past_escape(text: str, start: int, at: int) -> int:
+    """Where a local part that starts right after a backslash begins once the JSON escape
+    there (`\\u27e7`, `\\n`) is set aside: JSON read as written holds `\\u27e7@host` where
+    a redaction mark ended before a host; -1 if nothing is left before the `@` at `at`."""
+    if text[start - 1] != "\\":
+        return start
+    escape = _JSON_ESCAPE.match(text, start, at)
+    if escape is None:
+        return start
+    return escape.end() if escape.end() < at else -1
 
 
 def _key_ends(text: str) -> list[int]:
