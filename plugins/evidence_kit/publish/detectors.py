@@ -1057,11 +1057,12 @@ _PERSONAL = r"""
     email  personal_email  @  left=local-part  left_max=64
         an email address
         @(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])
-    # `tel:+44...` in a link; groups apart by up to three spaces (no-break, narrow and thin
-    # ones too) or by a line break where markdown wraps.
+    # After a label's colon too (`tel:+44...` in a link, `Mobile:+44...`); groups apart by
+    # up to three spaces (no-break, narrow and thin ones too) or by a line break where
+    # markdown wraps.
     phone  phone  +
         a phone number
-        \+(?<![\w+./-].)(?<!(?<![Tt][Ee][Ll]):.)[1-9]
+        \+(?<![\w+./-].)(?<!(?<![A-Za-z]):.)[1-9]
         (?:(?:[ .()\u00a0\u2007\u2009\u202f-]{0,3}|[ \t]{0,2}\n[ \t]{0,8})[0-9]){6,14}
         (?![\w-]|\.[0-9])
     # Spaces alone do not make a North American number: `250 500 1000 ms` is not one.
