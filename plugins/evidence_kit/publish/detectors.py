@@ -624,8 +624,9 @@ _NOT_BEFORE_SUFFIX = (
     + "".join(f"(?<!(?i:{word}))" for word in _PUBLIC_SUFFIXES)
 )
 # An ARN's service or resource type (`arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`):
-# the word right after a `:` and right before the next one, no space after it.
-_NOT_ARN_PART = r"(?:(?<!:.)|(?![A-Za-z0-9_.-]{0,40}:[^\s:]))"
+# the word right after a `:` and right before the next one, no space after it (an empty
+# region or account follows as `::`, and markdown takes a `*` in one for emphasis).
+_NOT_ARN_PART = r"(?:(?<!:.)|(?![A-Za-z0-9_.-]{0,40}:\S))"
 # What names a secret in an assignment: `password`, `DB_PASSWORD`, `clientSecret`,
 # `X_TOKEN`, `apiKey`, `"key"`. `key` alone must start a word or a camel-case part.
 # One character class first, so that `re` skips quickly to where a keyword can start.
