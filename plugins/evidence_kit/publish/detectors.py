@@ -447,10 +447,13 @@ def _personal_email(value: str) -> bool:
 
 # No host of anyone's: "this network", loopback, the documentation ranges of RFC 5737,
 # link-local (every cloud's metadata address 169.254.169.254), and from 224 up multicast,
-# reserved, broadcast and netmasks (`255.255.255.0`).
+# reserved, broadcast and netmasks (`255.255.255.0`); and the public DNS resolvers every
+# network runbook names (Google, Cloudflare, Quad9, OpenDNS).
 _HARMLESS = ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3", "192.0.2.0/24")
+_RESOLVERS = ("8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112")
 _HARMLESS_NETWORKS = tuple(
-    ipaddress.ip_network(n) for n in (*_HARMLESS, "198.51.100.0/24", "203.0.113.0/24")
+    ipaddress.ip_network(n)
+    for n in (*_HARMLESS, "198.51.100.0/24", "203.0.113.0/24", *_RESOLVERS, "208.67.220.0/22")
 )
 _PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(n)
@@ -577,8 +580,9 @@ def _token(prefix: str, body: str, *, chars: str = "A-Za-z0-9_-") -> str:
 
 
 # What else a value after a product's name may be named (`herokuapp.com request_id=`,
-# `Datadog trace 4bf9...`): an id of that thing, not the product's key.
-_OTHER_NAMES = ("request", "trace", "span", "correlation")
+# `Datadog trace 4bf9...`, `Opsgenie alert <uuid>`, `deployed from commit <sha>`): an id of
+# that thing, not the product's key.
+_OTHER_NAMES = ("request", "trace", "span", "correlation", "alert", "incident", "commit", "event")
 
 
 def _near(keyword: str, value: str, reach: int = 40) -> str:
@@ -648,8 +652,9 @@ _ASSIGN = (
     r"|>)"
     r"(?:[\"'`]|\*\*)?"
 )
-# A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it.
-_VALUE = r"([^\s\"'`<>,;|\\]{8,200})"
+# A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it. So
+# does a pilcrow: the permalink a heading ends with (`key: value¶` in a page's text).
+_VALUE = r"([^\s\"'`<>,;|\\¶]{8,200})"
 
 # Tokens a vendor marks with a fixed prefix: a line with the id, the prefix, the body's
 # pattern (no spaces), the characters a token may go on with ("-": letters, digits, _ and -)
@@ -1088,14 +1093,16 @@ _PERSONAL = r"""
         [0-9](?<![\w.].)(?<![^/]/.)
         (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
         (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
-        (?<!(?i:requirement) .)
+        (?<!(?i:requirement) .)(?<!(?i:requirements) .)(?<!(?i:section) .)(?<!(?i:clause) .)
+        (?<!(?i:firmware) .)(?<!(?i:release) .)(?<!OID .)(?<!§ .)(?<!§.)
         [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
     private-ip  private_ip  .  kind=ip-address
         a private-range IP address
         [0-9](?<![\w.].)(?<![^/]/.)
         (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
         (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
-        (?<!(?i:requirement) .)
+        (?<!(?i:requirement) .)(?<!(?i:requirements) .)(?<!(?i:section) .)(?<!(?i:clause) .)
+        (?<!(?i:firmware) .)(?<!(?i:release) .)(?<!OID .)(?<!§ .)(?<!§.)
         [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
 """
 PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL, precise=False)
