@@ -86,7 +86,7 @@ FINDS = [
     ("Call 415-555-2671", "phone", "415-555-2671"),
     ("Ruf 030 1234 5678 an", "phone", "030 1234 5678"),
     ("Appelez 06 12 34 56 78", "phone", "06 12 34 56 78"),
-    ("host 8.8.8.8 answered", "ip-address", "8.8.8.8"),
+    ("host 81.2.69.142 answered", "ip-address", "81.2.69.142"),
     ("from 10.20.30.40.", "private-ip", "10.20.30.40"),
     ("192.168.1.10", "private-ip", "192.168.1.10"),
     ("https://grafana.corp.example.com/d/x", "internal-host", "grafana.corp.example.com"),

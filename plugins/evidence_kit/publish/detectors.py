@@ -1085,27 +1085,29 @@ _PERSONAL = r"""
     phone  phone  (
         a phone number
         \((?<![\w+.:/-].)0[1-9][0-9]{0,4}\)(?:[ /.-]?[0-9]{2,4}){2,4}(?![\w-]|\.[0-9])
-    # Four-part numbers that are no hosts: a version after a `/` that is not `//`
-    # (`Chrome/122.0.0.0`) or after `version`; a control or requirement id after its
-    # catalogue (`PCI DSS 10.2.1.2`, `CIS 1.1.1.1`, `PCI:10.2.1.2` in the controls matrix).
     ip-address  public_ip  .
         a public IP address
-        [0-9](?<![\w.].)(?<![^/]/.)
-        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
-        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
-        (?<!(?i:requirement) .)(?<!(?i:requirements) .)(?<!(?i:section) .)(?<!(?i:clause) .)
-        (?<!(?i:firmware) .)(?<!(?i:release) .)(?<!OID .)(?<!§ .)(?<!§.)
-        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        {ipv4}
     private-ip  private_ip  .  kind=ip-address
         a private-range IP address
-        [0-9](?<![\w.].)(?<![^/]/.)
-        (?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)
-        (?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)
-        (?<!(?i:requirement) .)(?<!(?i:requirements) .)(?<!(?i:section) .)(?<!(?i:clause) .)
-        (?<!(?i:firmware) .)(?<!(?i:release) .)(?<!OID .)(?<!§ .)(?<!§.)
-        [0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])
+        {ipv4}
 """
-PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL, precise=False)
+# A four-part number, but none that is no host: a version after a `/` that is not `//`
+# (`Chrome/122.0.0.0`) or after `version`, `release` or `firmware`; a control,
+# requirement or section id after its catalogue or its name (`PCI DSS 10.2.1.2`,
+# `CIS 1.1.1.1`, `PCI:10.2.1.2` in the controls matrix, `section 4.2.1.3`, `OID 1.3.6.1`).
+_IPV4 = "".join(
+    (
+        r"[0-9](?<![\w.].)(?<![^/]/.)",
+        r"(?<!(?:DSS|PCI|CIS)[ :].)(?<!NIST[ :].)(?<!SOC2:.)(?<!PCIDSS:.)(?<!ISO27001:.)",
+        r"(?<!(?i:control|version) .)(?<!(?i:version): .)(?<!(?i:benchmark) .)",
+        r"(?<!(?i:requirement) .)(?<!(?i:requirements) .)(?<!(?i:section) .)",
+        r"(?<!(?i:clause) .)(?<!(?i:firmware) .)(?<!(?i:release) .)(?<!OID .)",
+        r"(?<!§ .)(?<!§.)",
+        r"[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
+    )
+)
+PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL.replace("{ipv4}", _IPV4), precise=False)
 
 PLACEHOLDER_RULE = _rule(
     "placeholder",
