@@ -99,3 +99,11 @@ def test_an_audit_build_publishes_no_escaped_value(tmp_path: Path) -> None:
     assert "jane.doe%40" not in published
     assert ESCAPED_GITHUB not in published
     assert "mailto:⟦redacted-email⟧" in published
+
+
+def test_an_invisible_character_hides_something_only_inside_a_value() -> None:
+    # A script read a byte to a character: `í` in UTF-8 is `\xc3\xad`, no soft hyphen.
+    assert Decoded.as_copied("caf\xc3\xad and \xc2\xad") is None
+    decoded = Decoded.as_copied("ab\u200bcd \u200b")
+    assert decoded is not None
+    assert decoded.text == "abcd \u200b"

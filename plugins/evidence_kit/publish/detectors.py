@@ -1631,12 +1631,15 @@ def _key_end(text: str, header_end: int, ends: list[int]) -> int:
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # The escapes of letters, digits and `@ . _ - + ~ / : =` (what tokens, addresses, hosts
-# and assignments are spelled with), and the characters a reader does not see or copy
-# into a value: soft hyphen, zero-width space and joiners, word joiner, byte order mark.
+# and assignments are spelled with), and, between two such characters, the characters a
+# reader does not see or copy into a value: soft hyphen, zero-width space and joiners,
+# word joiner, byte order mark. Only between them: a script or an image read a byte to a
+# character holds `\xad` in many a UTF-8 letter, and hides nothing there.
 _UNSEEN = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_VALUE_CHAR = "[A-Za-z0-9_.@+/=:~-]"
 _HIDING = re.compile(
     r"%(?:3[0-9AaDd]|4[0-9A-Fa-f]|5[0-9AaFf]|6[1-9A-Fa-f]|7[0-9AaEe]|2[BbDdEeFf])"
-    f"|[{_UNSEEN}]"
+    f"|(?<={_VALUE_CHAR})[{_UNSEEN}](?={_VALUE_CHAR})"
 )
 
 
