@@ -99,7 +99,8 @@ def _inflate(data: bytes, most: int) -> bytes:
     `most` bytes, so that a small bomb cannot fill the memory."""
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(data, most + 1)
+        # At least one byte asked for: zlib reads a bound of 0 as none at all.
+        out = inflater.decompress(data, max(most, 0) + 1)
     except zlib.error:
         out = b""
     if len(out) > most:
