@@ -37,8 +37,6 @@ from . import jsonstream
 if TYPE_CHECKING:
     from .redact import Detectors
 
-# Elements whose text runs on with its neighbours' (a highlighted token is split into
-# spans); any other tag ends a run of text, so table cells do not join into one number.
 BREAKS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "body", "br", "button", "canvas"),
@@ -52,10 +50,11 @@ BREAKS = frozenset(
         *("textarea", "tfoot", "th", "thead", "title", "tr", "ul", "video", "audio", "xmp"),
     }
 )
-"""The tags that end a run of text: blocks, table parts, line breaks, embedded content and
-the elements whose content is not shown as text. Any other tag, an unknown or a custom
-element (`<x-k>`, `<font>`) included, is inline in a browser: the text on either side of
-it is shown, and copied, as one."""
+"""The tags that end a run of text: blocks, table parts (so that cells do not join into one
+number), line breaks, embedded content and the elements whose content is not shown as
+text. Any other tag, an unknown or a custom element (`<x-k>`, `<font>`) included, is
+inline in a browser: the text on either side of it (a highlighted token split into spans)
+is shown, and copied, as one."""
 # What follows a tag's name up to its end, as written: anything but `<` and `>` outside
 # quotes, so a tag ends at its first `>` outside quotes, and a run of unclosed tags is read
 # in linear time (`[^>]*` would read to the end of the text from each of them).
