@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Iterator
 
 
-class Unreadable(Exception):
-    """A file whose text cannot be read in full: (why, what to do)."""
+class Unread(Exception):
+    """A published file the gate cannot read in full: (why, what to do)."""
 
 
 def texts(name: str, data: bytes, most: int) -> Iterator[tuple[str, str]]:
@@ -37,7 +37,7 @@ def _pdf(data: bytes, most: int) -> Iterator[tuple[str, str]]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise Unreadable("is an encrypted PDF", "publish it unencrypted, or not at all")
+            raise Unread("is an encrypted PDF", "publish it unencrypted, or not at all")
         found: list[tuple[str, str]] = []
         for key, value in (reader.metadata or {}).items():
             found.append((f"document info {str(key).lstrip('/')}", str(value)))
@@ -45,17 +45,17 @@ def _pdf(data: bytes, most: int) -> Iterator[tuple[str, str]]:
             text = page.extract_text()
             size += len(text)
             if size > most:
-                raise Unreadable(
+                raise Unread(
                     f"holds more than {most:,} characters of text, more than the gate reads",
                     "publish it smaller, or split it",
                 )
             found.append((f"page {number}", text))
-    except Unreadable:
+    except Unread:
         raise
     except Exception as exc:
         # Any failure of the parser on a file it cannot make sense of (pypdf raises what
         # its parsing met, not only PyPdfError): the file is unread, which fails the site.
-        raise Unreadable(
+        raise Unread(
             f"is a PDF the gate cannot read ({type(exc).__name__})",
             "publish a PDF that opens, or not at all",
         ) from exc
@@ -95,7 +95,7 @@ def _png(data: bytes, most: int) -> Iterator[tuple[str, str]]:
 
 
 def _inflate(data: bytes, most: int) -> bytes:
-    """A chunk's zlib stream unpacked; what unpacks of a damaged one; `Unreadable` past
+    """A chunk's zlib stream unpacked; what unpacks of a damaged one; `Unread` past
     `most` bytes, so that a small bomb cannot fill the memory."""
     inflater = zlib.decompressobj()
     try:
@@ -104,7 +104,7 @@ def _inflate(data: bytes, most: int) -> bytes:
     except zlib.error:
         out = b""
     if len(out) > most:
-        raise Unreadable(
+        raise Unread(
             f"unpacks to more than {most:,} bytes of text, more than the gate reads",
             "publish it without the text, or smaller",
         )

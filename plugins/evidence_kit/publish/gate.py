@@ -26,6 +26,7 @@ from ..core.model import Finding, Mark
 from ..rules import Rule, table
 from . import embedded, fastscan, jsonstream, manifest
 from .detectors import Detector, Match
+from .embedded import Unread
 from .fastscan import Seen
 from .prescan import Sharing
 from .redact import Detectors, detector_for
@@ -175,10 +176,6 @@ def _read_found(
     return [Finding(f"{shown_as}/{manifest.shown(rel)}", 1, 1, "file-unchecked", message)]
 
 
-class Unread(Exception):
-    """A published file the gate cannot read in full: (why, what to do)."""
-
-
 def _found(
     rel: str, path: Path, shown_as: str, allowed: set[str], rules: Detectors, seen: Seen
 ) -> Iterator[Finding]:
@@ -285,11 +282,8 @@ def scan_file(rel: str, data: bytes, rules: Detectors, seen: Seen | None = None)
     text = data.decode("latin-1") if codec == "utf-8" else data.decode(codec, errors="replace")
     hits = list(_raw(text, rules.all, precise=True))
     # What a viewer shows of it (a PDF's pages, a PNG's text chunks) is text: every rule.
-    try:
-        for where, shown in embedded.texts(name, data, MAX_GUNZIPPED):
-            hits.extend(_hits(rules.all.find(shown), _Lines(shown), field=where))
-    except embedded.Unreadable as exc:
-        raise Unread(*exc.args) from exc
+    for where, shown in embedded.texts(name, data, MAX_GUNZIPPED):
+        hits.extend(_hits(rules.all.find(shown), _Lines(shown), field=where))
     return _unique(hits)
 
 
