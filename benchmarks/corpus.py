@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+REPO = Path(__file__).resolve().parent.parent
+"""The project's root."""
 TODAY = dt.date(2026, 11, 26)
 """The day every measured command runs on (EVIDENCE_TODAY); dates are generated around it."""
 SEED = 7

@@ -24,7 +24,7 @@ from benchmarks import corpus
 from evidence_kit.publish import detectors
 from evidence_kit.publish.detectors import Detector
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "detection-corpus.yml"
+CORPUS = corpus.REPO / "tests" / "data" / "detection-corpus.yml"
 REAL_TEXT = CORPUS.parent / "real-text"
 
 

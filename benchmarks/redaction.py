@@ -29,8 +29,6 @@ from evidence_kit.publish import findings
 
 from . import corpus
 
-REPO = Path(__file__).resolve().parent.parent
-
 REDACTION_STEPS = ("_redactable", "_redactions", "_data_findings")
 """The publication rule's steps that search for redactions; none calls another."""
 
@@ -43,7 +41,7 @@ def share(config: Path, today: str, repeat: int = 3) -> dict[str, float]:
     runs = []
     for _ in range(repeat):
         command = [sys.executable, "-m", "benchmarks.redaction", str(config), today, "--once"]
-        out = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+        out = subprocess.run(command, cwd=corpus.REPO, capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout))
     return {
         key: round(statistics.median(run[key] for run in runs), 4)

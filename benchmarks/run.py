@@ -32,7 +32,7 @@ from typing import Any
 
 from . import corpus, detection, gate, published, redaction
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = corpus.REPO
 SCHEMAS = REPO / "schemas"
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"

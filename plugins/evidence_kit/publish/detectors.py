@@ -1649,8 +1649,10 @@ def _shown(hiding: str) -> str:
 
 @dataclass(frozen=True)
 class Decoded:
-    """A text with its HTML character references decoded, mapped back to the original, so
-    `&#64;` in a page or `&#95;` in a filled placeholder cannot hide a value."""
+    """A text with what hides a value decoded, mapped back to the original: its HTML
+    character references (`of`), so that `&#64;` in a page or `&#95;` in a filled
+    placeholder hides nothing, or its percent escapes and invisible characters
+    (`as_copied`)."""
 
     text: str
     source: str
