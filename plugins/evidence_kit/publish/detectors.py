@@ -123,6 +123,9 @@ PUBLISHED_SAMPLES = frozenset(
         "pk_test_TYooMQauvdEDq54NiTphI7jx",
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l"
         "IiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        # Traefik's basic-auth examples, copied into many a Compose file.
+        "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/",
+        "$apr1$d9hr9HBB$4HxwgUir3HP4EsggP/QNo0",
     }
 )
 _PREFIX_WORD = re.compile(r"[A-Za-z]{1,12}[_-]")
@@ -254,8 +257,13 @@ _FINGERPRINT = re.compile(r"(?:SHA(?:1|256|384|512)|MD5):|arn:aws[a-z-]{0,12}:")
 _CACHE_KEY = re.compile(r"(?:[A-Za-z0-9.]+-){0,4}(?:Linux|Windows|macOS)-[A-Za-z0-9._-]{8,200}")
 
 
+# An account's address (`X-Goog-Credential=svc%40acme.iam.gserviceaccount.com`) names who
+# signs, not with what; the email rule judges it.
+_ADDRESS = re.compile(r"[A-Za-z0-9._+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}")
+
+
 def _high_entropy(value: str) -> bool:
-    if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value):
+    if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value) or _ADDRESS.fullmatch(value):
         return False
     chars = set(value)
     classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
@@ -283,6 +291,58 @@ def _real_password(value: str) -> bool:
         and not value.startswith(("$", "%"))
         and _not_stopword(value)
     )
+
+
+def _real_hash(value: str) -> bool:
+    """A password hash, in Docker Compose's `$$` escaping too, that is no published sample
+    or placeholder."""
+    return _real_token(value.replace("$$", "$"))
+
+
+# How documentation spells a password it shows (`P@ssw0rd1!`, `Secret123`, `ChangeMe!`):
+# the word once its look-alike characters are read back and the digits and marks after it
+# are dropped.
+_LOOK_ALIKES = str.maketrans("@$0351", "asoesi")
+_CLICHES = frozenset(("password", "passwd", "passw", "pass", "pwd", "secret", "changeme"))
+_TRAILING = re.compile(r"[0-9!?#.*_+=-]+$")
+
+
+def _base64_text(value: str) -> str | None:
+    """The printable text `value` is the base64 of, if it is."""
+    if len(value) % 4 or not value.endswith("="):
+        return None
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except ValueError:
+        return None
+    return decoded if decoded.isprintable() else None
+
+
+def _chosen_password(value: str) -> bool:
+    """A password someone chose, which a secret's entropy does not tell: eight characters
+    or more of three kinds (lower case, upper case, digits, marks), one word (no path,
+    reference or URL: no `/` or `:`), no placeholder and no cliché."""
+    if len(value) < 8 or "/" in value or ":" in value:
+        return False
+    decoded = _base64_text(value)
+    if decoded is not None:
+        # A Secret manifest's `password: Y2hhbmdlbWU=`: what it encodes is the password.
+        return _chosen_password(decoded)
+    chars = set(value)
+    classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
+    word = _TRAILING.sub("", value).lower().translate(_LOOK_ALIKES)
+    return (
+        classes >= 3
+        and word not in _CLICHES
+        and key_shaped(value)
+        and _real_password(value)
+        and not placeholder(value, prefixed=False)
+    )
+
+
+def _file_password(value: str) -> bool:
+    """A `.pgpass` line's password: not all digits (a time's or a version's last part)."""
+    return not value.isdigit() and _real_password(value) and not placeholder(value, prefixed=False)
 
 
 def _not_aws_example(value: str) -> bool:
@@ -414,6 +474,9 @@ def _phone(value: str) -> bool:
 
 # Reserved for documentation (RFC 2606, RFC 6761): no person is reached there.
 _RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+# Google Cloud's service accounts (`svc@project.iam.gserviceaccount.com`): a workload's
+# identity, no one's mailbox.
+_SERVICE_DOMAINS = ("gserviceaccount.com",)
 _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 _EXAMPLE_LOCAL_PARTS = frozenset(("example", "user", "someone", "username", "name", "you"))
 
@@ -440,7 +503,9 @@ def _personal_email(value: str) -> bool:
     tld = domain.rsplit(".", 1)[-1]
     if tld in _RESERVED_TLDS or tld in _NOT_TLDS or local in _SYSTEM_ACCOUNTS:
         return False
-    if any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
+    if any(
+        domain == d or domain.endswith("." + d) for d in (*_RESERVED_DOMAINS, *_SERVICE_DOMAINS)
+    ):
         return False
     return local not in _EXAMPLE_LOCAL_PARTS and "example" not in local
 
@@ -455,15 +520,26 @@ _HARMLESS_NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in (*_HARMLESS, "198.51.100.0/24", "203.0.113.0/24", *_RESOLVERS, "208.67.220.0/22")
 )
+# IPv6: the documentation ranges (RFC 3849, RFC 9637) are no one's, nor are the same
+# public resolvers' networks; unique local addresses (fc00::/7) are the private ranges'
+# counterpart.
+_RESOLVERS_V6 = ("2606:4700:4700::/48", "2001:4860:4860::/48", "2620:fe::/48", "2620:119::/32")
+_HARMLESS_NETWORKS_V6 = tuple(
+    ipaddress.ip_network(n) for n in ("2001:db8::/32", "3fff::/20", *_RESOLVERS_V6)
+)
 _PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
 )
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-def _address(value: str) -> ipaddress.IPv4Address | None:
+
+def _address(value: str) -> Address | None:
     """The address `value` names, unless it is harmless or a network (`10.0.0.0`, and
     `122.0.0.0`, a browser's version)."""
+    if ":" in value:
+        return _address_v6(value)
     if value.endswith(".0.0.0"):
         return None
     try:
@@ -471,6 +547,14 @@ def _address(value: str) -> ipaddress.IPv4Address | None:
     except ValueError:
         return None
     return None if any(address in n for n in _HARMLESS_NETWORKS) else address
+
+
+def _address_v6(value: str) -> ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.IPv6Address(value)
+    except ValueError:
+        return None
+    return None if any(address in n for n in _HARMLESS_NETWORKS_V6) else address
 
 
 def _public_ip(value: str) -> bool:
@@ -653,8 +737,12 @@ _ASSIGN = (
     r"(?:[\"'`]|\*\*)?"
 )
 # A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it. So
-# does a pilcrow: the permalink a heading ends with (`key: value¶` in a page's text).
-_VALUE = r"([^\s\"'`<>,;|\\¶]{8,200})"
+# does a pilcrow: the permalink a heading ends with (`key: value¶` in a page's text), and
+# an `&` that starts a URL's next parameter (`?token=...&user=`).
+# Runs of value characters joined by such `&`s rather than a choice at each character,
+# which `re` reads three times slower; the validators want eight characters or more.
+_VALUE_RUN = r"[^\s\"'`<>,;|\\¶&]{1,200}"
+_VALUE = rf"({_VALUE_RUN}(?:&(?![A-Za-z0-9_.%-]{{1,64}}=){_VALUE_RUN}){{0,4}})"
 
 # Tokens a vendor marks with a fixed prefix: a line with the id, the prefix, the body's
 # pattern (no spaces), the characters a token may go on with ("-": letters, digits, _ and -)
@@ -774,7 +862,7 @@ _VALIDATORS: dict[str, Validator] = {
     for valid in (
         *(_real_token, _real_webhook, _near_key, _not_aws_example, _base64_secret),
         *(_basic_credentials, _user_password, _azure_client_secret, _newrelic_license),
-        _real_password,
+        *(_real_password, _real_hash),
         *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
     )
 }
@@ -934,6 +1022,15 @@ _SECRETS = r"""
         an Azure storage, service bus or client secret
         sv=(?<![A-Za-z0-9_]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s\"'<>`]{0,1000}?[?&;]sig=
         ([A-Za-z0-9%+/=]{20,200})(?![A-Za-z0-9%+/=])
+    # A presigned S3 or Cloud Storage URL: its signature (and a temporary credential's
+    # session token) opens the object to anyone until it expires.
+    signed-url  real_token  x-amz-signature,x-goog-signature  group=1
+        the signature or session token of a presigned storage URL
+        X-(?<![A-Za-z0-9_-]X-)(?:Amz|Goog)-Signature=([0-9a-f]{64,1024})(?![A-Za-z0-9])
+    signed-url  real_token  x-amz-security-token  group=1
+        the signature or session token of a presigned storage URL
+        X-(?<![A-Za-z0-9_-]X-)Amz-Security-Token=([A-Za-z0-9%+/=_-]{40,4000})
+        (?![A-Za-z0-9%+/=_-])
     heroku-key  near_key  heroku  near  anchored
         a Heroku API key
         heroku  [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}
@@ -980,6 +1077,26 @@ _SECRETS = r"""
         secret_(?<![A-Za-z0-9_]secret_)[A-Za-z0-9]{43}(?![A-Za-z0-9_-])
         |ntn_(?<![A-Za-z0-9_]ntn_)[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_-])
     *suffixed
+    # A password hash as crypt(3), htpasswd and /etc/shadow write it (bcrypt, MD5 and
+    # Apache's APR1, SHA-256 and SHA-512, yescrypt, Argon2), Django's PBKDF2, LDAP's
+    # `{SSHA}`: cracked offline once published. Docker Compose doubles each `$`.
+    password-hash  real_hash  $2a$,$2b$,$2x$,$2y$,$1$,$apr1$,$5$,$6$,$y$,$gy$,$argon2
+        a password hash
+        \$(?<![A-Za-z0-9_$./\\]\$)\$?(?:2[abxy]?\$\$?[0-9]{2}\$\$?[./A-Za-z0-9]{53}
+        |(?:1|apr1)\$\$?[./A-Za-z0-9]{1,8}\$\$?[./A-Za-z0-9]{22}
+        |5\$\$?(?:rounds=[0-9]{1,9}\$\$?)?[./A-Za-z0-9]{1,16}\$\$?[./A-Za-z0-9]{43}
+        |6\$\$?(?:rounds=[0-9]{1,9}\$\$?)?[./A-Za-z0-9]{1,16}\$\$?[./A-Za-z0-9]{86}
+        |g?y\$\$?[./A-Za-z0-9]{1,20}\$\$?[./A-Za-z0-9]{1,86}\$\$?[./A-Za-z0-9]{43}
+        |argon2(?:id|i|d)\$\$?v=[0-9]{1,3}\$\$?m=[0-9]{1,10},t=[0-9]{1,10},p=[0-9]{1,3}\$\$?
+        [A-Za-z0-9+/]{11,64}\$\$?[A-Za-z0-9+/]{16,128})(?![./A-Za-z0-9$+])
+    password-hash  real_hash  pbkdf2_sha
+        a password hash
+        pbkdf2_sha(?<![A-Za-z0-9_]pbkdf2_sha)(?:1|256|512)\$[0-9]{4,7}\$[A-Za-z0-9./+]{6,64}\$
+        [A-Za-z0-9+/]{32,128}={0,2}(?![A-Za-z0-9+/=])
+    password-hash  real_hash  {sha},{ssha
+        a password hash
+        \{(?<![A-Za-z0-9_]\{)(?i:s?sha(?:256|512)?)\}[A-Za-z0-9+/]{27,120}={0,2}
+        (?![A-Za-z0-9+/=])
     # A password given on a command line. mysql takes it attached (`-pSECRET`; `-p NAME`
     # prompts for it and opens database NAME), docker, sshpass and redis-cli after a space.
     cli-password  real_password  mysql,mariadb  anchored  group=1
@@ -1032,6 +1149,10 @@ def _after_keyword(pattern: str, anchors: tuple[str, ...]) -> Rule:
     )
 
 
+# A name that ends in a password's word (`password`, `DB_PASS`, `adminPassword`, `pwd`),
+# which starts the name or a part of it (`bypass` and `compass` name no password).
+_PASSWORD_NAME = r"[Pp](?<![a-z]p)(?i:ass(?:word|wd|phrase)?|wd)"
+
 SECRET_RULES: tuple[Rule, ...] = (
     _secret("private-key", "a private key", BEGIN_PRIVATE_KEY.pattern, hints=("private key",)),
     *_rules(_SECRETS, "secret", prefixed=_PREFIXED, suffixed=_SUFFIXED),
@@ -1044,6 +1165,39 @@ SECRET_RULES: tuple[Rule, ...] = (
         rf"-(?<![A-Za-z0-9-]-)-(?:[A-Za-z0-9]{{1,20}}-){{0,4}}{_KEYWORD}(?:-[A-Za-z0-9]{{1,20}}){{0,3}}"
         rf"[ \t]{{1,3}}[\"']?{_VALUE}",
         ("--",),
+    ),
+    # A line of a `.pgpass` file (host:port:database:user:password; a port or `*`), and
+    # of a `.netrc` file (machine, login, password).
+    _secret(
+        "password-file",
+        "a password in a line of a .pgpass or .netrc file",
+        r"[A-Za-z0-9*](?<![^\n\x00].)[A-Za-z0-9.*_-]{0,252}:(?:[0-9]{1,5}|\*):[^:\s]{1,63}:"
+        r"[^:\s]{1,63}:([^\s:]{6,128})(?=[ \t]*(?:\n|\x00|$))",
+        group=1,
+        valid=_file_password,
+        precise=False,
+    ),
+    _secret(
+        "password-file",
+        "a password in a line of a .pgpass or .netrc file",
+        r"machine[ \t]{1,4}\S{1,253}[ \t]{1,4}login[ \t]{1,4}\S{1,128}[ \t]{1,4}"
+        r"password[ \t]{1,4}(\S{4,128})",
+        group=1,
+        valid=_real_password,
+        hints=("machine",),
+        anchors=("machine",),
+        precise=False,
+    ),
+    # After generic-secret: a value both find is reported as that.
+    _secret(
+        "password",
+        "a password after a password's name",
+        rf"{_PASSWORD_NAME}{_ASSIGN}{_VALUE}",
+        group=1,
+        valid=_chosen_password,
+        hints=("pass", "pwd"),
+        anchors=("pass", "pwd"),
+        precise=False,
     ),
 )
 
@@ -1091,6 +1245,12 @@ _PERSONAL = r"""
     private-ip  private_ip  .  kind=ip-address
         a private-range IP address
         {ipv4}
+    ip-address  public_ip  :
+        a public IP address
+        {ipv6}
+    private-ip  private_ip  :  kind=ip-address
+        a private-range IP address
+        {ipv6}
 """
 # A four-part number, but none that is no host: a version after a `/` that is not `//`
 # (`Chrome/122.0.0.0`) or after `version`, `release` or `firmware`; a control,
@@ -1107,7 +1267,19 @@ _IPV4 = "".join(
         r"[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
     )
 )
-PERSONAL_RULES: tuple[Rule, ...] = _rules(_PERSONAL.replace("{ipv4}", _IPV4), precise=False)
+# An IPv6 address that can name someone's host: global unicast (2000::/3, whose first group
+# is always four digits, 2000 to 3fff) or unique local (fc00::/7, `fcxx` or `fdxx`); at
+# least three groups. Link-local and multicast addresses, and a network written with its
+# trailing `::` (`2600:1f18::/32`), are no host. The validator parses what is matched.
+_IPV6 = "".join(
+    (
+        r"[23Ff](?<![\w:.-].)(?:(?<=[23])[0-9A-Fa-f]{3}|(?<=[Ff])[CDcd][0-9A-Fa-f]{2})",
+        r"(?:::?[0-9A-Fa-f]{1,4}){2,7}(?![\w:]|\.[0-9])",
+    )
+)
+PERSONAL_RULES: tuple[Rule, ...] = _rules(
+    _PERSONAL.replace("{ipv4}", _IPV4).replace("{ipv6}", _IPV6), precise=False
+)
 
 PLACEHOLDER_RULE = _rule(
     "placeholder",
