@@ -219,6 +219,19 @@ _CALLEE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.=:<>+*/%&|!\[\]-]*")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*==?[A-Za-z_$'\"][A-Za-z0-9_.$'\"]*")
 
 
+# Where a secret is kept rather than the secret (`vault:secret/data/db#password`,
+# `ssm:/prod/db-password`, `SecretsManager:prod/db:password`): a store's name, a colon and
+# a path, mostly of words.
+_STORE_PATH = re.compile(r"[A-Za-z][A-Za-z-]{1,30}:/{0,2}[A-Za-z0-9_.-]+(?:[/#:][A-Za-z0-9_.-]+)+")
+_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
+def _wordy(value: str) -> bool:
+    """Whether words (`vault`, `Secrets`, `password`) make up most of `value`."""
+    return sum(len(word) for word in _WORD.findall(value)) >= 0.6 * len(value)
+
+
 def key_shaped(value: str) -> bool:
     """A value that could be a key: not a URL, path, slug, code reference, call or words."""
     if "://" in value or value.startswith(("/", "./", "../", "~/", "$", "%", "@", "#")):
@@ -234,6 +247,13 @@ def key_shaped(value: str) -> bool:
         return False
     if _SLUG.fullmatch(value) or _REFERENCE.fullmatch(value):
         return False
+    if _STORE_PATH.fullmatch(value) and _wordy(value):
+        return False
+    name, equals, named = value.partition("=")
+    if equals and _IDENTIFIER.fullmatch(name) and _SLUG.fullmatch(named):
+        return False  # `secretKeyRef: name=db-credentials,key=password`
+    if "ENC[" in value:
+        return False  # encrypted by SOPS: `sops:ENC[AES256_GCM,data:...]`
     if value.isalpha():
         # Words in camel case (`getAccessTokenFromCache`, `ASAuthorizationAppleIDProvider`)
         # rather than random letters: runs of lower case cover most of them.
