@@ -285,6 +285,9 @@ _ADDRESS = re.compile(r"[A-Za-z0-9._+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1
 def _high_entropy(value: str) -> bool:
     if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value) or _ADDRESS.fullmatch(value):
         return False
+    if value.isalnum() and _wordy(value):
+        # Words run together (`ValidateSignature2`, `RefreshAccessToken`): a name.
+        return False
     chars = set(value)
     classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
     return (
@@ -745,13 +748,14 @@ _KEYWORD_REST = (
     r"|(?<=k)(?<![A-Za-z].)ey|(?<=K)(?:ey|EY))"
 )
 _KEYWORD = rf"[PpSsTtCcAaKk](?={_KEYWORD_REST}){_NOT_AFTER_PREFIX}{_NOT_ARN_PART}{_KEYWORD_REST}"
-# How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->`, JSON and
+# How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->` (not a
+# diagram's `-->`: `TokenService-->Validate` is an arrow between two boxes), JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
 # `key="ApiToken" value=`; then an optional opening quote. Markdown may close a code span
 # or bold around the name and open one around the value (`` `api_token`: `...` ``,
 # `**token**: `): the gate reads the page's text without them, so redaction must too.
 _ASSIGN = (
-    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|->|::=|[:?+]?=|:|,)[ \t]{0,3}"
+    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|(?<!-)->|::=|[:?+]?=|:|,)[ \t]{0,3}"
     r"|[\"'][ \t]{1,3}value[ \t]{0,3}=[ \t]{0,3}"
     r"|>)"
     r"(?:[\"'`]|\*\*)?"
