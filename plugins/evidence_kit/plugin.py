@@ -15,28 +15,32 @@ Hooks used, and why:
   read it, rather than written as YAML for MkDocs to parse again; point the links of
   generated HTML blocks at the pages' URLs.
 - on_page_content, on_post_page (last of all plugins): let go of our pages' markdown once
-  rendered and their HTML once written; the HTML is spooled to disk for the print version.
+  rendered and their HTML once written.
 - on_nav, on_env: the nav order and the rendered pages, for the print version (on_env is
-  the first moment every page is rendered); what the run says of the evidence, and the end
-  of the run.
+  the first moment every page is rendered), which a child process writes from them while
+  MkDocs writes the pages (`core.isolated`); what the run says of the evidence, and the
+  end of the run.
 - on_env, on_post_page: in the audit edition, start the gate's helper process
-  (`publish.prescan`) and hand it each page once MkDocs has written it.
-- on_post_build, first: write the print version a page at a time, and take from the helper
-  the pages it found clean. Last: write the manifest; then run the post-build gate on the
-  finished site; fail the build (PluginError, last, after every finding is printed) when
-  the gate finds anything in the audit edition, or, with --strict, when there is any error
-  finding. MkDocs' own --strict counts warnings, and -q hides them from it, so the plugin
-  counts its own errors.
-- on_build_error: a build that fails part way stops the run and the helper.
+  (`publish.prescan`) and hand it each page once MkDocs has written it, and the print
+  version once it is written.
+- on_post_build, first: wait for the print version if it is not written yet, and take from
+  the helper the pages it found clean. Last: write the manifest; then run the post-build
+  gate on the finished site; fail the build (PluginError, last, after every finding is
+  printed) when the gate finds anything in the audit edition, or, with --strict, when there
+  is any error finding. MkDocs' own --strict counts warnings, and -q hides them from it, so
+  the plugin counts its own errors.
+- on_build_error: a build that fails part way stops the run, the print version's child and
+  the helper, and leaves no draft of the print version.
 - on_serve: rebuild when the project's own schemas change.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +54,7 @@ from mkdocs.structure.toc import TableOfContents
 
 from . import pipeline
 from .config import EvidenceConfig
-from .core import clock, markup, mkdocs_yml
+from .core import clock, isolated, markup, mkdocs_yml
 from .core.model import Finding, SchemaError
 from .core.settings import Settings, SettingsError
 from .pages import dashboard, printing
@@ -146,7 +150,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.metas: dict[str, dict[str, Any]] = {}
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
-        self.spool: printing.Spool | None = None
+        self.printing: isolated.Stream[None] | None = None
+        """The print version being written (to `print_draft`, until it is done)."""
+        self.print_draft: Path | None = None
         self.ours: frozenset[str] = frozenset()
         self.later: frozenset[str] = frozenset()
         self.reported = False
@@ -264,12 +270,57 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         account = self.publishing.account()
         self.publishing = None
         self.described, self.summary = account.described, account.summary
-        if self.print_file is not None:
-            self.spool = printing.Spool()
+        # Forked before the helper starts: the child holds none of its pipes.
+        self._start_print_version(config)
         if self.settings is not None and self.settings.publish.audit:
             # Now, not earlier: the pipeline's child process has ended, and the pages are
             # about to be written.
             self.prescan = prescan.Prescan.start(self.settings.publish)
+
+    def _start_print_version(self, config: MkDocsConfig) -> None:
+        """Have a child process write the print version from the rendered pages while MkDocs
+        writes them (`core.isolated`; here, when it is asked for, where none can be forked).
+        It writes a draft beside the page: MkDocs copies the empty placeholder over the page
+        after this event."""
+        if self.print_file is None or self.origin is None:
+            return
+        pages = [
+            printing.PrintedPage(page.title or "", page.url, page.content)
+            for page in self.rendered
+            if page.content is not None
+        ]
+        parts = printing.parts(
+            config.site_name,
+            self.origin.build_date,
+            self.origin.commit_label(),
+            printing.order(pages, self.nav_urls),
+            description=config.site_description or "",
+            stylesheets=[str(css) for css in config.extra_css],
+        )
+        target = Path(self.print_file.abs_dest_path)
+        draft = self.print_draft = target.with_name(f".{target.name}.draft")
+
+        def write() -> Iterator[None]:
+            printing.write(draft, parts)
+            yield None
+
+        self.printing = isolated.stream(write)
+
+    def _finish_print_version(self, *, wait: bool) -> None:
+        """Once the child has written the print version (with `wait`, once it has), put it
+        in place and hand it to the gate's helper."""
+        if self.printing is None or self.print_file is None or self.print_draft is None:
+            return
+        if not self.printing.ready():
+            if not wait:
+                return
+            self.printing.next()
+        self.printing.close()
+        self.printing = None
+        os.replace(self.print_draft, self.print_file.abs_dest_path)
+        self.print_draft = None
+        if self.prescan is not None:
+            self.prescan.add(self.print_file.dest_uri, self.print_file.abs_dest_path)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled, or that of a page made late;
@@ -340,14 +391,13 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Set the page's HTML aside for the print version, and let go of our own pages'
-        HTML, which nothing reads once the page is written."""
-        if self.spool is not None and page.content is not None:
-            self.spool.add(page.url, page.content)
-            if page.file.src_uri in self.ours:
-                page.content = None
+        """Let go of our own pages' HTML, which nothing reads once the page is written (the
+        print version has it already); put the print version in place once it is written."""
+        if self.print_file is not None and page.file.src_uri in self.ours:
+            page.content = None
         # MkDocs writes the page after this event: the gate's helper reads the one before.
         self._hand_written()
+        self._finish_print_version(wait=False)
         if self.prescan is not None:
             self.written = (page.file.dest_uri, page.file.abs_dest_path)
         return None
@@ -361,30 +411,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
     # First, once every page is written: the helper ends before the search index is made,
     # the build's largest step.
     @event_priority(100)
-    def _write_print_version(self, *, config: MkDocsConfig) -> None:
-        """Write the print version; take from the gate's helper the pages it found clean."""
+    def _take_clean(self, *, config: MkDocsConfig) -> None:
+        """Put the print version in place once it is written; take from the gate's helper the
+        pages it found clean."""
         self._hand_written()
-        if self.print_file is not None and self.spool is not None and self.origin is not None:
-            pages = [
-                printing.PrintedPage(page.title or "", page.url, "")
-                for page in self.rendered
-                if page.url in self.spool
-            ]
-            parts = printing.parts(
-                config.site_name,
-                self.origin.build_date,
-                self.origin.commit_label(),
-                printing.order(pages, self.nav_urls),
-                description=config.site_description or "",
-                stylesheets=[str(css) for css in config.extra_css],
-                html_of=self.spool.html,
-            )
-            if self.prescan is not None:
-                # The helper reads the page as it is written, not after.
-                parts = self.prescan.tee(self.print_file.dest_uri, parts)
-            printing.write(Path(self.print_file.abs_dest_path), parts)
-            self.spool.close()
-            self.spool = None
+        self._finish_print_version(wait=True)
         if self.prescan is not None:
             self.clean = self.prescan.clean()
             self.prescan = None
@@ -428,19 +459,23 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
                 "aborted in strict mode, and the site has no manifest"
             )
 
-    on_post_build = CombinedEvent(_write_print_version, _check_site)
+    on_post_build = CombinedEvent(_take_clean, _check_site)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A build that fails part way stops the run (its child process) and the spool."""
+        """A build that fails part way stops the run and the print version (their child
+        processes)."""
         self._stop()
 
     def _stop(self) -> None:
         if self.publishing is not None:
             self.publishing.close()
         self.publishing = None
-        if self.spool is not None:
-            self.spool.close()
-        self.spool = None
+        if self.printing is not None:
+            self.printing.close()
+        self.printing = None
+        if self.print_draft is not None:
+            self.print_draft.unlink(missing_ok=True)
+        self.print_draft = None
         if self.prescan is not None:
             self.prescan.close()
         self.prescan = None

@@ -319,12 +319,19 @@ def test_kit_print_page_styles_the_review_cards(kit: Path) -> None:
     assert '<link rel="stylesheet" href="../assets/evidence-kit/review.css">' in html
 
 
-def test_a_spool_gives_back_each_page_as_it_was_given() -> None:
-    spool = printing.Spool()
-    pages = {"a/": "<p>é ü \udc80</p>", "b/": "", "": "<h1>Home</h1>" * 1000}
-    for url, html in pages.items():
-        spool.add(url, html)
-    assert "c/" not in spool
-    for url in ["", "a/", "b/", "a/"]:
-        assert spool.html(PrintedPage("T", url, "")) == pages[url]
-    spool.close()
+def test_the_print_version_written_beside_the_pages_is_put_in_place_whole(
+    tmp_path: Path,
+) -> None:
+    pages = {f"page-{n}.md": f"# Page {n}\n\nThe lead pages the team ({n}).\n" for n in range(40)}
+    config = make_project(
+        tmp_path, {"index.md": "# Home\n\nHello.\n", **pages}, {"publish": {"audience": "audit"}}
+    )
+    result = build(config)
+    assert result.returncode == 0, result.log
+    html = result.page("print/index.html")
+    built = [page for page in result.site.rglob("index.html") if page.parent.name != "print"]
+    assert html.count('<article class="ek-page"') == len(built) > 41
+    assert "The lead pages the team (39)." in html
+    assert html.endswith("</main>\n</body>\n</html>\n")
+    # The draft the child wrote is the page now; nothing else of it is left in the site.
+    assert sorted(p.name for p in (result.site / "print").iterdir()) == ["index.html", "print.css"]

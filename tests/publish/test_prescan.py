@@ -15,7 +15,6 @@ import pytest
 from conftest import build, make_project, write
 from evidence_kit.cli import load_settings
 from evidence_kit.core.options.publish import Publish, parse_publish
-from evidence_kit.pages import printing
 from evidence_kit.publish import detectors, fastscan, gate, manifest, prescan
 from evidence_kit.publish.redact import Detectors
 
@@ -101,20 +100,6 @@ def test_read_vouches_for_nothing_after_the_first_page_where_it_finds_anything(
     assert prescan.read(PUBLISH, incoming) == {
         "clean/index.html": manifest.sha256(site / "clean/index.html")
     }
-
-
-def test_a_text_handed_over_as_it_is_written_is_read_as_the_file(tmp_path: Path) -> None:
-    helper = prescan.Prescan.start(PUBLISH)
-    assert helper is not None
-    # An empty part is nothing written, not the text's end.
-    parts = ["<!doctype html>\n<html><body>\n", "", "<p>Ünïcödé résumé</p>\n" * 30_000, "</body>"]
-    page = tmp_path / "print" / "index.html"
-    printing.write(page, helper.tee("print/index.html", parts))
-    leaking = tmp_path / "leak.html"
-    printing.write(leaking, helper.tee("leak.html", ["<p>", AWS_KEY, "</p>\n", *parts]))
-    # After a find the helper vouches for nothing, the next text is still read to its end.
-    printing.write(tmp_path / "after.html", helper.tee("after.html", parts))
-    assert helper.clean() == {"print/index.html": manifest.sha256(page)}
 
 
 def _built(tmp_path: Path, pages: int = 4) -> tuple[Path, Path]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -193,6 +194,9 @@ def _child(
     step: Callable[[], Iterator[object]], readable: int, writable: int
 ) -> None:  # pragma: no cover
     code = 0
+    # What the child shares with its parent stays shared only while nothing writes to it:
+    # a collection would touch every object it inherited, copying their memory.
+    gc.freeze()
     try:
         os.close(readable)
         widen(writable)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import posixpath
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -41,36 +39,6 @@ class PrintedPage(NamedTuple):
     title: str
     url: str
     html: str
-
-
-class Spool:
-    """Pages' HTML set aside in a temporary file as each page is built, and read back one
-    at a time: the print version needs every page last, and memory need not hold them all
-    until then."""
-
-    def __init__(self) -> None:
-        # Open across a whole build, written page by page; `close` ends it.
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115
-        self._at: dict[str, tuple[int, int]] = {}
-
-    def __contains__(self, url: str) -> bool:
-        return url in self._at
-
-    def add(self, url: str, page_html: str) -> None:
-        # surrogatepass: the text comes back exactly as it was given, whatever it holds.
-        data = page_html.encode("utf-8", "surrogatepass")
-        self._file.seek(0, os.SEEK_END)
-        self._at[url] = (self._file.tell(), len(data))
-        self._file.write(data)
-
-    def html(self, page: PrintedPage) -> str:
-        """The HTML set aside for `page` (by its URL)."""
-        start, size = self._at[page.url]
-        self._file.seek(start)
-        return self._file.read(size).decode("utf-8", "surrogatepass")
-
-    def close(self) -> None:
-        self._file.close()
 
 
 def stylesheet() -> str:
@@ -112,9 +80,9 @@ def anchor(url: str) -> str:
     return f"page-{slug or 'home'}"
 
 
-def rewrite(page: PrintedPage, anchors: Mapping[str, str], page_html: str | None = None) -> str:
-    """The page's HTML (`page_html`, else its own) with ids prefixed by its anchor, every
-    link valid from `print/` and no heading permalinks."""
+def rewrite(page: PrintedPage, anchors: Mapping[str, str]) -> str:
+    """The page's HTML with ids prefixed by its anchor, every link valid from `print/` and
+    no heading permalinks."""
     own = anchors[_folder(page.url)]
 
     def attribute(match: re.Match[str]) -> str:
@@ -131,8 +99,7 @@ def rewrite(page: PrintedPage, anchors: Mapping[str, str], page_html: str | None
         start = match.group()
         return "" if start.startswith(_PERMALINK) else _ATTRIBUTE.sub(attribute, start)
 
-    text = page.html if page_html is None else page_html
-    return _TAG.sub(tag, text)
+    return _TAG.sub(tag, page.html)
 
 
 def _link(href: str, page_url: str, own: str, anchors: Mapping[str, str]) -> str:
@@ -196,11 +163,9 @@ def parts(
     pages: Sequence[PrintedPage],
     description: str = "",
     stylesheets: Sequence[str] = (),
-    html_of: Callable[[PrintedPage], str] | None = None,
 ) -> Iterator[str]:
     """The print page: cover, contents, then every page as its own section, a part at a
-    time. A page's HTML is its own, or what `html_of` returns for it when it is kept
-    elsewhere (a `Spool`).
+    time.
 
     `stylesheets` are the site's own (`extra_css`, site-relative) that style page content;
     an external one is left out, as the print page loads nothing from elsewhere.
@@ -235,7 +200,7 @@ def parts(
         "<main>\n"
     )
     for index, page in enumerate(pages):
-        body = rewrite(page, anchors, None if html_of is None else html_of(page))
+        body = rewrite(page, anchors)
         if not _H1.match(body):
             body = f"<h1>{_text(page.title)}</h1>\n{body}"
         yield (

@@ -7,8 +7,8 @@ it read (`fastscan.clean_sha256`). The gate then skips a page only while the man
 that same sha256 for it, and reads every other file itself: the helper can only save time,
 never pass a file the gate would fail.
 
-The print version, written last, is handed over part by part as it is written, so it is
-read while it is made rather than after. A gate run on its own (`evidence-kit scan`) shares
+The print version, written by another child process while the builder writes the pages,
+is handed over once it is written. A gate run on its own (`evidence-kit scan`) shares
 the site with a helper (`Sharing`): the helper reads the files from the last (the search
 index first), the gate from the first, and they meet where the helper has reached.
 
@@ -25,11 +25,10 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..core import isolated
 from . import fastscan
 from .fastscan import Seen
 from .redact import Detectors
@@ -60,9 +59,6 @@ class Prescan:
         process = _spawn()
         if process is None:
             return None
-        if process.stdin is not None:
-            # Room for the print version to be written a few windows ahead of its reading.
-            isolated.widen(process.stdin.fileno())
         prescan = cls(process)
         prescan._send(publish)
         return prescan
@@ -78,16 +74,6 @@ class Prescan:
                 self.process.stdin.flush()
             except OSError:  # the helper died: the gate reads every file itself
                 self.close()
-
-    def tee(self, rel: str, parts: Iterable[str]) -> Iterator[str]:
-        """`parts`, each also handed to the helper as it is taken: it reads them as the file
-        `rel` that the caller writes from them (UTF-8), while the caller writes."""
-        self._send(("text", rel))
-        for part in parts:
-            if part:  # an empty part would end the text early on the helper's side
-                self._send(part)
-            yield part
-        self._send("")
 
     def clean(self) -> dict[str, str]:
         """What the helper found clean, each file's path below the site with the sha256 of
@@ -194,37 +180,29 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
-    """The helper's work: the files named on `files` (pickled ("file", rel, path), or
-    ("text", rel) followed by the text's parts up to an empty one; up to a None), each
-    HTML, XML or JSON file that the quick reading finds clean with its sha256; none after
-    the first where it finds anything (`fastscan.clean_markup_sha256`)."""
+    """The helper's work: the files named on `files` (pickled ("file", rel, path), up to a
+    None), each HTML, XML or JSON file that the quick reading finds clean with its sha256;
+    none after the first where it finds anything (`fastscan.clean_sha256`)."""
     rules = Detectors.of(publish)
     seen = Seen()
     clean: dict[str, str] = {}
     found = False
     while (item := pickle.load(files)) is not None:
-        kind, rel, *where = item
-        parts = _Parts(files) if kind == "text" else None
+        _, rel, path = item
         if not found and rel.lower().endswith(fastscan.MARKUP + fastscan.JSON):
-            digest = _digest(rel, Path(where[0]) if parts is None else parts, rules, seen)
+            digest = _digest(rel, Path(path), rules, seen)
             if digest is None:
                 found = True
             elif digest:
                 clean[rel] = digest
-        if parts is not None:
-            parts.drain()
     return clean
 
 
-def _digest(
-    rel: str, source: Path | Callable[[int], bytes], rules: Detectors, seen: Seen
-) -> str | None:
-    """The sha256 of the HTML, XML or JSON file `rel` (read from `source`, a path or the
-    parts of a text) if the quick reading finds it clean; None if it finds anything; ""
-    for a file that cannot be read (not written after all: a builder skips empty pages)."""
+def _digest(rel: str, source: Path, rules: Detectors, seen: Seen) -> str | None:
+    """The sha256 of the HTML, XML or JSON file `rel` (at `source`) if the quick reading
+    finds it clean; None if it finds anything; "" for a file that cannot be read (not
+    written after all: a builder skips empty pages)."""
     try:
-        if not isinstance(source, Path):
-            return fastscan.clean_markup_sha256(source, rules, seen)
         if rel.lower().endswith(fastscan.JSON):
             return fastscan.clean_json_sha256(source, rules, seen)
         return fastscan.clean_sha256(source, rules, seen)
@@ -246,28 +224,6 @@ def share(publish: Publish, files: Sequence[tuple[str, str]], out: IO[bytes]) ->
         out.flush()
         if digest is None:
             return
-
-
-class _Parts:
-    """The parts of a text on the helper's input, read as the UTF-8 bytes the file written
-    from them holds."""
-
-    def __init__(self, files: IO[bytes]) -> None:
-        self.files = files
-        self.ended = False
-
-    def __call__(self, size: int) -> bytes:
-        while not self.ended:
-            part = pickle.load(self.files)
-            if not part:
-                self.ended = True
-            else:
-                return str(part).encode("utf-8", "surrogatepass")
-        return b""
-
-    def drain(self) -> None:
-        while self(fastscan.CHUNK):
-            pass
 
 
 def main() -> None:  # pragma: no cover - runs in the helper process
