@@ -29,9 +29,9 @@ FINDS = [
     ("ASIAQ3EGCANARY7X4K2Z", "aws-access-key", "ASIAQ3EGCANARY7X4K2Z"),
     (f"token={GITHUB};", "github-token", GITHUB),
     (
-        "github_pat_11ABCDEFG0123456789_abcdefghijKLMNOP",
+        "github_pat_11AQZK7WM0Xh3v9TqL2pR_s8YdNf4cJwBgHuE",
         "github-token",
-        "github_pat_11ABCDEFG0123456789_abcdefghijKLMNOP",
+        "github_pat_11AQZK7WM0Xh3v9TqL2pR_s8YdNf4cJwBgHuE",
     ),
     ("glpat-Ab3dEf6hIj9kLm2nOp5q", "gitlab-token", "glpat-Ab3dEf6hIj9kLm2nOp5q"),
     (
@@ -40,9 +40,9 @@ FINDS = [
         "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp",
     ),
     (
-        "https://hooks.slack.com/services/T0000/B0000/XXXXabcdXXXXabcd",
+        "https://hooks.slack.com/services/T04KZ7QJM/B05NX2WPR/Zq8vLm2RxZ4sTq8vLm2R",
         "slack-webhook",
-        "https://hooks.slack.com/services/T0000/B0000/XXXXabcdXXXXabcd",
+        "https://hooks.slack.com/services/T04KZ7QJM/B05NX2WPR/Zq8vLm2RxZ4sTq8vLm2R",
     ),
     (
         "see https://acme.webhook.office.com/webhookb2/1234-abcd@5678/IncomingWebhook/ab12",

@@ -123,17 +123,35 @@ PUBLISHED_SAMPLES = frozenset(
         "pk_test_TYooMQauvdEDq54NiTphI7jx",
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l"
         "IiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-        # Traefik's basic-auth examples, copied into many a Compose file.
+        # Traefik's basic-auth examples, copied into many a Compose file; bcrypt's example
+        # hash; the SHA-1 of `password` as htpasswd writes it; the signature of AWS's
+        # presigned URL example.
         "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/",
         "$apr1$d9hr9HBB$4HxwgUir3HP4EsggP/QNo0",
+        "$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+        "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+        "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404",
     }
 )
 _PREFIX_WORD = re.compile(r"[A-Za-z]{1,12}[_-]")
 
 
+def _next_in_sequence(before: str, char: str) -> bool:
+    """`char` follows `before` as digits (`1234567890`) or letters (`abcd`, `ABCD`) do."""
+    if before.isdigit() and char.isdigit():
+        return int(char) - int(before) in (1, -9)
+    return (
+        before.isascii()
+        and before.isalpha()
+        and ord(char) - ord(before) == 1
+        and (before.islower() == char.islower())
+    )
+
+
 def _informative(body: str) -> int:
     """Letters and digits of `body` outside runs of one character (`xxxx`, `0000`) and
-    runs of consecutive digits (`1234567890`), which documentation writes for a value."""
+    runs of consecutive digits or letters (`1234567890`, `abcdef`), which documentation
+    writes for a value."""
     marked = [False] * len(body)
     size = len(body)
     index = 0
@@ -147,12 +165,7 @@ def _informative(body: str) -> int:
     index = 0
     while index < size:
         end = index + 1
-        while (
-            end < size
-            and body[end].isdigit()
-            and body[end - 1].isdigit()
-            and int(body[end]) - int(body[end - 1]) in (1, -9)
-        ):
+        while end < size and _next_in_sequence(body[end - 1], body[end]):
             end += 1
         if end - index >= 4:
             marked[index:end] = [True] * (end - index)
@@ -219,17 +232,37 @@ _CALLEE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.=:<>+*/%&|!\[\]-]*")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*==?[A-Za-z_$'\"][A-Za-z0-9_.$'\"]*")
 
 
+# A name made of words: words in lower or title case run together, each with a number
+# after it or not (`MinLen12`), words in capitals (`OIDC`, `FIDO2`) and versions (`v2`),
+# joined by `-`, `_` or `.` (`AssumeRole-EvidenceReader`, `ResetPassword_v2`). Strict, so
+# that random text rarely reads as one: of random letters and digits, about 1 in 3,000
+# strings of 16 characters and none of 100,000 of 24.
+_NAME_PART = r"(?:[A-Z]?[a-z]{2,})+[0-9]{0,4}|[A-Z]{2,12}[0-9]{0,3}|v?[0-9]{1,4}"
+_NAME = re.compile(rf"(?:{_NAME_PART})(?:[-_.](?:{_NAME_PART}))*")
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{2,}")
+
+
+def _name_like(value: str) -> bool:
+    """A name of two words or more (`ValidateSignature2`, `GitHubActions-OIDC`)."""
+    return _NAME.fullmatch(value) is not None and len(_NAME_WORDS.findall(value)) >= 2
+
+
 # Where a secret is kept rather than the secret (`vault:secret/data/db#password`,
-# `ssm:/prod/db-password`, `SecretsManager:prod/db:password`): a store's name, a colon and
-# a path, mostly of words.
-_STORE_PATH = re.compile(r"[A-Za-z][A-Za-z-]{1,30}:/{0,2}[A-Za-z0-9_.-]+(?:[/#:][A-Za-z0-9_.-]+)+")
-_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
+# `ssm:/prod/DB_PASSWORD`, `SecretsManager:prod/db:password`): a store's name and a colon,
+# or not, and a path whose every part is a name, a word or a number.
+_STORE_PATH = re.compile(
+    r"(?:[A-Za-z][A-Za-z-]{1,30}:/{0,2})?[A-Za-z0-9_.-]+(?:[/#:][A-Za-z0-9_.-]+)+"
+)
+_PATH_PART = re.compile(rf"(?:{_NAME_PART})(?:[-_.](?:{_NAME_PART}))*|[0-9]{{1,12}}")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
 
 
-def _wordy(value: str) -> bool:
-    """Whether words (`vault`, `Secrets`, `password`) make up most of `value`."""
-    return sum(len(word) for word in _WORD.findall(value)) >= 0.6 * len(value)
+def _store_path(value: str) -> bool:
+    if "/" not in value and ":" not in value:
+        return False  # `Autumn#2025` is no path
+    return _STORE_PATH.fullmatch(value) is not None and all(
+        _PATH_PART.fullmatch(part) for part in re.split(r"[/#:]+", value) if part
+    )
 
 
 def key_shaped(value: str) -> bool:
@@ -247,7 +280,7 @@ def key_shaped(value: str) -> bool:
         return False
     if _SLUG.fullmatch(value) or _REFERENCE.fullmatch(value):
         return False
-    if _STORE_PATH.fullmatch(value) and _wordy(value):
+    if _store_path(value):
         return False
     name, equals, named = value.partition("=")
     if equals and _IDENTIFIER.fullmatch(name) and _SLUG.fullmatch(named):
@@ -285,8 +318,7 @@ _ADDRESS = re.compile(r"[A-Za-z0-9._+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1
 def _high_entropy(value: str) -> bool:
     if _FINGERPRINT.match(value) or _CACHE_KEY.fullmatch(value) or _ADDRESS.fullmatch(value):
         return False
-    if value.isalnum() and _wordy(value):
-        # Words run together (`ValidateSignature2`, `RefreshAccessToken`): a name.
+    if _name_like(value):
         return False
     chars = set(value)
     classes = sum(bool(chars & c) for c in _CLASSES) + bool(chars - _ALNUM)
@@ -320,6 +352,13 @@ def _real_hash(value: str) -> bool:
     """A password hash, in Docker Compose's `$$` escaping too, that is no published sample
     or placeholder."""
     return _real_token(value.replace("$$", "$"))
+
+
+def _credential_value(value: str) -> bool:
+    """A credentials file's password (`.pgpass`, `.netrc`): a secret's entropy or a chosen
+    password's kinds of character; not a word, a name (`PERSONAL_ACCESS_TOKEN`) or a
+    placeholder."""
+    return _high_entropy(value) or _chosen_password(value)
 
 
 # How documentation spells a password it shows (`P@ssw0rd1!`, `Secret123`, `ChangeMe!`):
@@ -361,11 +400,6 @@ def _chosen_password(value: str) -> bool:
         and _real_password(value)
         and not placeholder(value, prefixed=False)
     )
-
-
-def _file_password(value: str) -> bool:
-    """A `.pgpass` line's password: not all digits (a time's or a version's last part)."""
-    return not value.isdigit() and _real_password(value) and not placeholder(value, prefixed=False)
 
 
 def _not_aws_example(value: str) -> bool:
@@ -577,6 +611,10 @@ def _address_v6(value: str) -> ipaddress.IPv6Address | None:
         address = ipaddress.IPv6Address(value)
     except ValueError:
         return None
+    # A 6to4 address (2002::/16) is the IPv4 address it wraps.
+    wrapped = address.sixtofour
+    if wrapped is not None and any(wrapped in n for n in _HARMLESS_NETWORKS):
+        return None
     return None if any(address in n for n in _HARMLESS_NETWORKS_V6) else address
 
 
@@ -750,23 +788,25 @@ _KEYWORD_REST = (
 _KEYWORD = rf"[PpSsTtCcAaKk](?={_KEYWORD_REST}){_NOT_AFTER_PREFIX}{_NOT_ARN_PART}{_KEYWORD_REST}"
 # How assignments are written: `=`, `:`, `:=`, `?=`, `+=`, `::=`, `=>`, `->` (not a
 # diagram's `-->`: `TokenService-->Validate` is an arrow between two boxes), JSON and
-# YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>` and .NET
-# `key="ApiToken" value=`; then an optional opening quote. Markdown may close a code span
+# YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>`, .NET
+# `key="ApiToken" value=` and SQL's `PASSWORD '...'`; aligned in columns; then an
+# optional opening quote. Markdown may close a code span
 # or bold around the name and open one around the value (`` `api_token`: `...` ``,
 # `**token**: `): the gate reads the page's text without them, so redaction must too.
 _ASSIGN = (
-    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|(?<!-)->|::=|[:?+]?=|:|,)[ \t]{0,3}"
+    r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|(?<!-)->|::=|[:?+]?=|:|,)(?:\*\*|__)?[ \t]{0,16}"
     r"|[\"'][ \t]{1,3}value[ \t]{0,3}=[ \t]{0,3}"
+    r"|[ \t]{1,3}(?=[\"'])"
     r"|>)"
     r"(?:[\"'`]|\*\*)?"
 )
 # A backslash ends a value: in JSON text `\n` and `\"` are escapes, not part of it. So
 # does a pilcrow: the permalink a heading ends with (`key: value¶` in a page's text), and
-# an `&` that starts a URL's next parameter (`?token=...&user=`).
+# an `&` that starts a URL's next parameter (`?token=...&user=`, `&amp;user=` in HTML).
 # Runs of value characters joined by such `&`s rather than a choice at each character,
 # which `re` reads three times slower; the validators want eight characters or more.
 _VALUE_RUN = r"[^\s\"'`<>,;|\\¶&]{1,200}"
-_VALUE = rf"({_VALUE_RUN}(?:&(?![A-Za-z0-9_.%-]{{1,64}}=){_VALUE_RUN}){{0,4}})"
+_VALUE = rf"({_VALUE_RUN}(?:&(?!amp;|[A-Za-z0-9_.%-]{{1,64}}=){_VALUE_RUN}){{0,4}})"
 
 # Tokens a vendor marks with a fixed prefix: a line with the id, the prefix, the body's
 # pattern (no spaces), the characters a token may go on with ("-": letters, digits, _ and -)
@@ -886,7 +926,7 @@ _VALIDATORS: dict[str, Validator] = {
     for valid in (
         *(_real_token, _real_webhook, _near_key, _not_aws_example, _base64_secret),
         *(_basic_credentials, _user_password, _azure_client_secret, _newrelic_license),
-        *(_real_password, _real_hash),
+        *(_real_password, _real_hash, _credential_value),
         *(_card, iban, _personal_email, _phone, _public_ip, _private_ip),
     )
 }
@@ -1050,10 +1090,11 @@ _SECRETS = r"""
     # session token) opens the object to anyone until it expires.
     signed-url  real_token  x-amz-signature,x-goog-signature  group=1
         the signature or session token of a presigned storage URL
-        X-(?<![A-Za-z0-9_-]X-)(?:Amz|Goog)-Signature=([0-9a-f]{64,1024})(?![A-Za-z0-9])
+        [Xx]-(?<![A-Za-z0-9_-].-)(?i:amz|goog)-(?i:signature)=([0-9a-fA-F]{64,1024})
+        (?![A-Za-z0-9])
     signed-url  real_token  x-amz-security-token  group=1
         the signature or session token of a presigned storage URL
-        X-(?<![A-Za-z0-9_-]X-)Amz-Security-Token=([A-Za-z0-9%+/=_-]{40,4000})
+        [Xx]-(?<![A-Za-z0-9_-].-)(?i:amz-security-token)=([A-Za-z0-9%+/=_-]{40,4000})
         (?![A-Za-z0-9%+/=_-])
     heroku-key  near_key  heroku  near  anchored
         a Heroku API key
@@ -1113,14 +1154,38 @@ _SECRETS = r"""
         |g?y\$\$?[./A-Za-z0-9]{1,20}\$\$?[./A-Za-z0-9]{1,86}\$\$?[./A-Za-z0-9]{43}
         |argon2(?:id|i|d)\$\$?v=[0-9]{1,3}\$\$?m=[0-9]{1,10},t=[0-9]{1,10},p=[0-9]{1,3}\$\$?
         [A-Za-z0-9+/]{11,64}\$\$?[A-Za-z0-9+/]{16,128})(?![./A-Za-z0-9$+])
+    # Django's other hashers put their name before the hash (`argon2$argon2id$...`,
+    # `bcrypt_sha256$$2b$...`); phpass (WordPress) writes `$P$`, Postgres `md5` + 32 hex
+    # and SCRAM-SHA-256, MySQL `*` + 40 hex.
+    password-hash  real_hash  argon2$,bcrypt$,bcrypt_sha256$
+        a password hash
+        (?:a(?<![A-Za-z0-9_]a)rgon2\$argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,10},t=[0-9]{1,10},
+        p=[0-9]{1,3}\$[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{16,128}
+        |b(?<![A-Za-z0-9_]b)crypt(?:_sha256)?\$\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53})
+        (?![./A-Za-z0-9$+])
+    password-hash  real_hash  $p$,$h$
+        a password hash
+        \$(?<![A-Za-z0-9_$./\\]\$)[PH]\$[./A-Za-z0-9]{31}(?![./A-Za-z0-9$])
+    password-hash  real_hash  md5
+        a password hash
+        md5(?<![A-Za-z0-9_]md5)[0-9a-f]{32}(?![A-Za-z0-9])
+    password-hash  real_hash  scram-sha-256$
+        a password hash
+        SCRAM-SHA-256\$(?<![A-Za-z0-9_-]SCRAM-SHA-256\$)[0-9]{1,7}:[A-Za-z0-9+/]{16,64}={0,2}\$
+        [A-Za-z0-9+/]{40,64}={0,2}:[A-Za-z0-9+/]{40,64}={0,2}(?![A-Za-z0-9+/=])
+    password-hash  real_hash  *
+        a password hash
+        \*(?<![A-Za-z0-9_*]\*)[0-9A-F]{40}(?![A-Za-z0-9])
     password-hash  real_hash  pbkdf2_sha
         a password hash
         pbkdf2_sha(?<![A-Za-z0-9_]pbkdf2_sha)(?:1|256|512)\$[0-9]{4,7}\$[A-Za-z0-9./+]{6,64}\$
         [A-Za-z0-9+/]{32,128}={0,2}(?![A-Za-z0-9+/=])
-    password-hash  real_hash  {sha},{ssha
+    # LDAP and htpasswd schemes in capitals, a digest's length of base64: `{SHA}` 20
+    # bytes, `{SSHA}` 20 and a salt, `{SSHA256}`, `{SSHA512}` and unsalted `{SHA256}`.
+    password-hash  real_hash  {sha,{ssha
         a password hash
-        \{(?<![A-Za-z0-9_]\{)(?i:s?sha(?:256|512)?)\}[A-Za-z0-9+/]{27,120}={0,2}
-        (?![A-Za-z0-9+/=])
+        \{(?<![A-Za-z0-9_]\{)(?:SHA\}[A-Za-z0-9+/]{27}=|SSHA\}[A-Za-z0-9+/]{32,120}={0,2}
+        |S?SHA(?:256|512)\}[A-Za-z0-9+/]{43,160}={0,2})(?![A-Za-z0-9+/=])
     # A password given on a command line. mysql takes it attached (`-pSECRET`; `-p NAME`
     # prompts for it and opens database NAME), docker, sshpass and redis-cli after a space.
     cli-password  real_password  mysql,mariadb  anchored  group=1
@@ -1135,6 +1200,10 @@ _SECRETS = r"""
         a password on a command line
         (?i:sshpass)[^\n<\\]{0,100}?(?<![A-Za-z0-9_-])-p[ \t]{0,3}[\"']?
         ([^\s\"'`<>\\;|&]{4,128})
+    # openssl's `-passin pass:SECRET` (its `env:` and `file:` forms name where it is).
+    cli-password  real_password  pass:  group=1
+        a password on a command line
+        -(?<![A-Za-z0-9_-]-)pass(?:in|out)?[ \t]{1,3}[\"']?pass:([^\s\"'`<>\\;|&]{4,128})
     cli-password  real_password  redis-cli  anchored  group=1
         a password on a command line
         (?i:redis-cli)[^\n<\\]{0,200}?(?<![A-Za-z0-9_-])(?:-a|--pass)[ \t]{1,3}[\"']?
@@ -1173,9 +1242,20 @@ def _after_keyword(pattern: str, anchors: tuple[str, ...]) -> Rule:
     )
 
 
-# A name that ends in a password's word (`password`, `DB_PASS`, `adminPassword`, `pwd`),
-# which starts the name or a part of it (`bypass` and `compass` name no password).
-_PASSWORD_NAME = r"[Pp](?<![a-z]p)(?i:ass(?:word|wd|phrase)?|wd)"
+# A name that ends in a password's word (`password`, `adminPassword`, `pwd`), which starts
+# the name or a part of it (`bypass` and `compass` name no password); `pass` only as the
+# last part of a longer name (`DB_PASS`, `ansible_ssh_pass`, `smtpPass`: `PASS:` heads a
+# test's result), and not of a count or an order (`second_pass`, `two_pass`). Not
+# followed by a bare comma: `a password, WebAuthn or SSO` is prose.
+_NOT_A_PASSWORD_PASS = "".join(
+    f"(?<!{word}_pass)"
+    for word in ("one", "two", "three", "first", "second", "third", "multi", "single", "double")
+)
+_PASSWORD_NAME = (
+    r"(?:[Pp](?<![a-z]p)(?i:ass(?:word|wd|phrase)|wd)|PASS(?<=[A-Z0-9]_PASS)|Pass(?<=[a-z]Pass)"
+    rf"|pass(?<=[a-z0-9]_pass){_NOT_A_PASSWORD_PASS})"
+    r"(?![ \t]*,)"
+)
 
 SECRET_RULES: tuple[Rule, ...] = (
     _secret("private-key", "a private key", BEGIN_PRIVATE_KEY.pattern, hints=("private key",)),
@@ -1191,28 +1271,37 @@ SECRET_RULES: tuple[Rule, ...] = (
         ("--",),
     ),
     # A line of a `.pgpass` file (host:port:database:user:password; a port or `*`), and
-    # of a `.netrc` file (machine, login, password).
+    # an entry of a `.netrc` file (machine, login, password, on one line or several).
     _secret(
         "password-file",
         "a password in a line of a .pgpass or .netrc file",
-        r"[A-Za-z0-9*](?<![^\n\x00].)[A-Za-z0-9.*_-]{0,252}:(?:[0-9]{1,5}|\*):[^:\s]{1,63}:"
-        r"[^:\s]{1,63}:([^\s:]{6,128})(?=[ \t]*(?:\n|\x00|$))",
+        r"[A-Za-z0-9*](?<![^\s\x00].)[A-Za-z0-9.*_-]{0,252}:(?:[0-9]{1,5}|\*):[^:\s]{1,63}:"
+        r"[^:\s]{1,63}:([^\s:]{6,128})(?=[ \t]*(?:\r?\n|\x00|$|#))",
         group=1,
-        valid=_file_password,
+        valid=_credential_value,
         precise=False,
     ),
     _secret(
         "password-file",
         "a password in a line of a .pgpass or .netrc file",
-        r"machine[ \t]{1,4}\S{1,253}[ \t]{1,4}login[ \t]{1,4}\S{1,128}[ \t]{1,4}"
-        r"password[ \t]{1,4}(\S{4,128})",
+        r"machine\s{1,12}\S{1,253}\s{1,12}login\s{1,12}\S{1,128}\s{1,12}password\s{1,12}(\S{4,128})",
         group=1,
-        valid=_real_password,
+        valid=_credential_value,
         hints=("machine",),
         anchors=("machine",),
         precise=False,
     ),
     # After generic-secret: a value both find is reported as that.
+    _secret(
+        "password",
+        "a password after a password's name",
+        r"(?:requirepass|masterauth)(?<![A-Za-z0-9_-].{11})[ \t]{1,8}[\"']?([^\s\"']{8,128})",
+        group=1,
+        valid=_credential_value,
+        hints=("requirepass", "masterauth"),
+        anchors=("requirepass", "masterauth"),
+        precise=False,
+    ),
     _secret(
         "password",
         "a password after a password's name",
