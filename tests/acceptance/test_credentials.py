@@ -13,6 +13,8 @@ NOTES = """# Incident notes
 The proxy's users file held `ops:$apr1$Qx7mT2rz$8yXc1bM0o4vZpWq3nE5sK/`, and the Compose label
 `basicauth.users=ops:$$2y$$05$$ChsVYFWoLO7YbNnRZSS2IeLcKzL1jgfdOdCfyhtz4tcPOvmTkQYPy`.
 
+The app's `~/.pgpass`:
+
 ```
 db.prod.acmecorp.io:5432:payments:app:Tq8vLm2RxZ4s
 ```

@@ -790,9 +790,9 @@ _KEYWORD = rf"[PpSsTtCcAaKk](?={_KEYWORD_REST}){_NOT_AFTER_PREFIX}{_NOT_ARN_PART
 # diagram's `-->`: `TokenService-->Validate` is an arrow between two boxes), JSON and
 # YAML `"name": `, call arguments `("NAME", `, XML elements `<apiToken>`, .NET
 # `key="ApiToken" value=` and SQL's `PASSWORD '...'`; aligned in columns; then an
-# optional opening quote. Markdown may close a code span
-# or bold around the name and open one around the value (`` `api_token`: `...` ``,
-# `**token**: `): the gate reads the page's text without them, so redaction must too.
+# optional opening quote. Markdown may close a code span or bold around the name and open
+# one around the value (`` `api_token`: `...` ``, `**token**: `, `**Password:** `): the
+# gate reads the page's text without them, so redaction must too.
 _ASSIGN = (
     r"(?:(?:[\"'\]`]|\*\*|__)?[ \t]{0,3}(?:=>|(?<!-)->|::=|[:?+]?=|:|,)(?:\*\*|__)?[ \t]{0,16}"
     r"|[\"'][ \t]{1,3}value[ \t]{0,3}=[ \t]{0,3}"
@@ -1270,8 +1270,10 @@ SECRET_RULES: tuple[Rule, ...] = (
         rf"[ \t]{{1,3}}[\"']?{_VALUE}",
         ("--",),
     ),
-    # A line of a `.pgpass` file (host:port:database:user:password; a port or `*`), and
-    # an entry of a `.netrc` file (machine, login, password, on one line or several).
+    # A line of a `.pgpass` file (host:port:database:user:password; a port or `*`) in a
+    # text that names the file (`~/.pgpass`, `PGPASSFILE`): with no word to look for, the
+    # line's shape alone doubled the pattern set's time over every text. And an entry of
+    # a `.netrc` file (machine, login, password, on one line or several).
     _secret(
         "password-file",
         "a password in a line of a .pgpass or .netrc file",
@@ -1279,6 +1281,7 @@ SECRET_RULES: tuple[Rule, ...] = (
         r"[^:\s]{1,63}:([^\s:]{6,128})(?=[ \t]*(?:\r?\n|\x00|$|#))",
         group=1,
         valid=_credential_value,
+        hints=("pgpass",),
         precise=False,
     ),
     _secret(
