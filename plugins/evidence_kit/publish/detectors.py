@@ -1616,19 +1616,28 @@ class Candidates:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = rules
         self.words = sorted({h for rule in rules if not loose(rule) for h in rule.hints})
-        self.by_word: dict[int, list[int]] = {}
+        self.named_by: dict[int, list[int]] = {}
+        """The rules a reported id names, where it names other rules than its own: a
+        keyword's, or a pattern that several rules share (public and private addresses),
+        compiled once."""
         self.by_char: dict[str, list[int]] = {}
         self.always: list[int] = []
         expressions: list[bytes] = []
         ids: list[int] = []
         flags: list[int] = []
+        compiled: dict[tuple[bytes, int], int] = {}
         for index, rule in enumerate(rules):
             if loose(rule):
-                expressions.append(prefilter_form(rule.pattern.pattern).encode("utf-8"))
-                ids.append(index)
+                expression = prefilter_form(rule.pattern.pattern).encode("utf-8")
                 mode = _FLAGS | hyperscan.HS_FLAG_PREFILTER
                 if rule.pattern.flags & re.IGNORECASE:
                     mode |= hyperscan.HS_FLAG_CASELESS
+                first = compiled.setdefault((expression, mode), index)
+                if first != index:
+                    self.named_by.setdefault(first, [first]).append(index)
+                    continue
+                expressions.append(expression)
+                ids.append(index)
                 flags.append(mode)
                 continue
             for hint in rule.hints:
@@ -1636,7 +1645,7 @@ class Candidates:
                     self.by_char.setdefault(hint, []).append(index)
                 else:
                     word_id = len(rules) + self.words.index(hint)
-                    self.by_word.setdefault(word_id, []).append(index)
+                    self.named_by.setdefault(word_id, []).append(index)
         for position, word in enumerate(self.words):
             expressions.append(re.escape(word).encode("utf-8"))
             ids.append(len(rules) + position)
@@ -1691,10 +1700,10 @@ class Candidates:
         if self.database is None:
             return self.always
         named: set[int] = set()
-        words = self.by_word
+        named_by = self.named_by
 
         def report(id: int, start: int, end: int, flags: int, context: Any) -> None:
-            named.update(words.get(id, (id,)))
+            named.update(named_by.get(id, (id,)))
 
         data = text.encode("utf-8", "surrogatepass")
         self.database.scan(data, match_event_handler=report, scratch=self.scratch)
