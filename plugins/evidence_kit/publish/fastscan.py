@@ -239,22 +239,16 @@ def clean_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
     """The sha256 of an HTML or XML file (`MARKUP`: the caller picks them) that the quick
     reading finds clean; None for one where it finds anything (the gate reads that one
     again itself). The digest is of the very bytes read, so a file rewritten later does not
-    pass as it."""
-    with path.open("rb") as handle:
-        return clean_markup_sha256(handle.read, rules, seen)
+    pass as it.
 
-
-def clean_markup_sha256(read: Callable[[int], bytes], rules: Detectors, seen: Seen) -> str | None:
-    """`clean_sha256` of the HTML or XML that `read` gives a block at a time (b"" at its
-    end); `read` is left where the reading stopped when something was found.
-
-    After a text where something is found, `seen` is no longer fit to vouch for another:
-    it holds that text's lines as seen, not as dirty (only the exact reading marks them).
+    After a file where something is found, `seen` is no longer fit to vouch for another:
+    it holds that file's lines as seen, not as dirty (only the exact reading marks them).
     """
-    text = _Hashing(read)
-    if markup_read(text, rules, seen):
-        return None
-    return text.hexdigest()
+    with path.open("rb") as handle:
+        text = _Hashing(handle.read)
+        if markup_read(text, rules, seen):
+            return None
+        return text.hexdigest()
 
 
 def clean_json_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
