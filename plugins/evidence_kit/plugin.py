@@ -151,8 +151,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.origin: manifest.Provenance | None = None
         self.print_file: File | None = None
         self.printing: isolated.Stream[None] | None = None
-        """The print version being written (to `print_draft`, until it is done)."""
-        self.print_draft: Path | None = None
+        """The print version being written (to `_print_draft`, until it is done)."""
         self.ours: frozenset[str] = frozenset()
         self.later: frozenset[str] = frozenset()
         self.reported = False
@@ -297,8 +296,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             description=config.site_description or "",
             stylesheets=[str(css) for css in config.extra_css],
         )
-        target = Path(self.print_file.abs_dest_path)
-        draft = self.print_draft = target.with_name(f".{target.name}.draft")
+        draft = self._print_draft()
 
         def write() -> Iterator[None]:
             printing.write(draft, parts)
@@ -306,10 +304,16 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
 
         self.printing = isolated.stream(write)
 
+    def _print_draft(self) -> Path:
+        """Where the child writes the print version, beside the page."""
+        assert self.print_file is not None
+        target = Path(self.print_file.abs_dest_path)
+        return target.with_name(f".{target.name}.draft")
+
     def _finish_print_version(self, *, wait: bool) -> None:
         """Once the child has written the print version (with `wait`, once it has), put it
         in place and hand it to the gate's helper."""
-        if self.printing is None or self.print_file is None or self.print_draft is None:
+        if self.printing is None or self.print_file is None:
             return
         if not self.printing.ready():
             if not wait:
@@ -317,8 +321,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.printing.next()
         self.printing.close()
         self.printing = None
-        os.replace(self.print_draft, self.print_file.abs_dest_path)
-        self.print_draft = None
+        os.replace(self._print_draft(), self.print_file.abs_dest_path)
         if self.prescan is not None:
             self.prescan.add(self.print_file.dest_uri, self.print_file.abs_dest_path)
 
@@ -471,11 +474,11 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.publishing.close()
         self.publishing = None
         if self.printing is not None:
+            # A build that failed while the child wrote: its draft goes too.
             self.printing.close()
+            if self.print_file is not None:
+                self._print_draft().unlink(missing_ok=True)
         self.printing = None
-        if self.print_draft is not None:
-            self.print_draft.unlink(missing_ok=True)
-        self.print_draft = None
         if self.prescan is not None:
             self.prescan.close()
         self.prescan = None
