@@ -132,6 +132,7 @@ LEAVES = [
     ("globexcorp and preglobex", "part of a word"),
     ("<< a >>", "not a name"),
     ("555 0100", "too short for a phone number"),
+    ("xmasterauth Xk9vQm2LpT7rWz4NcB8h", "a name that only ends in masterauth"),
 ]
 
 

@@ -1298,7 +1298,7 @@ SECRET_RULES: tuple[Rule, ...] = (
     _secret(
         "password",
         "a password after a password's name",
-        r"(?:requirepass|masterauth)(?<![A-Za-z0-9_-].{11})[ \t]{1,8}[\"']?([^\s\"']{8,128})",
+        r"(?<![A-Za-z0-9_-])(?:requirepass|masterauth)[ \t]{1,8}[\"']?([^\s\"']{8,128})",
         group=1,
         valid=_credential_value,
         hints=("requirepass", "masterauth"),
