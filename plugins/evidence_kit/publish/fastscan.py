@@ -255,9 +255,11 @@ def clean_json_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
     """The sha256 of a JSON file (`JSON`) whose strings the quick reading finds clean; None
     for one where it finds anything, or that is not JSON (the gate reads it as text)."""
     data = path.read_bytes()
-    if json_strings(decode(data), rules, seen) is False:
-        return hashlib.sha256(data).hexdigest()
-    return None
+    digest = hashlib.sha256(data).hexdigest()
+    # Read as text only: a search index is megabytes, held once rather than twice.
+    text = decode(data)
+    del data
+    return digest if json_strings(text, rules, seen) is False else None
 
 
 class _Hashing:
