@@ -23,6 +23,10 @@ Hooks used, and why:
 - on_env, on_post_page: in the audit edition, start the gate's helper process
   (`publish.prescan`) and hand it each page once MkDocs has written it, and the print
   version once it is written.
+- on_env, on_post_page: hand what Material's search index reads of every page to another
+  process, started once the print version is written, which makes the index while MkDocs
+  writes the pages (`material_search`); in the audit edition, hand the index it made to the
+  gate's helper. Material's plugin writes it in its on_post_build.
 - on_post_build, first: wait for the print version if it is not written yet, and take from
   the helper the pages it found clean. Last: write the manifest; then run the post-build
   gate on the finished site; fail the build (PluginError, last, after every finding is
@@ -52,7 +56,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents
 
-from . import pipeline
+from . import material_search, pipeline
 from .config import EvidenceConfig
 from .core import clock, isolated, markup, mkdocs_yml
 from .core.model import Finding, SchemaError
@@ -160,6 +164,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         self.summary = ""
         self.nav_urls: list[str] = []
         self.prescan: prescan.Prescan | None = None
+        self.search: material_search.Offloaded | None = None
+        """Material's search index, made by another process (`material_search`)."""
+        self.search_handed = False
+        """Whether the gate's helper has been given the search index the process made."""
         self.written: tuple[str, str] | None = None
         self.clean: dict[str, str] = {}
         self.errors = 0
@@ -269,12 +277,21 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         account = self.publishing.account()
         self.publishing = None
         self.described, self.summary = account.described, account.summary
+        search = material_search.plugin_of(config)
+        if search is not None:
+            # Before the fork: handing the pages over touches every one of them, which
+            # would copy the memory they share with the child.
+            rendered = [page for page in self.rendered if page.content is not None]
+            self.search = material_search.Offloaded.start(search, rendered)
+            self.search_handed = False
         # Forked before the helper starts: the child holds none of its pipes.
         self._start_print_version(config)
         if self.settings is not None and self.settings.publish.audit:
             # Now, not earlier: the pipeline's child process has ended, and the pages are
             # about to be written.
             self.prescan = prescan.Prescan.start(self.settings.publish)
+        if self.search is not None and (self.printing is None or not isolated.can_fork()):
+            self.search.spawn()
 
     def _start_print_version(self, config: MkDocsConfig) -> None:
         """Have a child process write the print version from the rendered pages while MkDocs
@@ -324,6 +341,10 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         os.replace(self._print_draft(), self.print_file.abs_dest_path)
         if self.prescan is not None:
             self.prescan.add(self.print_file.dest_uri, self.print_file.abs_dest_path)
+        if self.search is not None:
+            # Only now: while the print version's child lives, it holds a copy of much of
+            # this process's memory, and the search index's process would add its own.
+            self.search.spawn()
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The document's markdown with placeholders filled, or that of a page made late;
@@ -401,9 +422,19 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         # MkDocs writes the page after this event: the gate's helper reads the one before.
         self._hand_written()
         self._finish_print_version(wait=False)
+        self._hand_search_index(wait=False)
         if self.prescan is not None:
             self.written = (page.file.dest_uri, page.file.abs_dest_path)
         return None
+
+    def _hand_search_index(self, *, wait: bool) -> None:
+        """Once the search index is made (with `wait`, once it is), give it to the gate's
+        helper: Material's plugin writes it as made (`material_search`)."""
+        if self.search is None or self.search_handed or not self.search.made(wait=wait):
+            return
+        self.search_handed = True
+        if self.prescan is not None and self.search.counts is not None:
+            self.prescan.add(material_search.SITE_PATH, self.search.draft)
 
     def _hand_written(self) -> None:
         """Give the gate's helper the last page written."""
@@ -419,6 +450,7 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         pages it found clean."""
         self._hand_written()
         self._finish_print_version(wait=True)
+        self._hand_search_index(wait=True)
         if self.prescan is not None:
             self.clean = self.prescan.clean()
             self.prescan = None
@@ -429,6 +461,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         """Write the manifest; in the audit edition, run the gate over the finished site.
         Fail the build, after every finding is printed, on a gate finding (any mode) or on
         an error finding (--strict)."""
+        if self.search is not None:
+            self.search.close()
+            self.search = None
         if self.settings is None or self.described is None or self.origin is None:
             return
         site = Path(config.site_dir)
@@ -482,6 +517,9 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
         if self.prescan is not None:
             self.prescan.close()
         self.prescan = None
+        if self.search is not None:
+            self.search.close()
+        self.search = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> None:
         """Watch the project's schema folder too."""
