@@ -79,8 +79,12 @@ def _project(root: Path, *hooks: str, audience: str = "audit") -> Path:
 
 
 def _index(root: Path, *hooks: str, audience: str = "audit") -> bytes:
-    result = build(_project(root, *hooks, audience=audience))
+    temp = root / "tmp"
+    temp.mkdir(parents=True)
+    result = build(_project(root, *hooks, audience=audience), env={"TMPDIR": str(temp)})
     assert result.returncode == 0, result.log
+    # Nothing of what the process was given or wrote is left behind.
+    assert not list(temp.iterdir())
     return (result.site / material_search.SITE_PATH).read_bytes()
 
 
@@ -99,8 +103,6 @@ def test_the_search_index_is_byte_for_byte_the_one_material_makes(
     } in docs
     assert [doc["tags"] for doc in docs if doc["location"] == "controls/access/"] == [["access"]]
     assert not [doc for doc in docs if doc["location"].startswith("hidden/")]
-    # Nothing of what the process was given or wrote is left behind.
-    assert not list((tmp_path / "beside" / "site").rglob("*.pickle"))
 
 
 def test_a_page_changed_after_it_was_rendered_is_indexed_as_it_is_written(
@@ -124,6 +126,22 @@ def test_the_gate_reads_a_search_index_that_holds_what_no_page_does(tmp_path: Pa
     assert "runbook" not in "".join(
         line for line in result.log.splitlines() if "aws-access-key" in line
     )
+
+
+FAILING = """\
+def on_post_page(output, page, config):
+    if page.file.src_uri == "runbook.md":
+        raise RuntimeError("a plugin failed")
+"""
+
+
+def test_a_build_that_fails_leaves_nothing_of_the_index_behind(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = build(_project(tmp_path, FAILING), env={"TMPDIR": str(temp)})
+    assert result.returncode == 1, result.log
+    assert "a plugin failed" in result.log
+    assert not list(temp.iterdir())
 
 
 class _Page:
