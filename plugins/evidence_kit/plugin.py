@@ -442,12 +442,12 @@ class EvidencePlugin(BasePlugin[EvidenceConfig]):
             self.prescan.add(*self.written)
         self.written = None
 
-    # First, once every page is written: the helper ends before the search index is made,
-    # the build's largest step.
+    # First, once every page is written: the helper has the print version and the search
+    # index's process's index to read, and ends before Material's plugin writes the index.
     @event_priority(100)
     def _take_clean(self, *, config: MkDocsConfig) -> None:
-        """Put the print version in place once it is written; take from the gate's helper the
-        pages it found clean."""
+        """Put the print version in place once it is written, and hand the helper the search
+        index once it is made; take from the gate's helper the pages it found clean."""
         self._hand_written()
         self._finish_print_version(wait=True)
         self._hand_search_index(wait=True)

@@ -8,14 +8,15 @@ that same sha256 for it, and reads every other file itself: the helper can only 
 never pass a file the gate would fail.
 
 The print version, written by another child process while the builder writes the pages,
-is handed over once it is written. A gate run on its own (`evidence-kit scan`) shares
+is handed over once it is written, and so is Material's search index, made by another
+process. A gate run on its own (`evidence-kit scan`) shares
 the site with a helper (`Sharing`): the helper reads the files from the last (the search
 index first), the gate from the first, and they meet where the helper has reached.
 
 The helper is a new interpreter, not a fork of the builder: it holds the detectors and
 what it has seen, not a copy of the builder's memory, and it starts the same way on every
 platform. It is started once the builder has read every page (so it never runs beside the
-pipeline's own child process) and stopped before the builder's last, largest step.
+pipeline's own child process) and stopped once every page is written.
 """
 
 from __future__ import annotations
