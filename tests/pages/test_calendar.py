@@ -12,7 +12,7 @@ import pytest
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
 from evidence_kit.pages.calendar import uid
-from evidence_kit.publish import detectors, gate, redact
+from evidence_kit.publish import detectors, gate
 
 OPTIONS = {
     "types": {"restore-tests/*.md": "restore-test"},
@@ -132,5 +132,5 @@ def test_the_gate_reads_a_calendar_unfolded() -> None:
         b" once\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     publish = parse_publish({}, [], detectors.RULE_IDS, env={})
-    hits = gate.scan_file("a.ics", folded, redact.Detectors.of(publish))
+    hits = gate.scan_file("a.ics", folded, detectors.Detectors.of(publish))
     assert [(h.rule, h.line) for h in hits] == [("email", 3)]

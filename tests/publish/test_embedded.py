@@ -12,9 +12,8 @@ import pypdf
 import pytest
 
 from conftest import build, make_project
-from evidence_kit.publish.detectors import Detector, fingerprint
+from evidence_kit.publish.detectors import Detector, Detectors, fingerprint
 from evidence_kit.publish.gate import MAX_GUNZIPPED, Unread, scan_file
-from evidence_kit.publish.redact import Detectors
 
 RULES = Detectors(Detector.configure(), Detector(()))
 GITHUB = "ghp_Z4SOcMz9CPVNPkNa1Hedcm4pMbXDuCL1mHoO"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import build, make_project, run_cli
 from evidence_kit.core.options.publish import parse_publish
-from evidence_kit.publish import detectors, fastscan, gate, manifest, redact
+from evidence_kit.publish import detectors, fastscan, gate, manifest
 from evidence_kit.publish.fastscan import Seen
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
@@ -271,14 +271,14 @@ def test_an_allowed_fingerprint_passes_until_it_expires(tmp_path: Path) -> None:
     assert lines[-1] == "2 errors, 0 warnings"
 
 
-def rules() -> redact.Detectors:
+def rules() -> detectors.Detectors:
     publish = parse_publish(
         {"internal_hosts": ["*.corp.example.com"], "deny_terms": ["Globex"]},
         [],
         detectors.RULE_IDS,
         env={},
     )
-    return redact.Detectors.of(publish)
+    return detectors.Detectors.of(publish)
 
 
 @pytest.mark.parametrize(
@@ -502,7 +502,7 @@ def test_a_large_page_is_read_in_pieces_without_losing_a_value(
     filler = [f"<p>line {i} of the print view</p>" for i in range(30)]
     # A deny-listed name wrapped over two lines, in the middle of the page.
     page = "\n".join([*filler[:15], "<p>for Initech", "Corporation.</p>", *filler[15:]])
-    names = redact.Detectors.of(
+    names = detectors.Detectors.of(
         parse_publish({"deny_terms": ["Initech Corporation"]}, [], detectors.RULE_IDS, env={})
     )
     hits = gate.scan_file("print/index.html", page.encode(), names, gate.Seen())

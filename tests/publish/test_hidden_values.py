@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_project
-from evidence_kit.publish.detectors import Decoded, Detector, fingerprint, note_for, redact
+from evidence_kit.publish.detectors import (
+    Decoded,
+    Detector,
+    Detectors,
+    fingerprint,
+    note_for,
+    redact,
+)
 from evidence_kit.publish.gate import scan_file
-from evidence_kit.publish.redact import Detectors
 
 DETECTOR = Detector.configure()
 GITHUB = "ghp_Z4SOcMz9CPVNPkNa1Hedcm4pMbXDuCL1mHoO"

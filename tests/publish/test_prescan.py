@@ -16,7 +16,7 @@ from conftest import build, make_project, write
 from evidence_kit.cli import load_settings
 from evidence_kit.core.options.publish import Publish, parse_publish
 from evidence_kit.publish import detectors, fastscan, gate, manifest, prescan
-from evidence_kit.publish.redact import Detectors
+from evidence_kit.publish.detectors import Detectors
 
 AWS_KEY = "AKIAQ3EGCANARY7X4K2Z"
 PUBLISH = parse_publish({}, [], detectors.RULE_IDS, env={})
@@ -266,3 +266,45 @@ def test_a_helper_stopped_at_once_vouches_for_nothing(tmp_path: Path) -> None:
     assert sharing is not None
     assert sharing.stop() == {}
     assert sharing.reached == len(files)
+
+
+class _CountingDatabases:
+    """hyperscan.Database, counting the sets made (each is then compiled)."""
+
+    def __init__(self, real: type) -> None:
+        self.real = real
+        self.made = 0
+
+    def __call__(self) -> object:
+        self.made += 1
+        return self.real()
+
+
+TEXTS = (f"key {AWS_KEY}", "mail jane.doe@acmecorp.io from 203.0.113.9", "password: Tr0ub4dor&3x")
+
+
+def test_a_pattern_set_handed_over_is_loaded_not_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = Detectors.of(PUBLISH)
+    expected = [rules.all.find(t) for t in TEXTS]
+    handed = rules.compiled()
+    assert list(handed) == [rules.all._candidates.key]  # the placeholder set: not compiled
+    monkeypatch.setattr(detectors, "_ADOPTED", {})
+    databases = _CountingDatabases(detectors.hyperscan.Database)
+    monkeypatch.setattr(detectors.hyperscan, "Database", databases)
+    detectors.adopt(handed)
+    helper = detectors.Detector(rules.all.rules, rules.all.allow)
+    assert [helper.find(t) for t in TEXTS] == expected
+    assert databases.made == 1  # the anchor words' set, made at the first find
+    assert all(expected)
+
+
+def test_a_pattern_set_that_does_not_load_is_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = Detectors.of(PUBLISH)
+    expected = [rules.all.find(t) for t in TEXTS]
+    monkeypatch.setattr(detectors, "_ADOPTED", {})
+    databases = _CountingDatabases(detectors.hyperscan.Database)
+    monkeypatch.setattr(detectors.hyperscan, "Database", databases)
+    detectors.adopt({rules.all._candidates.key: b"not a pattern set"})
+    helper = detectors.Detector(rules.all.rules, rules.all.allow)
+    assert [helper.find(t) for t in TEXTS] == expected
+    assert databases.made == 2  # its own set, and the anchor words'

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..core.evidence import Evidence
-from ..publish import redact
+from ..publish import detectors, redact
 from ..publish.manifest import build_date
 from ..rules.restore import record as restore_record
 
@@ -153,5 +153,5 @@ def _cleaner(evidence: Evidence) -> Callable[[str], str]:
     publish = evidence.settings.publish
     if not publish.audit:
         return lambda text: " ".join(text.split())
-    detector = redact.detector_for(publish)
+    detector = detectors.detector_for(publish)
     return lambda text: " ".join(redact.redact_text(text, detector).split())

@@ -35,7 +35,7 @@ from selectolax.lexbor import LexborHTMLParser
 from . import jsonstream
 
 if TYPE_CHECKING:
-    from .redact import Detectors
+    from .detectors import Detectors
 
 BREAKS = frozenset(
     {

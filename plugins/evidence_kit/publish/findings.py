@@ -19,8 +19,9 @@ from ..core.options.publish import (
 )
 from ..rules import Rule, table
 from . import detectors
+from .detectors import detector_for
 from .html import Embed, active_html, external_assets, external_embeds, link_targets, resolve
-from .redact import STRING_SEPARATOR, detector_for, find_in_strings, joined_starts
+from .redact import STRING_SEPARATOR, find_in_strings, joined_starts
 from .withhold import Blocks, extension, internal_blocks, marker_findings
 
 RULES: tuple[Rule, ...] = table(

@@ -25,11 +25,10 @@ from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
 from ..rules import Rule, table
 from . import embedded, fastscan, jsonstream, manifest
-from .detectors import Detector, Match
+from .detectors import Detector, Detectors, Match, detector_for
 from .embedded import Unread
 from .fastscan import Seen
 from .prescan import Sharing
-from .redact import Detectors, detector_for
 
 RULES: tuple[Rule, ...] = table(
     """

@@ -27,7 +27,8 @@ from ..core import gitdates
 from ..core.model import Finding, text_of
 from ..core.statuses import ReviewStatus
 from ..rules import Rule, table
-from .redact import detector_for, redact_text, redaction_counts
+from .detectors import detector_for
+from .redact import redact_text, redaction_counts
 
 RULES: tuple[Rule, ...] = table(
     """

@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from . import fastscan
+from . import detectors, fastscan
+from .detectors import Detectors
 from .fastscan import Seen
-from .redact import Detectors
 
 if TYPE_CHECKING:
     from ..core.options.publish import Publish
@@ -62,6 +62,7 @@ class Prescan:
             return None
         prescan = cls(process)
         prescan._send(publish)
+        prescan._send(Detectors.of(publish).compiled())
         return prescan
 
     def add(self, rel: str, path: str | Path) -> None:
@@ -130,8 +131,12 @@ class Sharing:
         process = _spawn(_SHARING)
         if process is None:
             return None
+        # Compiled here while the helper starts, and handed over: the gate needs them too,
+        # and the helper then starts reading sooner.
+        rules = Detectors.of(publish)
+        rules.all.compile()
         named = [(rel, str(path)) for rel, path in files]
-        message = pickle.dumps(publish) + pickle.dumps(named)
+        message = b"".join(map(pickle.dumps, (publish, rules.compiled(), named)))
         return cls(process, message, len(files))
 
     def _run(self, message: bytes) -> None:
@@ -230,6 +235,7 @@ def share(publish: Publish, files: Sequence[tuple[str, str]], out: IO[bytes]) ->
 def main() -> None:  # pragma: no cover - runs in the helper process
     incoming, outgoing = sys.stdin.buffer, sys.stdout.buffer
     publish = pickle.load(incoming)
+    detectors.adopt(pickle.load(incoming))
     if sys.argv[2:] == [_SHARING]:
         share(publish, pickle.load(incoming), outgoing)
         return

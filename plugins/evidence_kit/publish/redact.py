@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 import html
 import itertools
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.model import Document, map_strings, strings
 from ..core.options.publish import (
     REDACTED_PREFIX,
-    Publish,
 )
 from . import detectors
-from .detectors import PLACEHOLDER_RULE, Detector
+from .detectors import Detector, detector_for
 from .html import link_embeds, neutralize
 from .withhold import WITHHELD_PAGE, cut_blocks, internal_blocks
 
@@ -111,17 +108,6 @@ def generated_pages(evidence: Evidence, generated: Mapping[str, str]) -> dict[st
     }
 
 
-@functools.lru_cache(maxsize=16)
-def detector_for(publish: Publish) -> Detector:
-    """The detectors of one `publish` option, built once (they compile the config's rules)."""
-    return Detector.configure(
-        disabled=publish.disabled,
-        allow=dict(publish.allow),
-        internal_hosts=publish.internal_hosts,
-        deny_terms=publish.deny_terms,
-    )
-
-
 KIND_LABELS = {
     "internal-block": "Internal blocks",
     "secret": "Secrets",
@@ -152,16 +138,3 @@ def redaction_counts(evidence: Evidence) -> dict[str, Counter[str]]:
         if blocks:
             counts.setdefault(doc.path, Counter())["internal-block"] += blocks
     return counts
-
-
-@dataclass(frozen=True)
-class Detectors:
-    """The project's rules, and the unfilled-placeholder rule for prose outside code."""
-
-    all: Detector
-    placeholders: Detector
-
-    @classmethod
-    def of(cls, publish: Publish) -> Detectors:
-        rules = () if PLACEHOLDER_RULE.id in publish.disabled else (PLACEHOLDER_RULE,)
-        return cls(detector_for(publish), Detector(rules, dict(publish.allow)))

@@ -12,7 +12,7 @@ from ..core.options.publish import (
     Publish,
 )
 from . import detectors
-from .redact import detector_for
+from .detectors import detector_for
 
 if TYPE_CHECKING:
     pass
