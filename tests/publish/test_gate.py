@@ -6,6 +6,8 @@ import codecs
 import contextlib
 import datetime as dt
 import gzip
+import hashlib
+import io
 import json
 import os
 import random
@@ -641,3 +643,38 @@ def test_json_nested_past_the_decoder_is_read_as_text() -> None:
     for seen in (None, gate.Seen()):
         hits = gate.scan_file("search/search_index.json", data, rules(), seen)
         assert [h.rule for h in hits] == ["email"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet="ab\né", max_size=80),
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=1, max_value=90),
+    st.integers(min_value=0, max_value=90),
+)
+def test_parts_hold_every_line_once_with_its_neighbours(
+    text: str, chunk: int, first: int, more: int
+) -> None:
+    # Three parts cut at two bytes, as the gate and its helper read a large page in two.
+    data = text.encode()
+    lines = text.split("\n")
+    whole = [
+        (lines[i - 1] if i else None, line, lines[i + 1] if i + 1 < len(lines) else None)
+        for i, line in enumerate(lines)
+    ]
+    read = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastscan, "CHUNK", chunk)
+        for part in ((0, first), (first, first + more), (first + more, None)):
+            reading = fastscan._Hashing(io.BytesIO(data).read, part)
+            for window, mine in reading.own(fastscan.windows(reading)):
+                read.extend(
+                    (
+                        window[i - 1] if i else None,
+                        window[i],
+                        window[i + 1] if i + 1 < len(window) else None,
+                    )
+                    for i in mine
+                )
+            assert reading.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert read == whole

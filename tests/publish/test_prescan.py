@@ -164,14 +164,24 @@ def test_a_site_is_shared_in_the_order_that_puts_the_search_index_with_the_helpe
     assert gate._shareable(files, recorded) == []  # too small to be worth a helper
     monkeypatch.setattr(gate, "SHARED_FROM", 1)
     index, printed = "search/search_index.json", "print/index.html"
-    # A search index this large is the helper's first file; a page this large the gate's.
+    # A search index this large is the helper's first file; a page this large is read in
+    # two parts, the gate's first and the helper's just after the index.
     large = min((site / index).stat().st_size, (site / printed).stat().st_size)
     monkeypatch.setattr(gate, "LARGE_FILE", large)
-    shared = [rel for rel, _ in gate._shareable(files, recorded)]
-    assert shared[-1] == index
-    assert printed not in shared
+    shared = [(rel, part) for rel, _, part in gate._shareable(files, recorded)]
+    sizes = {rel: path.stat().st_size for rel, path in files}
+    large_pages = [rel for rel, _ in files if rel.endswith(".html") and sizes[rel] >= large]
+    assert printed in large_pages
+    cuts = [int(sizes[rel] * gate.GATE_PART) for rel in large_pages]
+    count = len(large_pages)
+    assert shared[:count] == [(rel, (0, cut)) for rel, cut in zip(large_pages, cuts, strict=True)]
+    assert shared[-1 - count :] == [
+        *((rel, (cut, None)) for rel, cut in zip(large_pages, cuts, strict=True)),
+        (index, None),
+    ]
     # Else every page and JSON file the manifest records, in the site's order.
-    assert shared[:-1] == [
+    assert all(part is None for _, part in shared[count : -1 - count])
+    assert [rel for rel, _ in shared[count : -1 - count]] == [
         rel
         for rel, path in files
         if rel in recorded
@@ -181,15 +191,15 @@ def test_a_site_is_shared_in_the_order_that_puts_the_search_index_with_the_helpe
             or (rel.endswith((".html", ".xml")) and path.stat().st_size < large)
         )
     ]
-    assert "sitemap.xml" in shared and "index.html" in shared
-    assert not any(rel.endswith((".css", ".js")) for rel in shared)
+    assert ("sitemap.xml", None) in shared and ("index.html", None) in shared
+    assert not any(rel.endswith((".css", ".js")) for rel, _ in shared)
 
 
 def test_share_reads_from_the_last_and_stops_after_the_first_find(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     write(site, {"later/index.html": CLEAN_PAGE})
     files = [
-        (rel, str(site / rel))
+        (rel, str(site / rel), None)
         for rel in ("clean/index.html", "leaking/index.html", "later/index.html", "gone.html")
     ]
     out = io.BytesIO()
@@ -200,24 +210,41 @@ def test_share_reads_from_the_last_and_stops_after_the_first_find(tmp_path: Path
         while True:
             told.append(pickle.load(out))
     assert told == [
-        (3, "gone.html", ""),  # not there: no digest, and the helper goes on
-        (2, "later/index.html", manifest.sha256(site / "later/index.html")),
-        (1, "leaking/index.html", ""),
+        (3, ""),  # not there: no digest, and the helper goes on
+        (2, manifest.sha256(site / "later/index.html")),
+        (1, ""),  # leaking
     ]
 
 
 @pytest.mark.parametrize("ahead", [False, True], ids=["racing", "helper-ahead"])
-@pytest.mark.parametrize("where", ["none", "first", "last", "index"])
+@pytest.mark.parametrize(
+    "where", ["none", "first", "last", "index", "print-gate-part", "print-helper-part"]
+)
 def test_a_shared_site_finds_what_the_gate_alone_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, ahead: bool
 ) -> None:
     config, site = _built(tmp_path, pages=30)
     monkeypatch.setattr(gate, "SHARED_FROM", 1)
+    if where.startswith("print"):
+        # The print version read in two parts; the key in the first or the last of its text.
+        monkeypatch.setattr(gate, "LARGE_FILE", (site / "print/index.html").stat().st_size)
     settings = load_settings(config, None)
     files = list(manifest.site_files(site))
-    shared = [rel for rel, _ in gate._shareable(files, (manifest.read(site) or {})["files"])]
-    leaking = {"first": shared[0], "last": shared[-2], "index": shared[-1]}.get(where)
-    if leaking is not None:
+    items = [(rel, part) for rel, _, part in gate._shareable(files, manifest.read(site)["files"])]
+    shared = [rel for rel, _ in items]
+    at = {"first": 0, "last": -2, "index": -1}.get(where)
+    if where.startswith("print"):
+        cut = int((site / "print/index.html").stat().st_size * gate.GATE_PART)
+        part = (0, cut) if where == "print-gate-part" else (cut, None)
+        at = items.index(("print/index.html", part))
+    leaking = None if at is None else shared[at]
+    if where.startswith("print"):
+        assert leaking == "print/index.html"
+        text = (site / leaking).read_text("utf-8")
+        _leak(site, leaking, "<h1" if where == "print-gate-part" else "</main>")
+        inserted = (site / leaking).read_text("utf-8").index(AWS_KEY)
+        assert (inserted < len(text) * gate.GATE_PART) is (where == "print-gate-part")
+    elif leaking is not None:
         ending = {".json": '"}', ".xml": "</urlset>"}.get(Path(leaking).suffix, "</body>")
         _leak(site, leaking, ending)
     if ahead:
@@ -225,14 +252,12 @@ def test_a_shared_site_finds_what_the_gate_alone_finds(
         # then reads only what the helper did not vouch for.
         start = prescan.Sharing.start
 
-        def started_and_done(
-            publish: Publish, files: list[tuple[str, Path]]
-        ) -> prescan.Sharing | None:
+        def started_and_done(publish: Publish, files: list[gate.Shared]) -> prescan.Sharing | None:
             sharing = start(publish, files)
             assert sharing is not None
             sharing.process.wait(timeout=60)
             sharing._listener.join(timeout=60)
-            assert sharing.reached == (shared.index(leaking) if leaking else 0)
+            assert sharing.reached == (0 if at is None else range(len(shared))[at])
             return sharing
 
         monkeypatch.setattr(prescan.Sharing, "start", started_and_done)
@@ -245,7 +270,7 @@ def test_a_shared_site_finds_what_the_gate_alone_finds(
 
 def test_the_helper_vouches_only_for_what_it_read_clean(tmp_path: Path) -> None:
     _, site = _built(tmp_path)
-    files = [(rel, path) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
+    files = [(rel, path, None) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
     _leak(site, files[0][0], "</body>")
     sharing = prescan.Sharing.start(PUBLISH, files)
     assert sharing is not None
@@ -255,13 +280,13 @@ def test_the_helper_vouches_only_for_what_it_read_clean(tmp_path: Path) -> None:
     vouched = sharing.stop()
     # Every page but the first, from the last, then the leaking first page: no digest.
     assert sharing.reached == 0
-    assert vouched == {rel: manifest.sha256(path) for rel, path in files[1:]}
+    assert vouched == {n: manifest.sha256(files[n][1]) for n in range(1, len(files))}
     assert sharing.stop() == vouched  # stopped: asked again, the same
 
 
 def test_a_helper_stopped_at_once_vouches_for_nothing(tmp_path: Path) -> None:
     _, site = _built(tmp_path)
-    files = [(rel, path) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
+    files = [(rel, path, None) for rel, path in manifest.site_files(site) if rel.endswith(".html")]
     sharing = prescan.Sharing.start(PUBLISH, files)
     assert sharing is not None
     assert sharing.stop() == {}

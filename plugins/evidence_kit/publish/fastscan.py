@@ -235,18 +235,26 @@ def open_text(path: Path) -> IO[str]:
     )
 
 
-def clean_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
+Part = tuple[int, int | None]
+"""Part of a large file, read by one of two processes: the lines that start from the first
+newline at or after byte `start` (the file's start for 0) up to the first at or after byte
+`end` (its end for None). Parts cut at the same bytes cover every line once, as one
+reading does, and each is read with the line on either side of it as context."""
+
+
+def clean_sha256(path: Path, rules: Detectors, seen: Seen, part: Part | None = None) -> str | None:
     """The sha256 of an HTML or XML file (`MARKUP`: the caller picks them) that the quick
-    reading finds clean; None for one where it finds anything (the gate reads that one
-    again itself). The digest is of the very bytes read, so a file rewritten later does not
-    pass as it.
+    reading finds clean, or the `part` of it (its lines, with the line on either side) that
+    it finds clean; None for one where it finds anything (the gate reads that one again
+    itself). The digest is of every byte of the file as read, so a file rewritten later
+    does not pass as it, and two parts vouched for with the same digest are of one file.
 
     After a file where something is found, `seen` is no longer fit to vouch for another:
     it holds that file's lines as seen, not as dirty (only the exact reading marks them).
     """
     with path.open("rb") as handle:
-        text = _Hashing(handle.read)
-        if markup_read(text, rules, seen):
+        text = _Hashing(handle.read, part)
+        if any(_window(lines, own, rules, seen) for lines, own in text.own(windows(text))):
             return None
         return text.hexdigest()
 
@@ -264,19 +272,23 @@ def clean_json_sha256(path: Path, rules: Detectors, seen: Seen) -> str | None:
 
 class _Hashing:
     """Bytes read as text (`encoding`, errors replaced, line endings as written) by the
-    block, with the sha256 of every byte."""
+    block, with the sha256 of every byte; of a `part`, only its lines and the line on either
+    side are read as text (`before`, `after`: whether there is one)."""
 
-    def __init__(self, read: Callable[[int], bytes]) -> None:
+    def __init__(self, read: Callable[[int], bytes], part: Part | None = None) -> None:
         self.read = read
         self.digest = hashlib.sha256()
+        self.codec = "utf-8"
         self.decoder: codecs.IncrementalDecoder | None = None
+        self.before = self.after = False
+        self.empty = False
+        """Whether no line of the file is the part's (its lines are the others')."""
+        self.pieces = self._pieces(part)
 
     def __call__(self, size: int) -> str:
-        while data := self.read(size):
-            self.digest.update(data)
+        for data in self.pieces:
             if self.decoder is None:
-                # A file's first block is the whole of it or more than a mark.
-                self.decoder = codecs.getincrementaldecoder(encoding(data))(errors="replace")
+                self.decoder = codecs.getincrementaldecoder(self.codec)(errors="replace")
             # A block may end inside a character: the decoder keeps its first bytes.
             if text := self.decoder.decode(data):
                 return text
@@ -287,6 +299,75 @@ class _Hashing:
         while data := self.read(CHUNK):
             self.digest.update(data)
         return self.digest.hexdigest()
+
+    def own(self, windows: Iterable[tuple[list[str], range]]) -> Iterator[tuple[list[str], range]]:
+        """The `windows` of the text with the lines before and after a part (the first and
+        the last) only their neighbours: they are the other part's own."""
+        held: tuple[list[str], range] | None = None
+        for lines, own in windows:
+            if held is None and self.before:
+                own = range(own.start + 1, own.stop)
+            if held is not None:
+                yield held
+            held = (lines, own)
+        if held is not None and not self.empty:
+            lines, own = held
+            yield lines, range(own.start, own.stop - 1) if self.after else own
+
+    def _blocks(self) -> Iterator[bytes]:
+        while data := self.read(CHUNK):
+            self.digest.update(data)
+            yield data
+
+    def _pieces(self, part: Part | None) -> Iterator[bytes]:
+        blocks = self._blocks()
+        head = next(blocks, b"")
+        # A file's first block is the whole of it or more than a mark.
+        self.codec = encoding(head[:4])
+        if part is None or self.codec != "utf-8":
+            # UTF-16 or UTF-32 has no newline byte to cut at: the first part is all of it.
+            if part is None or part[0] == 0:
+                yield head
+                yield from blocks
+            else:
+                self.empty = True
+            return
+        start, end = part
+        data, at = head, 0  # bytes from offset `at`, where a line starts
+        if start > 0:
+            # The first newline at or after `start` ends the line before the part.
+            while (cut := data.find(b"\n", max(start - at, 0))) < 0:
+                line = data.rfind(b"\n") + 1
+                block = next(blocks, b"")
+                if not block:
+                    self.empty = True  # no line starts in the part
+                    return
+                data, at = data[line:] + block, at + line
+            line = data.rfind(b"\n", 0, cut) + 1
+            data, at = data[line:], at + line
+            self.before = True
+        if end is None:
+            yield data
+            yield from blocks
+            return
+        # The first newline at or after `end` ends the part; the line after it is context.
+        last = -1
+        for block in itertools.chain((data,), blocks):
+            offset, at = at, at + len(block)
+            if last < 0:
+                cut = block.find(b"\n", max(end - offset, 0))
+                if cut < 0:
+                    yield block
+                    continue
+                last = offset + cut
+            stop = block.find(b"\n", max(last + 1 - offset, 0))
+            if stop >= 0:
+                self.after = True
+                yield block[:stop]
+                return
+            yield block
+        # The line after the part runs to the end, or is the empty one after a last newline.
+        self.after = last >= 0
 
 
 def markup(text: str, rules: Detectors, seen: Seen) -> bool:

@@ -27,7 +27,7 @@ from ..rules import Rule, table
 from . import embedded, fastscan, jsonstream, manifest
 from .detectors import Detector, Detectors, Match, detector_for
 from .embedded import Unread
-from .fastscan import Seen
+from .fastscan import Part, Seen
 from .prescan import Sharing
 
 RULES: tuple[Rule, ...] = table(
@@ -60,9 +60,16 @@ _GZIP = b"\x1f\x8b"
 # helper process together: below, the helper's start costs about as much as it saves.
 SHARED_FROM = 4_000_000
 # A file this large is a search index of some thousand pages (the helper reads it first) or
-# a print version of them (the gate reads it first: see `_shareable`).
+# a print version of them (read in two parts: see `_shareable`).
 LARGE_FILE = 4_000_000
+# Of a large page, the share of the bytes the gate reads: the helper reads the rest once it
+# has started and read the search index, which takes it about as long as the gate takes
+# over the site's scripts and the rest of this page (2,000-document audit site).
+GATE_PART = 0.7
 
+Shared = tuple[str, Path, Part | None]
+"""A file below the site (`rel`, its path), or a part of one, that the gate and its helper
+share."""
 _BREAKS = fastscan.BREAKS
 _CODE = frozenset(("pre", "code", "script", "style", "textarea"))
 STRUCTURE_ATTRIBUTES = fastscan.STRUCTURE_ATTRIBUTES
@@ -124,14 +131,32 @@ def scan(
     def read(rel: str, path: Path) -> None:
         findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen))
 
+    whole: set[str] = set()
+
+    def take(rel: str, path: Path, part: Part | None, digest: str | None) -> None:
+        """A shared file or part: clean if the helper read it so (`digest`) as the manifest
+        records it; else read here. A part is read here the quick way, and where that finds
+        anything, or other bytes than the manifest records, the file is read whole the
+        exact way (its lines are seen by now: the quick way would pass them)."""
+        if rel in whole or (digest is not None and digest == recorded.get(rel)):
+            return
+        if part is None:
+            read(rel, path)
+            return
+        with contextlib.suppress(OSError):  # a file gone is reported by the exact reading
+            digest = fastscan.clean_sha256(path, rules, seen, part)
+        if digest is None or digest != recorded.get(rel):
+            whole.add(rel)
+            findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen, quick=False))
+
     sharing: Sharing | None = None
-    shared: list[tuple[str, Path]] = []
+    shared: list[Shared] = []
     if clean is None:
         shared = _shareable(files, recorded)
         sharing = Sharing.start(settings.publish, shared) if shared else None
         shared = shared if sharing is not None else []
     clean = clean or {}
-    own = {rel for rel, _ in shared}
+    own = {rel for rel, _, _ in shared}
     try:
         for rel, path in files:
             if rel not in own and not _vouched(rel, clean, recorded):
@@ -139,14 +164,13 @@ def scan(
         if sharing is not None:
             done = 0
             while done < sharing.reached:
-                read(*shared[done])
+                take(*shared[done], None)
                 done += 1
             # What the helper does not vouch for (it found something, read other bytes
             # than the manifest records, or was stopped before it) is read here.
             vouched = sharing.stop()
-            for rel, path in shared[done:]:
-                if not _vouched(rel, vouched, recorded):
-                    read(rel, path)
+            for index in range(done, len(shared)):
+                take(*shared[index], vouched.get(index))
     finally:
         if sharing is not None:
             sharing.stop()  # stopped already, unless reading a file here failed
@@ -160,12 +184,19 @@ def _vouched(rel: str, clean: Mapping[str, str], recorded: Mapping[str, str]) ->
 
 
 def _read_found(
-    rel: str, path: Path, shown_as: str, allowed: set[str], rules: Detectors, seen: Seen
+    rel: str,
+    path: Path,
+    shown_as: str,
+    allowed: set[str],
+    rules: Detectors,
+    seen: Seen,
+    *,
+    quick: bool = True,
 ) -> list[Finding]:
     """`_found`, or the finding that the file cannot be read (it went, or may not be read):
     a file the gate has not read fails the site."""
     try:
-        return list(_found(rel, path, shown_as, allowed, rules, seen))
+        return list(_found(rel, path, shown_as, allowed, rules, seen, quick=quick))
     except OSError as exc:
         why = f"cannot be read ({exc.strerror or type(exc).__name__})"
         fix = "build the site again, or make the file readable"
@@ -176,11 +207,21 @@ def _read_found(
 
 
 def _found(
-    rel: str, path: Path, shown_as: str, allowed: set[str], rules: Detectors, seen: Seen
+    rel: str,
+    path: Path,
+    shown_as: str,
+    allowed: set[str],
+    rules: Detectors,
+    seen: Seen,
+    *,
+    quick: bool = True,
 ) -> Iterator[Finding]:
-    """The gate's findings in one file, `rel` below the site."""
+    """The gate's findings in one file, `rel` below the site (markup read the exact way
+    only, not `quick`ly first)."""
     name = rel.lower()
-    if name.endswith(MARKUP):
+    if name.endswith(MARKUP) and not quick:
+        hits = exact(name, _read(path), rules, seen)
+    elif name.endswith(MARKUP):
         # The quick reading straight from the file: a page as large as the whole site
         # (the print view) is never held whole unless something is found in it.
         with fastscan.open_text(path) as handle:
@@ -195,28 +236,35 @@ def _found(
             yield _finding(f"{shown_as}/{manifest.shown(rel)}", hit)
 
 
-def _shareable(
-    files: Sequence[tuple[str, Path]], recorded: Mapping[str, str]
-) -> list[tuple[str, Path]]:
+def _shareable(files: Sequence[tuple[str, Path]], recorded: Mapping[str, str]) -> list[Shared]:
     """The files a helper may read beside the gate (`prescan.Sharing`), in the order the
     gate reads them: HTML, XML and JSON that the manifest records (the helper vouches for a
     file with its sha256), large JSON last, so that the helper, which starts from the last,
     reads the search index while the gate reads pages. None for a small site, where the
     helper's start costs more than it saves.
 
-    A large page is left to the gate, which reads it before the others: it is a print
-    version, every page's text in one, and the lines the gate sees there are quick to read
-    again in the pages, where the helper would read all of it anew."""
+    A large page (a print version: every page's text in one) is read in two parts, the
+    gate's first and the helper's just after the search index: the lines each sees there
+    make the pages it then reads quick to read, where reading the whole page in one process
+    would have the other read its pages' text anew."""
     sized = [(rel, path, size) for rel, path in files if rel in recorded and (size := _size(path))]
     if sum(size for _, _, size in sized) < SHARED_FROM:
         return []
-    shareable = [
-        (rel, path, rel.lower().endswith(JSON) and size >= LARGE_FILE)
-        for rel, path, size in sized
-        if rel.lower().endswith(JSON) or (rel.lower().endswith(MARKUP) and size < LARGE_FILE)
-    ]
-    shareable.sort(key=lambda file: file[2])
-    return [(rel, path) for rel, path, _ in shareable]
+    firsts: list[Shared] = []
+    pages: list[Shared] = []
+    lasts: list[Shared] = []
+    indexes: list[Shared] = []
+    for rel, path, size in sized:
+        name = rel.lower()
+        if name.endswith(JSON):
+            (indexes if size >= LARGE_FILE else pages).append((rel, path, None))
+        elif name.endswith(MARKUP) and size < LARGE_FILE:
+            pages.append((rel, path, None))
+        elif name.endswith(MARKUP):
+            cut = int(size * GATE_PART)
+            firsts.append((rel, path, (0, cut)))
+            lasts.append((rel, path, (cut, None)))
+    return [*firsts, *pages, *lasts, *indexes]
 
 
 def _size(path: Path) -> int:

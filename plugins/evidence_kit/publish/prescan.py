@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING
 
 from . import detectors, fastscan
 from .detectors import Detectors
-from .fastscan import Seen
+from .fastscan import Part, Seen
 
 if TYPE_CHECKING:
     from ..core.options.publish import Publish
@@ -119,15 +119,19 @@ class Sharing:
         self.process = process
         self.reached = count
         """The first index of the list from which the helper has read every file."""
-        self.vouched: dict[str, str] = {}
+        self.vouched: dict[int, str] = {}
+        """The sha256 of each file (by its index in the list) the helper found clean."""
         # A thread, so that the gate reads its first files while the helper starts.
         self._listener = threading.Thread(target=self._run, args=(message,), daemon=True)
         self._listener.start()
 
     @classmethod
-    def start(cls, publish: Publish, files: Sequence[tuple[str, Path]]) -> Sharing | None:
-        """A helper reading `files` (HTML, XML or JSON) with `publish`'s rules; None where
-        none can be started (the gate then reads every file itself)."""
+    def start(
+        cls, publish: Publish, files: Sequence[tuple[str, Path, Part | None]]
+    ) -> Sharing | None:
+        """A helper reading `files` (HTML, XML or JSON, or a `Part` of a page) with
+        `publish`'s rules; None where none can be started (the gate then reads every file
+        itself)."""
         process = _spawn(_SHARING)
         if process is None:
             return None
@@ -135,7 +139,7 @@ class Sharing:
         # and the helper then starts reading sooner.
         rules = Detectors.of(publish)
         rules.all.compile()
-        named = [(rel, str(path)) for rel, path in files]
+        named = [(rel, str(path), part) for rel, path, part in files]
         message = b"".join(map(pickle.dumps, (publish, rules.compiled(), named)))
         return cls(process, message, len(files))
 
@@ -147,14 +151,14 @@ class Sharing:
             with stdin:
                 stdin.write(message)
             while True:
-                index, rel, digest = pickle.load(stdout)
+                index, digest = pickle.load(stdout)
                 if digest:
-                    self.vouched[rel] = digest
+                    self.vouched[index] = digest
                 self.reached = index
 
-    def stop(self) -> dict[str, str]:
-        """Stop the helper where it is: the files it found clean, each with the sha256 of
-        what it read."""
+    def stop(self) -> dict[int, str]:
+        """Stop the helper where it is: the files it found clean (by their index in the
+        list), each with the sha256 of what it read."""
         # Killed before its pipes are closed: the listener then sees their end.
         self.process.kill()
         self._listener.join()
@@ -204,29 +208,31 @@ def read(publish: Publish, files: IO[bytes]) -> dict[str, str]:
     return clean
 
 
-def _digest(rel: str, source: Path, rules: Detectors, seen: Seen) -> str | None:
+def _digest(
+    rel: str, source: Path, rules: Detectors, seen: Seen, part: Part | None = None
+) -> str | None:
     """The sha256 of the HTML, XML or JSON file `rel` (at `source`) if the quick reading
-    finds it clean; None if it finds anything; "" for a file that cannot be read (not
-    written after all: a builder skips empty pages)."""
+    finds it (or its `part`) clean; None if it finds anything; "" for a file that cannot be
+    read (not written after all: a builder skips empty pages)."""
     try:
         if rel.lower().endswith(fastscan.JSON):
             return fastscan.clean_json_sha256(source, rules, seen)
-        return fastscan.clean_sha256(source, rules, seen)
+        return fastscan.clean_sha256(source, rules, seen, part)
     except OSError:
         return ""
 
 
-def share(publish: Publish, files: Sequence[tuple[str, str]], out: IO[bytes]) -> None:
+def share(publish: Publish, files: Sequence[tuple[str, str, Part | None]], out: IO[bytes]) -> None:
     """The helper's work beside a gate (`Sharing`): read `files` (HTML, XML or JSON, each
-    as (rel, path)) from the last, and after each write (its index, rel, its sha256 if the
-    quick reading finds it clean, else "") to `out`; stop after the first where it finds
-    anything, or when the gate stops it."""
+    as (rel, path, part)) from the last, and after each write (its index, its sha256 if
+    the quick reading finds it clean, else "") to `out`; stop after the first where it
+    finds anything, or when the gate stops it."""
     rules = Detectors.of(publish)
     seen = Seen()
     for index in range(len(files) - 1, -1, -1):
-        rel, path = files[index]
-        digest = _digest(rel, Path(path), rules, seen)
-        pickle.dump((index, rel, digest or ""), out, protocol=pickle.HIGHEST_PROTOCOL)
+        rel, path, part = files[index]
+        digest = _digest(rel, Path(path), rules, seen, part)
+        pickle.dump((index, digest or ""), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
         if digest is None:
             return
