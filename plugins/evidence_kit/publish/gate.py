@@ -143,9 +143,10 @@ def scan(
         if part is None:
             read(rel, path)
             return
+        mine = None
         with contextlib.suppress(OSError):  # a file gone is reported by the exact reading
-            digest = fastscan.clean_sha256(path, rules, seen, part)
-        if digest is None or digest != recorded.get(rel):
+            mine = fastscan.clean_sha256(path, rules, seen, part)
+        if mine is None or mine != recorded.get(rel):
             whole.add(rel)
             findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen, quick=False))
 
