@@ -1769,6 +1769,15 @@ class Detector:
         second for the built-in rules)."""
         _ = self._candidates
 
+    def compiled(self) -> dict[str, bytes]:
+        """The rules' pattern set, serialized, for `adopt` in another process, if this one
+        has compiled it; none if not yet (compiling it here would cost the caller what it
+        saves the other)."""
+        candidates = self.__dict__.get("_candidates")  # cached_property's slot, once compiled
+        if candidates is None or candidates.database is None:
+            return {}
+        return {candidates.key: hyperscan.dumpb(candidates.database)}
+
     def find(self, text: str, *, precise_only: bool = False) -> list[Match]:
         """Every sensitive value in `text`, without overlaps, in order; also those that
         show once a link's percent escapes are decoded (`jane.doe%40...`, `ghp%5F...`) or
@@ -1888,15 +1897,8 @@ class Detectors:
         return cls(detector_for(publish), Detector(rules, dict(publish.allow)))
 
     def compiled(self) -> dict[str, bytes]:
-        """The pattern sets this process has compiled for these rules, serialized, for
-        `adopt` in another process; none compiled yet, none given (compiling them here
-        would cost the caller what it saves the other)."""
-        sets: dict[str, bytes] = {}
-        for detector in (self.all, self.placeholders):
-            candidates = detector.__dict__.get("_candidates")
-            if candidates is not None and candidates.database is not None:
-                sets[candidates.key] = hyperscan.dumpb(candidates.database)
-        return sets
+        """The pattern sets this process has compiled for these rules (`Detector.compiled`)."""
+        return self.all.compiled() | self.placeholders.compiled()
 
 
 def adopt(sets: Mapping[str, bytes]) -> None:

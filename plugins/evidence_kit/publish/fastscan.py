@@ -254,7 +254,7 @@ def clean_sha256(path: Path, rules: Detectors, seen: Seen, part: Part | None = N
     """
     with path.open("rb") as handle:
         text = _Hashing(handle.read, part)
-        if any(_window(lines, own, rules, seen) for lines, own in text.own(windows(text))):
+        if _found_in(text.own(windows(text)), rules, seen):
             return None
         return text.hexdigest()
 
@@ -296,8 +296,8 @@ class _Hashing:
 
     def hexdigest(self) -> str:
         """The sha256 of all the bytes, those not read yet included."""
-        while data := self.read(CHUNK):
-            self.digest.update(data)
+        for _ in self._blocks():
+            pass
         return self.digest.hexdigest()
 
     def own(self, windows: Iterable[tuple[list[str], range]]) -> Iterator[tuple[list[str], range]]:
@@ -380,7 +380,12 @@ def markup_read(read: Callable[[int], str], rules: Detectors, seen: Seen) -> boo
     """`markup` of a text given by `read` (a file's): read a window of about CHUNK
     characters at a time, each with the line before and after it as context, so that the
     memory it takes does not grow with the file (the print view of the whole site)."""
-    return any(_window(lines, own, rules, seen) for lines, own in windows(read))
+    return _found_in(windows(read), rules, seen)
+
+
+def _found_in(windows: Iterable[tuple[list[str], range]], rules: Detectors, seen: Seen) -> bool:
+    """Whether the rules find anything in the own lines of any of `windows`."""
+    return any(_window(lines, own, rules, seen) for lines, own in windows)
 
 
 def reader(text: str) -> Callable[[int], str]:

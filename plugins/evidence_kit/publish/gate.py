@@ -138,7 +138,7 @@ def scan(
         records it; else read here. A part is read here the quick way, and where that finds
         anything, or other bytes than the manifest records, the file is read whole the
         exact way (its lines are seen by now: the quick way would pass them)."""
-        if rel in whole or (digest is not None and digest == recorded.get(rel)):
+        if rel in whole or _as_recorded(rel, digest, recorded):
             return
         if part is None:
             read(rel, path)
@@ -146,7 +146,7 @@ def scan(
         mine = None
         with contextlib.suppress(OSError):  # a file gone is reported by the exact reading
             mine = fastscan.clean_sha256(path, rules, seen, part)
-        if mine is None or mine != recorded.get(rel):
+        if not _as_recorded(rel, mine, recorded):
             whole.add(rel)
             findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen, quick=False))
 
@@ -160,7 +160,7 @@ def scan(
     own = {rel for rel, _, _ in shared}
     try:
         for rel, path in files:
-            if rel not in own and not _vouched(rel, clean, recorded):
+            if rel not in own and not _as_recorded(rel, clean.get(rel), recorded):
                 read(rel, path)
         if sharing is not None:
             done = 0
@@ -178,9 +178,9 @@ def scan(
     return sorted(findings, key=Finding.sort_key)
 
 
-def _vouched(rel: str, clean: Mapping[str, str], recorded: Mapping[str, str]) -> bool:
-    """Whether the file `rel` was read elsewhere and found clean as the manifest records it."""
-    digest = clean.get(rel)
+def _as_recorded(rel: str, digest: str | None, recorded: Mapping[str, str]) -> bool:
+    """Whether `digest`, the sha256 of the file `rel` where it was read and found clean, is
+    the one the manifest records: the bytes read are those published."""
     return digest is not None and digest == recorded.get(rel)
 
 
