@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 
 import pytest
 import yaml
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from evidence_kit.publish import findings
-from evidence_kit.publish.detectors import Candidates, Detector, loose, prefilter_form
+from evidence_kit.publish.detectors import (
+    _FOLDS_TO_ASCII,
+    Candidates,
+    Detector,
+    loose,
+    prefilter_form,
+)
 
 DETECTOR = Detector.configure(
     internal_hosts=["*.corp.example.com", "db-?.lan"],
@@ -185,3 +192,45 @@ def test_texts_with_unicode_spaces_and_letters_name_every_rule_that_matches(
         and rule.pattern.search(text)
     }
     assert matching <= set(candidates.of(text))
+
+
+ANCHORS = sorted({a for rule in DETECTOR.rules for a in rule.anchors})
+
+
+def anchored(found: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {word: sorted(at) for word, at in found.items() if word in ANCHORS}
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *UNICODE_PIECES,
+                *("é", "名", "\U0001f511", "\ud800", "ß", "\u00c9", " ", "\n", "=", ":"),
+                *ANCHORS,
+                *(a.upper() for a in ANCHORS),
+                *("To", "KEN", "ap", "i_", "se", "CRET"),
+            ]
+        ),
+        max_size=14,
+    )
+)
+def test_the_pattern_set_finds_the_keywords_where_the_automaton_does(parts: list[str]) -> None:
+    # Keyword rules are tried only where their words are: the pattern set, which reads
+    # UTF-8 bytes, must place each at the offset the automaton over the text in lower
+    # case places it, on texts of any script (a four-byte key, a lone surrogate).
+    text = "".join(parts)
+    found, aligned = CANDIDATES.where(text)
+    expected, expected_aligned = CANDIDATES.hints.where(text)
+    assert (anchored(found), aligned) == (anchored(expected), expected_aligned)
+
+
+def test_the_characters_read_by_the_automaton_are_all_those_lower_case_makes_ascii() -> None:
+    # Python's Unicode tables name them; a new version that adds one fails here.
+    folding = {
+        chr(c)
+        for c in range(0x80, sys.maxunicode + 1)
+        if len(lower := chr(c).lower()) != 1 or lower.isascii()
+    }
+    assert folding == set(_FOLDS_TO_ASCII)

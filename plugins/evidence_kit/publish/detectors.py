@@ -1464,6 +1464,11 @@ def deny_rule(terms: Sequence[str]) -> Rule | None:
     )
 
 
+# The characters outside ASCII whose lower case is ASCII (the Kelvin sign is `k`) or more
+# than one character (a dotted capital I): a text with one is read by `Hints.where`.
+_FOLDS_TO_ASCII = ("\u212a", "\u0130")
+
+
 class Hints:
     """Where the keyword rules' words occur in a text, found in one pass of a keyword
     automaton (Aho-Corasick): a keyword rule is tried only there."""
@@ -1701,17 +1706,33 @@ class Candidates:
         return database, hyperscan.Scratch(database), words
 
     def where(self, text: str) -> tuple[dict[str, list[int]], bool]:
-        """Where each keyword occurs in `text` (see `Hints.where`)."""
-        if not text.isascii() or self.database is None:
+        """Where each keyword occurs in `text`, as `Hints.where` finds them: in a text with
+        no character that lower case makes ASCII or longer (`_FOLDS_TO_ASCII`), a keyword
+        there is one in its UTF-8 bytes with ASCII case folding, found by the pattern set
+        several times faster than by the automaton over the text in lower case."""
+        if self.database is None or any(c in text for c in _FOLDS_TO_ASCII):
             return self.hints.where(text)
         database, scratch, words = self._anchor_words
         found: dict[str, list[int]] = {}
+        starts: list[tuple[int, str]] = []
 
         def report(id: int, start: int, end: int, flags: int, context: Any) -> None:
             word = words[id]
-            found.setdefault(word, []).append(end - len(word))
+            starts.append((end - len(word), word))
 
-        database.scan(text.encode("ascii"), match_event_handler=report, scratch=scratch)
+        data = text.encode("utf-8", "surrogatepass")
+        database.scan(data, match_event_handler=report, scratch=scratch)
+        if len(data) == len(text):
+            for at, word in starts:
+                found.setdefault(word, []).append(at)
+            return found, True
+        # Byte offsets to offsets in the text: a keyword starts on an ASCII character, so
+        # the bytes between two starts are whole characters, decoded once each.
+        byte = offset = 0
+        for at, word in sorted(starts):
+            offset += len(data[byte:at].decode("utf-8", "surrogatepass"))
+            byte = at
+            found.setdefault(word, []).append(offset)
         return found, True
 
     def of(self, text: str) -> list[int]:
