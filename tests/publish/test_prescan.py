@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -225,6 +226,8 @@ def test_a_shared_site_finds_what_the_gate_alone_finds(
 ) -> None:
     config, site = _built(tmp_path, pages=30)
     monkeypatch.setattr(gate, "SHARED_FROM", 1)
+    # The helper spawned before the site is listed, as for a site of some hundred pages.
+    monkeypatch.setattr(gate, "SHARED_FROM_FILES", 1)
     if where.startswith("print"):
         # The print version read in two parts; the key in the first or the last of its text.
         monkeypatch.setattr(gate, "LARGE_FILE", (site / "print/index.html").stat().st_size)
@@ -252,8 +255,11 @@ def test_a_shared_site_finds_what_the_gate_alone_finds(
         # then reads only what the helper did not vouch for.
         start = prescan.Sharing.start
 
-        def started_and_done(publish: Publish, files: list[gate.Shared]) -> prescan.Sharing | None:
-            sharing = start(publish, files)
+        def started_and_done(
+            publish: Publish, files: list[gate.Shared], process: subprocess.Popen[bytes] | None
+        ) -> prescan.Sharing | None:
+            assert process is not None
+            sharing = start(publish, files, process)
             assert sharing is not None
             sharing.process.wait(timeout=60)
             sharing._listener.join(timeout=60)
@@ -266,6 +272,28 @@ def test_a_shared_site_finds_what_the_gate_alone_finds(
     # The same without a helper.
     monkeypatch.setattr(gate, "SHARED_FROM", sys.maxsize)
     assert [(f.path, f.rule) for f in gate.scan(site, settings, "site")] == expected
+
+
+def test_a_helper_spawned_for_a_site_too_small_to_share_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, site = _built(tmp_path)
+    monkeypatch.setattr(gate, "SHARED_FROM_FILES", 1)  # the manifest's files say: share
+    spawned: list[subprocess.Popen[bytes]] = []
+    spawn = prescan.Sharing.spawn
+
+    def counted() -> subprocess.Popen[bytes] | None:
+        process = spawn()
+        assert process is not None
+        spawned.append(process)
+        return process
+
+    monkeypatch.setattr(prescan.Sharing, "spawn", staticmethod(counted))
+    assert gate.scan(site, load_settings(config, None), "site") == []
+    # Its bytes say no (under `SHARED_FROM`): the gate read them alone, and the helper
+    # is gone.
+    assert len(spawned) == 1
+    assert spawned[0].returncode is not None
 
 
 def test_the_helper_vouches_only_for_what_it_read_clean(tmp_path: Path) -> None:

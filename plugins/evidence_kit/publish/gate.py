@@ -15,11 +15,12 @@ import bisect
 import contextlib
 import html
 import re
+import subprocess
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core import mkdocs_yml
 from ..core.model import Finding, Mark
@@ -62,6 +63,10 @@ SHARED_FROM = 4_000_000
 # A file this large is a search index of some thousand pages (the helper reads it first) or
 # a print version of them (read in two parts: see `_shareable`).
 LARGE_FILE = 4_000_000
+# A manifest of this many files is of a site the gate is likely to share (`SHARED_FROM`:
+# some hundred pages): its helper is started before the site is listed, and has started
+# by the time the gate knows what to share.
+SHARED_FROM_FILES = 200
 # Of a large page, the share of the bytes the gate reads: the helper reads the rest once it
 # has started and read the search index, which takes it about as long as the gate takes
 # over the site's scripts and the rest of this page (2,000-document audit site).
@@ -97,8 +102,27 @@ def scan(
     helper process while the build wrote the rest), with the sha256 of what was read: each
     is skipped only while the manifest records that same sha256 for it, so bytes other than
     those the build recorded are read here."""
-    findings: list[Finding] = []
     built = manifest.read(site_dir)
+    recorded = built["files"] if built is not None else {}
+    early = None
+    if clean is None and len(recorded) >= SHARED_FROM_FILES:
+        early = Sharing.spawn()
+    try:
+        return _scan(site_dir, settings, shown_as, clean, built, early)
+    finally:
+        if early is not None:
+            Sharing.discard(early)  # stopped already, unless it was not needed
+
+
+def _scan(
+    site_dir: Path,
+    settings: Settings,
+    shown_as: str,
+    clean: Mapping[str, str] | None,
+    built: dict[str, Any] | None,
+    early: subprocess.Popen[bytes] | None,
+) -> list[Finding]:
+    findings: list[Finding] = []
     recorded = built["files"] if built is not None else {}
     if built is None:
         findings.append(manifest.missing(shown_as))
@@ -154,7 +178,7 @@ def scan(
     shared: list[Shared] = []
     if clean is None:
         shared = _shareable(files, recorded)
-        sharing = Sharing.start(settings.publish, shared) if shared else None
+        sharing = Sharing.start(settings.publish, shared, early) if shared else None
         shared = shared if sharing is not None else []
     clean = clean or {}
     own = {rel for rel, _, _ in shared}

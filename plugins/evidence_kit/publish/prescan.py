@@ -125,14 +125,28 @@ class Sharing:
         self._listener = threading.Thread(target=self._run, args=(message,), daemon=True)
         self._listener.start()
 
+    @staticmethod
+    def spawn() -> subprocess.Popen[bytes] | None:
+        """A helper's process, started before the gate knows what it will share: it starts
+        while the gate lists the site (`start` it with the files, or `_stop` it)."""
+        return _spawn(_SHARING)
+
+    @staticmethod
+    def discard(process: subprocess.Popen[bytes]) -> None:
+        """Stop a `spawn`ed process, whether or not it was started and stopped since."""
+        _stop(process)
+
     @classmethod
     def start(
-        cls, publish: Publish, files: Sequence[tuple[str, Path, Part | None]]
+        cls,
+        publish: Publish,
+        files: Sequence[tuple[str, Path, Part | None]],
+        process: subprocess.Popen[bytes] | None = None,
     ) -> Sharing | None:
         """A helper reading `files` (HTML, XML or JSON, or a `Part` of a page) with
-        `publish`'s rules; None where none can be started (the gate then reads every file
-        itself)."""
-        process = _spawn(_SHARING)
+        `publish`'s rules, in `process` if one was `spawn`ed; None where none can be
+        started (the gate then reads every file itself)."""
+        process = process or _spawn(_SHARING)
         if process is None:
             return None
         # Compiled here while the helper starts, and handed over: the gate needs them too,
