@@ -111,7 +111,7 @@ def scan(
         return _scan(site_dir, settings, shown_as, clean, built, early)
     finally:
         if early is not None:
-            Sharing.discard(early)  # stopped already, unless it was not needed
+            Sharing.discard(early)  # stopped already, unless reading a file failed
 
 
 def _scan(
@@ -180,6 +180,8 @@ def _scan(
         shared = _shareable(files, recorded)
         sharing = Sharing.start(settings.publish, shared, early) if shared else None
         shared = shared if sharing is not None else []
+    if sharing is None and early is not None:
+        Sharing.discard(early)  # a site too small to share after all
     clean = clean or {}
     own = {rel for rel, _, _ in shared}
     try:

@@ -128,7 +128,7 @@ class Sharing:
     @staticmethod
     def spawn() -> subprocess.Popen[bytes] | None:
         """A helper's process, started before the gate knows what it will share: it starts
-        while the gate lists the site (`start` it with the files, or `_stop` it)."""
+        while the gate lists the site (`start` it with the files, or `discard` it)."""
         return _spawn(_SHARING)
 
     @staticmethod
@@ -146,7 +146,8 @@ class Sharing:
         """A helper reading `files` (HTML, XML or JSON, or a `Part` of a page) with
         `publish`'s rules, in `process` if one was `spawn`ed; None where none can be
         started (the gate then reads every file itself)."""
-        process = process or _spawn(_SHARING)
+        if process is None:
+            process = _spawn(_SHARING)
         if process is None:
             return None
         # Compiled here while the helper starts, and handed over: the gate needs them too,
