@@ -234,8 +234,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path
 
 
 def test_a_file_gone_before_it_is_read_fails_the_gate(tmp_path: Path) -> None:
-    reading = gate._Reading("site", set(), rules(), Seen())
-    found = reading.findings("gone.html", tmp_path / "gone.html")
+    found = gate._read_found("gone.html", tmp_path / "gone.html", "site", set(), rules(), Seen())
     assert [str(f) for f in found] == [
         "site/gone.html:1:1: file-unchecked: cannot be read (No such file or directory), so "
         "what it publishes is unchecked; build the site again, or make the file readable"

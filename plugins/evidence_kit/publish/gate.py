@@ -152,10 +152,8 @@ def _scan(
         files.append((manifest.NAME, site_dir / manifest.NAME))
     seen = Seen()
 
-    reading = _Reading(shown_as, allowed, rules, seen)
-
     def read(rel: str, path: Path) -> None:
-        findings.extend(reading.findings(rel, path))
+        findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen))
 
     whole: set[str] = set()
 
@@ -174,7 +172,7 @@ def _scan(
             mine = fastscan.clean_sha256(path, rules, seen, part)
         if not _as_recorded(rel, mine, recorded):
             whole.add(rel)
-            findings.extend(reading.findings(rel, path, quick=False))
+            findings.extend(_read_found(rel, path, shown_as, allowed, rules, seen, quick=False))
 
     sharing: Sharing | None = None
     shared: list[Shared] = []
@@ -212,51 +210,57 @@ def _as_recorded(rel: str, digest: str | None, recorded: Mapping[str, str]) -> b
     return digest is not None and digest == recorded.get(rel)
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """How the gate reads each file of one site: where its paths are shown, the
-    fingerprints allowed, the rules, and what earlier files held."""
+def _read_found(
+    rel: str,
+    path: Path,
+    shown_as: str,
+    allowed: set[str],
+    rules: Detectors,
+    seen: Seen,
+    *,
+    quick: bool = True,
+) -> list[Finding]:
+    """`_found`, or the finding that the file cannot be read (it went, or may not be read):
+    a file the gate has not read fails the site."""
+    try:
+        return list(_found(rel, path, shown_as, allowed, rules, seen, quick=quick))
+    except OSError as exc:
+        why = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        fix = "build the site again, or make the file readable"
+    except Unread as exc:
+        why, fix = exc.args
+    message = f"{why}, so what it publishes is unchecked; {fix}"
+    return [Finding(f"{shown_as}/{manifest.shown(rel)}", 1, 1, "file-unchecked", message)]
 
-    shown_as: str
-    allowed: set[str]
-    rules: Detectors
-    seen: Seen
 
-    def findings(self, rel: str, path: Path, *, quick: bool = True) -> list[Finding]:
-        """The findings in the file `rel` below the site (markup read the exact way only,
-        not `quick`ly first), or the finding that it cannot be read (it went, or may not
-        be read): a file the gate has not read fails the site."""
-        try:
-            return list(self._found(rel, path, quick))
-        except OSError as exc:
-            why = f"cannot be read ({exc.strerror or type(exc).__name__})"
-            fix = "build the site again, or make the file readable"
-        except Unread as exc:
-            why, fix = exc.args
-        message = f"{why}, so what it publishes is unchecked; {fix}"
-        return [Finding(self._shown(rel), 1, 1, "file-unchecked", message)]
-
-    def _found(self, rel: str, path: Path, quick: bool) -> Iterator[Finding]:
-        rules, seen = self.rules, self.seen
-        name = rel.lower()
-        if name.endswith(MARKUP) and not quick:
-            hits = exact(name, _read(path), rules, seen)
-        elif name.endswith(MARKUP):
-            # The quick reading straight from the file: a page as large as the whole site
-            # (the print view) is never held whole unless something is found in it.
-            with fastscan.open_text(path) as handle:
-                flagged = fastscan.markup_read(handle.read, rules, seen)
-            hits = exact(name, _read(path), rules, seen) if flagged else []
-        elif name.endswith(TEXTS):
-            hits = scan_text(name, _read(path), rules, seen)
-        else:
-            hits = scan_file(rel, path.read_bytes(), rules, seen)
-        for hit in hits:
-            if hit.fingerprint not in self.allowed:
-                yield _finding(self._shown(rel), hit)
-
-    def _shown(self, rel: str) -> str:
-        return f"{self.shown_as}/{manifest.shown(rel)}"
+def _found(
+    rel: str,
+    path: Path,
+    shown_as: str,
+    allowed: set[str],
+    rules: Detectors,
+    seen: Seen,
+    *,
+    quick: bool = True,
+) -> Iterator[Finding]:
+    """The gate's findings in one file, `rel` below the site (markup read the exact way
+    only, not `quick`ly first)."""
+    name = rel.lower()
+    if name.endswith(MARKUP) and not quick:
+        hits = exact(name, _read(path), rules, seen)
+    elif name.endswith(MARKUP):
+        # The quick reading straight from the file: a page as large as the whole site
+        # (the print view) is never held whole unless something is found in it.
+        with fastscan.open_text(path) as handle:
+            quick = fastscan.markup_read(handle.read, rules, seen)
+        hits = exact(name, _read(path), rules, seen) if quick else []
+    elif name.endswith(TEXTS):
+        hits = scan_text(name, _read(path), rules, seen)
+    else:
+        hits = scan_file(rel, path.read_bytes(), rules, seen)
+    for hit in hits:
+        if hit.fingerprint not in allowed:
+            yield _finding(f"{shown_as}/{manifest.shown(rel)}", hit)
 
 
 def _shareable(files: Sequence[tuple[str, Path]], recorded: Mapping[str, str]) -> list[Shared]:
